@@ -1,0 +1,83 @@
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { router } from './actions/router';
+import * as account from './actions/account';
+import * as video from './actions/video';
+import { resumeFromCallback } from './helpers/callbackWait';
+
+export class Veo3 implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Veo3',
+		name: 'veo3',
+		icon: { light: 'file:../../icons/veo3.svg', dark: 'file:../../icons/veo3.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		description: 'Generate videos with Google Veo 3.1 through kie.ai and get them as files',
+		defaults: { name: 'Veo3' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'veo3Api', required: true }],
+		// "Wait for Callback": kie.ai POSTs to this execution's resume URL ($execution.resumeUrl).
+		// restartWebhook entries are never registered by n8n; they only receive resume calls.
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				responseMode: 'onReceived',
+				path: '',
+				restartWebhook: true,
+			},
+		],
+		waitingNodeTooltip:
+			'=Waiting for kie.ai to call back when the videos are done. Resume URL: {{ $execution.resumeUrl }}',
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Account', value: 'account' },
+					{ name: 'Video', value: 'video' },
+				],
+				default: 'video',
+			},
+			...video.description,
+			...account.description,
+		],
+	};
+
+	// The community lint rule wants a webhook lifecycle wherever webhooks are declared, but n8n never
+	// registers restartWebhook entries (they only receive resume calls), so there is nothing to do.
+	webhookMethods = {
+		default: {
+			async checkExists(): Promise<boolean> {
+				return true;
+			},
+			async create(): Promise<boolean> {
+				return true;
+			},
+			async delete(): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await resumeFromCallback.call(this);
+	}
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

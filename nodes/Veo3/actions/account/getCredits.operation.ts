@@ -1,0 +1,25 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readRetryPolicy } from '../../helpers/settings';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { executePerItem } from '../taskOperation';
+
+const properties: INodeProperties[] = [];
+
+export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['getCredits'] } }, properties);
+
+/** Free call; answers `data` as a bare number, sometimes fractional (reference §10.1). */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const config = await getApiConfig(this);
+	return await executePerItem(this, items, async (itemIndex) => {
+		const credits = await kieRequest<number>(this, config, {
+			method: 'GET',
+			endpoint: ENDPOINTS.credit,
+			kind: 'read',
+			retry: readRetryPolicy(this, itemIndex),
+			signal: this.getExecutionCancelSignal(),
+		});
+		return { json: { credits: Number(credits) } };
+	});
+}

@@ -1,0 +1,135 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Parameters shared by the operations that create a task and may wait for it (Generate, Extend, Get 4K). */
+export const waitModeProperty: INodeProperties = {
+	displayName: 'Wait Mode',
+	name: 'waitMode',
+	type: 'options',
+	options: [
+		{
+			name: "Don't Wait",
+			value: 'none',
+			description: 'Return the task ID at once; fetch the result later with Get Details or a Veo3 Trigger',
+		},
+		{
+			name: 'Wait for Callback (Frees the Worker)',
+			value: 'callback',
+			description:
+				'Pause the execution until kie.ai calls back; no worker is held while the video renders. n8n must be reachable from the internet (WEBHOOK_URL).',
+		},
+		{
+			name: 'Wait Until Done (Poll)',
+			value: 'poll',
+			description: 'Check the task periodically until it is finished, then continue',
+		},
+	],
+	default: 'poll',
+	description: 'Whether and how to wait for the video to be finished',
+};
+
+export const taskOutputProperties: INodeProperties[] = [
+	{
+		displayName: 'Download Video',
+		name: 'downloadVideo',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to put the finished MP4 into a binary field, ready for Google Drive, Slack or YouTube nodes',
+		displayOptions: { show: { waitMode: ['poll'] } },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyOutput',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the video in',
+		displayOptions: { show: { waitMode: ['poll'], downloadVideo: [true] } },
+	},
+	{
+		displayName:
+			'The execution pauses until kie.ai calls this execution\'s resume URL, and continues once every item\'s task is final. Use a Download operation after this node to get the files.',
+		name: 'callbackNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { waitMode: ['callback'] } },
+	},
+];
+
+/** Waiting and reliability settings; the defaults suit kie.ai, tests and benchmarks tune them. */
+export const waitOptions: INodeProperties[] = [
+	{
+		displayName: 'Max Creates per Window',
+		name: 'rateLimitMax',
+		type: 'number',
+		default: 20,
+		typeOptions: { minValue: 1 },
+		description: 'Client-side limit on new tasks, matching kie.ai (20 per 10 seconds), so batches never hit HTTP 429',
+	},
+	{
+		displayName: 'Max Wait Time (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		default: 30,
+		typeOptions: { minValue: 0.01, numberPrecision: 2 },
+		description: 'Give up waiting after this long. The task keeps running at kie.ai, and the item reports a timeout with its task ID.',
+	},
+	{
+		displayName: 'Poll Interval (Seconds)',
+		name: 'pollIntervalSeconds',
+		type: 'number',
+		default: 15,
+		typeOptions: { minValue: 0.05, numberPrecision: 2 },
+		description: 'First delay between status checks; later checks back off up to once a minute',
+	},
+	{
+		displayName: 'Rate Window (Seconds)',
+		name: 'rateLimitWindowSeconds',
+		type: 'number',
+		default: 10,
+		typeOptions: { minValue: 0.1, numberPrecision: 2 },
+		description: 'Length of the window for Max Creates per Window',
+	},
+	{
+		displayName: 'Read Retries',
+		name: 'readRetries',
+		type: 'number',
+		default: 5,
+		typeOptions: { minValue: 0 },
+		description:
+			'How often a status read is retried after a 429, 455, 5xx or network error. Paid creates are never retried unless kie.ai certainly created nothing.',
+	},
+	{
+		displayName: 'Retry Delay (Ms)',
+		name: 'retryDelayMs',
+		type: 'number',
+		default: 1000,
+		typeOptions: { minValue: 1 },
+		description: 'First retry delay; it doubles on each retry, with jitter',
+	},
+];
+
+export const includeRawOption: INodeProperties = {
+	displayName: 'Include Raw Response',
+	name: 'includeRaw',
+	type: 'boolean',
+	default: false,
+	description: "Whether to add kie.ai's unmodified answer under \"raw\"",
+};
+
+export const taskIdProperty: INodeProperties = {
+	displayName: 'Task ID',
+	name: 'taskId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. ee9c2715375b7837f8bb51d641ff5863',
+	description: 'The taskId returned by Generate or Extend',
+};
+
+export const videoIndexProperty: INodeProperties = {
+	displayName: 'Video Index',
+	name: 'videoIndex',
+	type: 'number',
+	default: 0,
+	typeOptions: { minValue: 0 },
+	description: 'Which video of the task, counting from 0 (tasks usually have one)',
+};

@@ -1,0 +1,76 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { WaitMode } from '../../helpers/tasks';
+import { optionalSeed, ParameterError, requireHttpUrl } from '../../helpers/validation';
+
+/** Options about callbacks, shared by Generate, Extend and Get 4K. */
+export const callbackOptions: INodeProperties[] = [
+	{
+		displayName: 'Callback Reference',
+		name: 'callbackReference',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.row_number }}',
+		description:
+			'Added to the Callback URL as "ref=…" so the Veo3 Trigger can tell which row or prompt a callback belongs to. Also repeated in this node\'s output.',
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'Paste the Production URL of a Veo3 Trigger node',
+		description: 'Kie.ai POSTs the result here when the video is done. Ignored in "Wait for Callback" mode, which uses this execution\'s own resume URL.',
+	},
+	{
+		displayName: 'Signature Tolerance (Seconds)',
+		name: 'signatureToleranceSeconds',
+		type: 'number',
+		default: 300,
+		typeOptions: { minValue: 1 },
+		description: 'Wait for Callback only: how old a signed callback may be before it is refused (needs the webhook HMAC key in the credential)',
+	},
+];
+
+/** Adds the correlation reference to the callback URL without disturbing its own query string. */
+export function withReference(url: string, reference: string): string {
+	if (!reference) return url;
+	const parsed = new URL(url);
+	parsed.searchParams.set('ref', reference);
+	return parsed.toString();
+}
+
+export function readCallbackUrl(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): string | undefined {
+	if (options.callbackUrl === undefined || options.callbackUrl === '') return undefined;
+	const url = requireHttpUrl(ctx.getNode(), 'Callback URL', options.callbackUrl, itemIndex);
+	return withReference(url, options.callbackReference === undefined ? '' : String(options.callbackReference));
+}
+
+export function readCommonCreateOptions(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): { seed?: number; watermark?: string; echo: IDataObject } {
+	const node = ctx.getNode();
+	const seed = optionalSeed(node, options.seed, itemIndex);
+	if (options.watermark !== undefined && typeof options.watermark !== 'string') {
+		throw new ParameterError(node, 'Watermark', `${JSON.stringify(options.watermark)} is not text`, 'text', itemIndex);
+	}
+	const reference = options.callbackReference === undefined || options.callbackReference === '' ? undefined : String(options.callbackReference);
+	return {
+		seed,
+		watermark: options.watermark === '' ? undefined : (options.watermark as string | undefined),
+		echo: reference === undefined ? {} : { reference },
+	};
+}
+
+/** Binary field for the downloaded video, in poll mode when Download Video is on. */
+export function readDownloadTarget(ctx: IExecuteFunctions, itemIndex: number, waitMode: WaitMode): string | undefined {
+	if (waitMode !== 'poll') return undefined;
+	if (!ctx.getNodeParameter('downloadVideo', itemIndex, true)) return undefined;
+	const field = ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data');
+	if (typeof field !== 'string' || field.trim() === '') {
+		throw new ParameterError(ctx.getNode(), 'Put Output File in Field', 'it is empty', 'a binary field name such as "data"', itemIndex);
+	}
+	return field.trim();
+}

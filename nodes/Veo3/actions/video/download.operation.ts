@@ -1,0 +1,104 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { DownloadError, downloadVideo } from '../../helpers/binary';
+import { normalizeRecord } from '../../helpers/normalize';
+import { settle } from '../../helpers/settle';
+import { readRetryPolicy } from '../../helpers/settings';
+import { ParameterError, requireHttpUrl, requireIndex, requireOneOf, requireTaskId } from '../../helpers/validation';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { taskIdProperty, videoIndexProperty } from '../shared.descriptions';
+import { executePerItem } from '../taskOperation';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Source',
+		name: 'source',
+		type: 'options',
+		options: [
+			{ name: 'Task ID', value: 'taskId', description: 'Look up the finished task and download its video' },
+			{ name: 'Video URL', value: 'url', description: 'A result URL from kie.ai' },
+		],
+		default: 'taskId',
+	},
+	{ ...taskIdProperty, displayOptions: { show: { source: ['taskId'] } } },
+	{
+		displayName: 'Which Video',
+		name: 'which',
+		type: 'options',
+		options: [
+			{ name: 'Full Extended Video', value: 'full', description: 'For Extend tasks: the whole stitched video' },
+			{ name: 'Original Framing', value: 'origin', description: 'The video before re-framing, where kie.ai provides it' },
+			{ name: 'Result', value: 'result' },
+		],
+		default: 'result',
+		displayOptions: { show: { source: ['taskId'] } },
+	},
+	{ ...videoIndexProperty, displayOptions: { show: { source: ['taskId'] } } },
+	{
+		displayName: 'Video URL',
+		name: 'videoUrl',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'https://tempfile.aiquickdraw.com/v/….mp4',
+		displayOptions: { show: { source: ['url'] } },
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyOutput',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the video in',
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const config = await getApiConfig(this);
+	const signal = this.getExecutionCancelSignal();
+	return await executePerItem(this, items, async (itemIndex) => {
+		const node = this.getNode();
+		const retry = readRetryPolicy(this, itemIndex);
+		const field = String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim();
+		if (field === '') throw new ParameterError(node, 'Put Output File in Field', 'it is empty', 'a binary field name such as "data"', itemIndex);
+		const source = requireOneOf(node, 'Source', this.getNodeParameter('source', itemIndex), ['taskId', 'url'], itemIndex);
+		const json: IDataObject = {};
+		let url: string;
+		if (source === 'url') {
+			url = requireHttpUrl(node, 'Video URL', this.getNodeParameter('videoUrl', itemIndex), itemIndex);
+		} else {
+			const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
+			const which = requireOneOf(node, 'Which Video', this.getNodeParameter('which', itemIndex, 'result'), ['result', 'full', 'origin'], itemIndex);
+			const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
+			const data = await kieRequest<IDataObject>(this, config, { method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId }, kind: 'read', retry, signal });
+			const result = normalizeRecord(data ?? {}, taskId);
+			if (result.status !== 'success') {
+				throw new NodeOperationError(node, `Task ${taskId} is ${result.status}, there is no video to download yet`, {
+					description: result.status === 'failed' ? `kie.ai: ${result.errorMessage ?? 'no reason given'}` : 'Wait until it is finished (Generate with a wait mode does this for you).',
+					itemIndex,
+				});
+			}
+			const list = which === 'full' ? result.fullVideoUrls : which === 'origin' ? result.originUrls : result.videoUrls;
+			if (!list[index]) {
+				throw new ParameterError(node, 'Which Video', `task ${taskId} has ${list.length} video(s) of that kind`, `an index below ${list.length}`, itemIndex);
+			}
+			url = list[index];
+			Object.assign(json, { taskId, videoIndex: index });
+		}
+		const fileName = `${json.taskId ?? 'video'}${json.videoIndex ? `_${json.videoIndex}` : ''}.mp4`;
+		const first = await settle(async () => await downloadVideo(this, url, fileName));
+		let binary;
+		if (first.ok) {
+			binary = first.value;
+		} else {
+			const refused = first.error instanceof DownloadError && first.error.statusCode >= 400 && first.error.statusCode < 500;
+			if (!refused) throw first.error;
+			// Result links can expire or be refused; kie issues a fresh 20-minute link for its own files.
+			const fresh = await kieRequest<string>(this, config, { method: 'POST', endpoint: ENDPOINTS.downloadUrl, body: { url }, kind: 'read', retry, signal });
+			binary = await downloadVideo(this, String(fresh), fileName);
+		}
+		return { json: { ...json, videoUrl: url, fileName: binary.fileName ?? fileName, fileSize: binary.fileSize ?? null, mimeType: binary.mimeType }, binary: { [field]: binary } };
+	});
+}

@@ -1,0 +1,90 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readTaskSettings } from '../../helpers/settings';
+import type { PreparedTask, WaitMode } from '../../helpers/tasks';
+import { EXTEND_MODELS, requireOneOf, requirePrompt, requireTaskId } from '../../helpers/validation';
+import { ENDPOINTS } from '../../transport';
+import { includeRawOption, taskIdProperty, taskOutputProperties, waitModeProperty, waitOptions } from '../shared.descriptions';
+import { executeTaskOperation } from '../taskOperation';
+import { callbackOptions, readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from './createOptions';
+
+const properties: INodeProperties[] = [
+	{ ...taskIdProperty, description: 'The taskId of a finished video to continue' },
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 3 },
+		placeholder: 'e.g. The camera pulls back to reveal the whole beach',
+		description: 'How the video should continue',
+	},
+	{
+		displayName: 'Model',
+		name: 'extendModel',
+		type: 'options',
+		options: [
+			{ name: 'Fast', value: 'fast', description: '60 credits' },
+			{ name: 'Lite', value: 'lite', description: '30 credits' },
+			{ name: 'Quality', value: 'quality', description: '250 credits' },
+		],
+		default: 'fast',
+	},
+	waitModeProperty,
+	...taskOutputProperties,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			...callbackOptions,
+			includeRawOption,
+			{
+				displayName: 'Seed',
+				name: 'seed',
+				type: 'number',
+				default: 12345,
+				description: 'Whole number from 10000 to 99999',
+			},
+			{ displayName: 'Watermark', name: 'watermark', type: 'string', default: '', description: 'Text added to the video as a watermark' },
+			...waitOptions,
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['extend'] } }, properties);
+
+async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeExecutionData, waitMode: WaitMode): Promise<PreparedTask> {
+	const node = this.getNode();
+	const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
+	const prompt = requirePrompt(node, this.getNodeParameter('prompt', itemIndex), itemIndex);
+	const model = requireOneOf(node, 'Model', this.getNodeParameter('extendModel', itemIndex), EXTEND_MODELS, itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const common = readCommonCreateOptions(this, options, itemIndex);
+	const callBackUrl = waitMode === 'callback' ? undefined : readCallbackUrl(this, options, itemIndex);
+	const settings = readTaskSettings(this, itemIndex);
+	const downloadTo = readDownloadTarget(this, itemIndex, waitMode);
+	const body: IDataObject = { taskId, prompt, model };
+	if (common.seed !== undefined) body.seeds = common.seed;
+	if (common.watermark) body.watermark = common.watermark;
+	if (callBackUrl) body.callBackUrl = callBackUrl;
+	return {
+		itemIndex,
+		endpoint: ENDPOINTS.extend,
+		body,
+		check: 'record',
+		settings,
+		echo: { sourceTaskId: taskId, prompt, model, ...common.echo },
+		downloadTo,
+		preferFullVideo: true,
+		includeRaw: options.includeRaw === true,
+	};
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	return await executeTaskOperation(this, items, prepare);
+}

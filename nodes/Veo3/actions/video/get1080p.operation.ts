@@ -1,0 +1,121 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { downloadVideo } from '../../helpers/binary';
+import { KieApiError, toNodeError, WaitTimeoutError } from '../../helpers/errors';
+import { pause } from '../../helpers/pause';
+import { readRetryPolicy } from '../../helpers/settings';
+import { settle } from '../../helpers/settle';
+import { ParameterError, requireIndex, requirePositiveNumber, requireTaskId } from '../../helpers/validation';
+import { pollDelays, waitSettings } from '../../helpers/waiting';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { taskIdProperty, videoIndexProperty } from '../shared.descriptions';
+import { executePerItem } from '../taskOperation';
+
+const properties: INodeProperties[] = [
+	{ ...taskIdProperty, description: 'The taskId of a finished video (not a fallback video, which is already 1080p)' },
+	videoIndexProperty,
+	{
+		displayName: 'Download Video',
+		name: 'downloadVideo',
+		type: 'boolean',
+		default: true,
+		description: 'Whether to put the 1080p MP4 into a binary field',
+	},
+	{
+		displayName: 'Put Output File in Field',
+		name: 'binaryPropertyOutput',
+		type: 'string',
+		default: 'data',
+		hint: 'The name of the output binary field to put the video in',
+		displayOptions: { show: { downloadVideo: [true] } },
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Wait Time (Minutes)',
+				name: 'maxWaitMinutes',
+				type: 'number',
+				default: 5,
+				typeOptions: { minValue: 0.01, numberPrecision: 2 },
+				description: 'Kie.ai needs 1–3 minutes to make the 1080p version; wait at most this long',
+			},
+			{
+				displayName: 'Poll Interval (Seconds)',
+				name: 'pollIntervalSeconds',
+				type: 'number',
+				default: 20,
+				typeOptions: { minValue: 0.05, numberPrecision: 2 },
+				description: 'First delay between checks while kie.ai answers "1080P is processing". kie.ai advises 20–30 s.',
+			},
+		],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get1080p'] } }, properties);
+
+// kie answers 400 with this text while the 1080p file is being made (reference §5 CONFLICT: some
+// clients saw 422 or 500 with a similar text, so match the words, not only the code).
+const PROCESSING = /1080p? is processing|being generated|processing/i;
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const config = await getApiConfig(this);
+	const signal = this.getExecutionCancelSignal();
+	return await executePerItem(this, items, async (itemIndex) => {
+		const node = this.getNode();
+		const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
+		const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const settings = waitSettings(
+			requirePositiveNumber(node, 'Poll Interval (Seconds)', options.pollIntervalSeconds ?? 20, itemIndex),
+			requirePositiveNumber(node, 'Max Wait Time (Minutes)', options.maxWaitMinutes ?? 5, itemIndex),
+		);
+		const download = this.getNodeParameter('downloadVideo', itemIndex, true) as boolean;
+		const field = download ? String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim() : '';
+		if (download && field === '') {
+			throw new ParameterError(node, 'Put Output File in Field', 'it is empty', 'a binary field name such as "data"', itemIndex);
+		}
+		const retry = readRetryPolicy(this, itemIndex);
+		const deadline = Date.now() + settings.maxWaitMs;
+		const delays = pollDelays(settings);
+		for (;;) {
+			const answer = await settle(
+				async () =>
+					await kieRequest<{ resultUrl?: string }>(this, config, {
+						method: 'GET',
+						endpoint: ENDPOINTS.get1080p,
+						qs: { taskId, index },
+						kind: 'read',
+						retry,
+						signal,
+					}),
+			);
+			if (answer.ok) {
+				const videoUrl = answer.value?.resultUrl;
+				if (!videoUrl) throw new NodeOperationError(node, 'kie.ai answered without a 1080p URL', { itemIndex });
+				const item: INodeExecutionData = { json: { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success' } };
+				if (download) item.binary = { [field]: await downloadVideo(this, videoUrl, `${taskId}_1080p.mp4`) };
+				return item;
+			}
+			const error = answer.error;
+			if (error instanceof KieApiError && error.code === 422) {
+				throw new NodeApiError(node, { code: error.code, msg: error.kieMessage }, {
+					message: `This video cannot be upgraded to 1080p: ${error.kieMessage}`,
+					description:
+						'Only successfully finished videos can be upgraded, and fallback videos are already 1080p. Check the task with Get Details.',
+					httpCode: '422',
+					itemIndex,
+				});
+			}
+			if (!(error instanceof KieApiError && PROCESSING.test(error.kieMessage))) throw error;
+			const remaining = deadline - Date.now();
+			if (remaining <= 0) throw toNodeError(node, new WaitTimeoutError(taskId, settings.maxWaitMs / 1000, error.message), itemIndex);
+			await pause(Math.min(delays.next().value as number, remaining), signal);
+		}
+	});
+}

@@ -1,0 +1,52 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { readTaskSettings } from '../../helpers/settings';
+import type { PreparedTask, WaitMode } from '../../helpers/tasks';
+import { requireIndex, requireTaskId } from '../../helpers/validation';
+import { ENDPOINTS } from '../../transport';
+import { includeRawOption, taskIdProperty, taskOutputProperties, videoIndexProperty, waitModeProperty, waitOptions } from '../shared.descriptions';
+import { executeTaskOperation } from '../taskOperation';
+import { callbackOptions, readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from './createOptions';
+
+const properties: INodeProperties[] = [
+	{ ...taskIdProperty, description: 'The taskId of a finished video to upscale to 4K (120 credits, 5–10 minutes)' },
+	videoIndexProperty,
+	waitModeProperty,
+	...taskOutputProperties,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...callbackOptions, includeRawOption, ...waitOptions],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get4k'] } }, properties);
+
+async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeExecutionData, waitMode: WaitMode): Promise<PreparedTask> {
+	const node = this.getNode();
+	const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
+	const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
+	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	const common = readCommonCreateOptions(this, options, itemIndex);
+	const callBackUrl = waitMode === 'callback' ? undefined : readCallbackUrl(this, options, itemIndex);
+	const body: IDataObject = { taskId, index };
+	if (callBackUrl) body.callBackUrl = callBackUrl;
+	return {
+		itemIndex,
+		endpoint: ENDPOINTS.get4k,
+		body,
+		check: 'fourK',
+		settings: readTaskSettings(this, itemIndex),
+		echo: { videoIndex: index, ...common.echo },
+		downloadTo: readDownloadTarget(this, itemIndex, waitMode),
+		includeRaw: options.includeRaw === true,
+	};
+}
+
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	return await executeTaskOperation(this, items, prepare);
+}

@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { normalizeRecord } from '../../helpers/normalize';
+import { readRetryPolicy } from '../../helpers/settings';
+import { requireTaskId } from '../../helpers/validation';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { includeRawOption, taskIdProperty } from '../shared.descriptions';
+import { executePerItem } from '../taskOperation';
+
+const properties: INodeProperties[] = [
+	taskIdProperty,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [includeRawOption],
+	},
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getDetails'] } }, properties);
+
+/** One status read, in the same shape as every other output of the node (status, videoUrls, …). */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const config = await getApiConfig(this);
+	return await executePerItem(this, items, async (itemIndex) => {
+		const taskId = requireTaskId(this.getNode(), this.getNodeParameter('taskId', itemIndex), itemIndex);
+		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const data = await kieRequest<IDataObject>(this, config, {
+			method: 'GET',
+			endpoint: ENDPOINTS.recordInfo,
+			qs: { taskId },
+			kind: 'read',
+			retry: readRetryPolicy(this, itemIndex),
+			signal: this.getExecutionCancelSignal(),
+		});
+		const result = normalizeRecord(data ?? {}, taskId);
+		const json: IDataObject = { ...result, videoUrl: result.videoUrls[0] ?? null };
+		if (options.includeRaw === true) json.raw = data;
+		return { json };
+	});
+}

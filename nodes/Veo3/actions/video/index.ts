@@ -1,0 +1,35 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as download from './download.operation';
+import * as extend from './extend.operation';
+import * as generate from './generate.operation';
+import * as get1080p from './get1080p.operation';
+import * as get4k from './get4k.operation';
+import * as getDetails from './getDetails.operation';
+
+export { download, extend, generate, get1080p, get4k, getDetails };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['video'] } },
+		options: [
+			{ name: 'Download', value: 'download', action: 'Download a video', description: 'Get a finished video as a binary file' },
+			{ name: 'Extend', value: 'extend', action: 'Extend a video', description: 'Continue a finished video with a new prompt' },
+			{ name: 'Generate', value: 'generate', action: 'Generate a video', description: 'Create a video from text or images' },
+			{ name: 'Get 1080p', value: 'get1080p', action: 'Get the 1080p version of a video', description: 'Get the 1080p version of a finished video' },
+			{ name: 'Get 4K', value: 'get4k', action: 'Get the 4K version of a video', description: 'Upscale a finished video to 4K' },
+			{ name: 'Get Details', value: 'getDetails', action: 'Get the details of a video task', description: 'Status and result URLs of a task' },
+		],
+		default: 'generate',
+	},
+	...generate.description,
+	...getDetails.description,
+	...get1080p.description,
+	...get4k.description,
+	...extend.description,
+	...download.description,
+];

@@ -1,0 +1,118 @@
+import type { INode, JsonObject } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+/** What users should do about each kie code (reference §1 code list). */
+const HINTS: Record<number, string> = {
+	400: 'kie.ai refused the request or the content (for example the prompt or image was flagged by the content policy). Change the prompt or image and try again.',
+	401: 'The API key was not accepted. Check the Veo3 credential: copy the key again from https://kie.ai/api-key.',
+	402: 'Your kie.ai account does not have enough credits. Top up at https://kie.ai and run again.',
+	404: 'kie.ai does not know this task or resource. Check the task ID.',
+	408: 'kie.ai upstream timed out (no result for over 10 minutes). Try again later.',
+	422: 'kie.ai rejected a parameter or the task is not in a state that allows this. The message says which.',
+	429: 'Rate limited by kie.ai (20 new tasks per 10 seconds per account). Try again in a few seconds.',
+	451: 'kie.ai could not fetch the image. Make sure the image URL is public.',
+	455: 'kie.ai is in maintenance. Try again later.',
+	500: 'kie.ai had an internal error. Try again later.',
+	501: 'The video generation failed at kie.ai. Try again, perhaps with a different prompt.',
+	505: 'This feature is disabled at kie.ai.',
+};
+
+export function hintForCode(code: number | null | undefined): string | undefined {
+	return code === null || code === undefined ? undefined : HINTS[code];
+}
+
+/**
+ * An error answered by kie.ai, in the envelope (HTTP 200 with a body code) or as an HTTP status.
+ * Carries only kie's code and message: never request options, so no header can leak a key.
+ */
+export class KieApiError extends Error {
+	constructor(
+		readonly code: number,
+		readonly kieMessage: string,
+		readonly httpStatus: number,
+		readonly endpoint: string,
+		readonly data?: unknown,
+	) {
+		super(`kie.ai ${endpoint} answered code ${code}: ${kieMessage}`);
+		this.name = 'KieApiError';
+	}
+}
+
+/** The request may or may not have reached kie.ai; for a create this means "do not retry". */
+export class KieTransportError extends Error {
+	constructor(
+		message: string,
+		readonly networkCode: string | undefined,
+		readonly endpoint: string,
+	) {
+		super(message);
+		this.name = 'KieTransportError';
+	}
+}
+
+/** A task that reached a final failed state at kie.ai (successFlag 2/3, or a failure callback). */
+export class TaskFailedError extends Error {
+	constructor(
+		readonly taskId: string,
+		readonly errorCode: number | null,
+		readonly errorMessage: string | null,
+	) {
+		super(`Video task ${taskId} failed at kie.ai${errorCode ? ` (code ${errorCode})` : ''}: ${errorMessage ?? 'no reason given'}`);
+		this.name = 'TaskFailedError';
+	}
+}
+
+export class WaitTimeoutError extends Error {
+	constructor(
+		readonly taskId: string,
+		readonly waitedSeconds: number,
+		readonly lastError?: string,
+	) {
+		super(
+			`Video task ${taskId} was not finished after ${Math.round(waitedSeconds)} s` +
+				(lastError ? ` (last status check failed: ${lastError})` : ''),
+		);
+		this.name = 'WaitTimeoutError';
+	}
+}
+
+/** Turns any error raised while handling one item into the n8n error that names the item. */
+export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
+		return error;
+	}
+	if (error instanceof KieApiError) {
+		const errorResponse: JsonObject = { code: error.code, msg: error.kieMessage };
+		return new NodeApiError(node, errorResponse, {
+			message: `kie.ai error ${error.code}: ${error.kieMessage}`,
+			description: hintForCode(error.code),
+			httpCode: String(error.code),
+			itemIndex,
+		});
+	}
+	if (error instanceof TaskFailedError) {
+		return new NodeApiError(
+			node,
+			{ taskId: error.taskId, errorCode: error.errorCode, errorMessage: error.errorMessage },
+			{
+				message: error.message,
+				description: hintForCode(error.errorCode) ?? 'The render failed at kie.ai. Its reason is in the message.',
+				httpCode: error.errorCode === null ? undefined : String(error.errorCode),
+				itemIndex,
+			},
+		);
+	}
+	if (error instanceof WaitTimeoutError) {
+		return new NodeOperationError(node, error.message, {
+			description:
+				'Raise "Max Wait Time", or use "Don\'t Wait" and fetch the result later with Get Details. The task keeps running at kie.ai; its ID is in the message.',
+			itemIndex,
+		});
+	}
+	if (error instanceof KieTransportError) {
+		return new NodeOperationError(node, error.message, { itemIndex });
+	}
+	const message = error instanceof Error ? error.message : String(error);
+	return new NodeOperationError(node, message, { itemIndex });
+}

@@ -1,0 +1,51 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** The kie.ai response envelope: every JSON answer, errors included, has this shape (reference §1). */
+export interface KieEnvelope<T = unknown> {
+	code: number;
+	msg: string;
+	data: T;
+}
+
+export type TaskStatus = 'generating' | 'success' | 'failed';
+
+/**
+ * One shape for a task's state, whether it came from record-info, a generation callback or a 4K
+ * callback. Every output of the node and of the trigger uses it, so downstream nodes never have to
+ * know which of kie's documented variants arrived.
+ */
+export interface VideoResult extends IDataObject {
+	taskId: string;
+	status: TaskStatus;
+	videoUrls: string[];
+	originUrls: string[];
+	fullVideoUrls: string[];
+	imageUrls: string[];
+	resolution: string | null;
+	fallback: boolean;
+	errorCode: number | null;
+	errorMessage: string | null;
+	createdAt: string | null;
+	completedAt: string | null;
+}
+
+export interface ApiConfig {
+	baseUrl: string;
+	uploadBaseUrl: string;
+	hasHmacKey: boolean;
+}
+
+export type RequestKind = 'read' | 'create';
+
+export interface RetryPolicy {
+	/** How many times a read may be retried after the first attempt. */
+	maxRetries: number;
+	/** First back-off delay; doubles each attempt, with jitter. */
+	baseDelayMs: number;
+	maxDelayMs: number;
+}
+
+export interface RateLimit {
+	maxCreates: number;
+	windowMs: number;
+}

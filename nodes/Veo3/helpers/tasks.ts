@@ -1,0 +1,192 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import { ENDPOINTS, kieRequest, type ApiContext } from '../transport';
+import { DownloadError, downloadVideo } from './binary';
+import { mapSettled, Semaphore } from './concurrency';
+import { KieApiError } from './errors';
+import type { ApiConfig, VideoResult } from './interfaces';
+import { normalizeRecord } from './normalize';
+import { settle } from './settle';
+import type { TaskSettings } from './settings';
+import { waitUntilFinal } from './waiting';
+
+/** How a task's state is read back: record-info for generate/extend, a repeat POST for 4K (reference §6). */
+export type TaskCheckKind = 'record' | 'fourK';
+
+/** A create request that passed validation, with everything needed to wait for it and report it. */
+export interface PreparedTask {
+	itemIndex: number;
+	endpoint: string;
+	body: IDataObject;
+	check: TaskCheckKind;
+	settings: TaskSettings;
+	/** Input values repeated in the output, so a result can be matched to its row or prompt. */
+	echo: IDataObject;
+	/** Binary field to download the finished video into (poll mode), if any. */
+	downloadTo?: string;
+	/** Extend results: the stitched full video is the one users want. */
+	preferFullVideo?: boolean;
+	includeRaw: boolean;
+}
+
+export interface SubmittedTask {
+	task: PreparedTask;
+	taskId: string;
+	/** 4K may already be done when requested again (kie answers 422 "generated successfully"). */
+	finished?: VideoResult;
+}
+
+export type WaitMode = 'none' | 'poll' | 'callback';
+
+/** Sends the paid create. Never retried when kie might have created the task (see transport). */
+export async function submitTask(
+	ctx: ApiContext,
+	config: ApiConfig,
+	task: PreparedTask,
+	signal: AbortSignal | undefined,
+	callBackUrl?: string,
+): Promise<SubmittedTask> {
+	const body = callBackUrl ? { ...task.body, callBackUrl } : task.body;
+	if (task.check === 'fourK') {
+		const state = await requestFourK(ctx, config, task, body, signal, 'create');
+		return { task, taskId: state.taskId, finished: state.status === 'success' ? state : undefined };
+	}
+	const data = await kieRequest<{ taskId?: string }>(ctx, config, {
+		method: 'POST',
+		endpoint: task.endpoint,
+		body,
+		kind: 'create',
+		retry: task.settings.retry,
+		rateLimit: task.settings.rateLimit,
+		signal,
+	});
+	if (!data?.taskId) throw new KieApiError(500, 'kie.ai accepted the request but returned no taskId', 200, task.endpoint, data);
+	return { task, taskId: String(data.taskId) };
+}
+
+/** Reads a task's current state once, in the normalised shape. */
+export async function checkTask(
+	ctx: ApiContext,
+	config: ApiConfig,
+	task: PreparedTask,
+	taskId: string,
+	signal: AbortSignal | undefined,
+): Promise<VideoResult> {
+	if (task.check === 'fourK') return await requestFourK(ctx, config, task, task.body, signal, 'read');
+	const data = await kieRequest<IDataObject>(ctx, config, {
+		method: 'GET',
+		endpoint: ENDPOINTS.recordInfo,
+		qs: { taskId },
+		kind: 'read',
+		retry: task.settings.retry,
+		signal,
+	});
+	const result = normalizeRecord(data ?? {}, taskId);
+	if (task.includeRaw) result.raw = data;
+	return result;
+}
+
+/**
+ * The 4K endpoint answers a repeat request with 422 and the state in the message (reference §6):
+ * "4k is processing…" while it renders, "The video has been generated successfully" with the URLs
+ * once done. Repeats cost nothing, so a read may re-POST; it still counts against the create limit.
+ */
+async function requestFourK(
+	ctx: ApiContext,
+	config: ApiConfig,
+	task: PreparedTask,
+	body: IDataObject,
+	signal: AbortSignal | undefined,
+	kind: 'create' | 'read',
+): Promise<VideoResult> {
+	const originalTaskId = String(task.body.taskId);
+	const answer = await settle(
+		async () =>
+			await kieRequest<IDataObject>(ctx, config, {
+				method: 'POST',
+				endpoint: ENDPOINTS.get4k,
+				body,
+				kind,
+				rateLimited: true,
+				retry: task.settings.retry,
+				rateLimit: task.settings.rateLimit,
+				signal,
+			}),
+	);
+	let data: IDataObject | undefined;
+	let message = '';
+	if (answer.ok) {
+		data = answer.value;
+	} else {
+		const error = answer.error;
+		const isState = error instanceof KieApiError && error.code === 422 && /generated successfully|processing/i.test(error.kieMessage);
+		if (!isState) throw error;
+		message = error.kieMessage;
+		data = (error.data as IDataObject) ?? {};
+	}
+	const result = normalizeRecord({ taskId: data?.taskId ?? originalTaskId, successFlag: 0, response: data ?? {} }, originalTaskId);
+	result.taskId = originalTaskId;
+	result.resolution = '4k';
+	if (result.videoUrls.length > 0) result.status = 'success';
+	if (task.includeRaw) result.raw = { ...(data ?? {}), msg: message || undefined };
+	return result;
+}
+
+export function successItem(task: PreparedTask, result: VideoResult): INodeExecutionData {
+	const videoUrl = (task.preferFullVideo ? result.fullVideoUrls[0] : undefined) ?? result.videoUrls[0] ?? null;
+	return { json: { ...result, videoUrl, ...task.echo }, pairedItem: { item: task.itemIndex } };
+}
+
+function submittedItem(submitted: SubmittedTask): INodeExecutionData {
+	const { task, taskId } = submitted;
+	return {
+		json: { taskId, status: 'generating', ...task.echo },
+		pairedItem: { item: task.itemIndex },
+	};
+}
+
+async function finishItem(ctx: IExecuteFunctions, task: PreparedTask, result: VideoResult): Promise<INodeExecutionData> {
+	const item = successItem(task, result);
+	const url = item.json.videoUrl;
+	if (task.downloadTo && typeof url === 'string') {
+		const downloaded = await settle(async () => await downloadVideo(ctx, url, `${result.taskId}.mp4`));
+		if (!downloaded.ok) {
+			// The video exists and was paid for: say where it is, so nothing is lost.
+			if (downloaded.error instanceof DownloadError) downloaded.error.taskId = result.taskId;
+			throw downloaded.error;
+		}
+		item.binary = { [task.downloadTo]: downloaded.value };
+	}
+	return item;
+}
+
+/**
+ * Runs the prepared tasks in "Don't Wait" or "Wait Until Done" mode. All tasks are submitted as
+ * fast as the create limit allows and waited for concurrently: a batch takes about as long as its
+ * slowest render, not the sum of all renders.
+ */
+export async function runTasks(
+	ctx: IExecuteFunctions,
+	config: ApiConfig,
+	tasks: PreparedTask[],
+	waitMode: Exclude<WaitMode, 'callback'>,
+): Promise<Array<PromiseSettledResult<INodeExecutionData>>> {
+	const signal = ctx.getExecutionCancelSignal();
+	if (waitMode === 'none') {
+		return await mapSettled(tasks, 5, async (task) => submittedItem(await submitTask(ctx, config, task, signal)));
+	}
+	const reads = new Semaphore(10);
+	return await mapSettled(tasks, tasks.length, async (task) => {
+		// Creates are paced by the rate limiter, not by the read lanes, so checks never queue behind them.
+		const submitted = await submitTask(ctx, config, task, signal);
+		const result =
+			submitted.finished ??
+			(await waitUntilFinal(
+				submitted.taskId,
+				async () => await reads.run(async () => await checkTask(ctx, config, task, submitted.taskId, signal)),
+				task.settings.wait,
+				signal,
+			));
+		return await finishItem(ctx, task, result);
+	});
+}

@@ -1,0 +1,197 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+
+import { KieApiError, KieTransportError } from '../helpers/errors';
+import type { ApiConfig, KieEnvelope, RateLimit, RequestKind, RetryPolicy } from '../helpers/interfaces';
+import { pause } from '../helpers/pause';
+import { settle } from '../helpers/settle';
+import { acquireCreateSlot, releaseCreateSlot } from '../helpers/rateLimiter';
+import { joinUrl } from '../helpers/urls';
+
+/** This module alone knows kie.ai's URLs, its auth and its envelope. */
+export const CREDENTIAL_NAME = 'veo3Api';
+
+export const ENDPOINTS = {
+	generate: '/api/v1/veo/generate',
+	recordInfo: '/api/v1/veo/record-info',
+	get1080p: '/api/v1/veo/get-1080p-video',
+	get4k: '/api/v1/veo/get-4k-video',
+	extend: '/api/v1/veo/extend',
+	credit: '/api/v1/chat/credit',
+	downloadUrl: '/api/v1/common/download-url',
+	streamUpload: '/api/file-stream-upload',
+} as const;
+
+export type ApiContext = IExecuteFunctions | IWebhookFunctions;
+
+export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30000 };
+export const DEFAULT_RATE_LIMIT: RateLimit = { maxCreates: 20, windowMs: 10000 };
+
+export async function getApiConfig(ctx: ApiContext): Promise<ApiConfig> {
+	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+	return {
+		baseUrl: String(credentials.baseUrl || 'https://api.kie.ai').replace(/\/+$/, ''),
+		uploadBaseUrl: String(credentials.uploadBaseUrl || 'https://kieai.redpandaai.co').replace(/\/+$/, ''),
+		hasHmacKey: typeof credentials.webhookHmacSecret === 'string' && credentials.webhookHmacSecret !== '',
+	};
+}
+
+export interface KieRequest {
+	method: IHttpRequestMethods;
+	endpoint: string;
+	body?: IDataObject | Buffer;
+	qs?: IDataObject;
+	headers?: IDataObject;
+	/** Reads are retried freely; creates only when kie certainly created nothing. */
+	kind: RequestKind;
+	/** Counts against the client-side create limit (default: creates do). */
+	rateLimited?: boolean;
+	/** Upload endpoints live on their own host. */
+	host?: 'api' | 'upload';
+	retry?: RetryPolicy;
+	rateLimit?: RateLimit;
+	signal?: AbortSignal;
+}
+
+interface RawResponse {
+	statusCode: number;
+	body: unknown;
+}
+
+// kie codes that mean "nothing was done, ask again later": safe to retry even for a create.
+const REFUSED_CODES = new Set([429, 455]);
+// Network failures where the request never reached kie.ai.
+const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+// Network failures after which a read can simply be asked again.
+const RETRYABLE_NETWORK_CODES = new Set([
+	...NOT_SENT_NETWORK_CODES,
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'EPIPE',
+	'ESOCKETTIMEDOUT',
+	'UND_ERR_SOCKET',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
+
+/** Finds a Node/axios network error code anywhere in the cause chain n8n wraps around it. */
+export function networkCodeOf(error: unknown, depth = 0): string | undefined {
+	if (!error || typeof error !== 'object' || depth > 5) return undefined;
+	const candidate = error as { code?: unknown; cause?: unknown; errors?: unknown[]; message?: unknown };
+	if (typeof candidate.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(candidate.code)) return candidate.code;
+	const nested =
+		networkCodeOf(candidate.cause, depth + 1) ??
+		(Array.isArray(candidate.errors) ? candidate.errors.map((e) => networkCodeOf(e, depth + 1)).find(Boolean) : undefined);
+	if (nested) return nested;
+	if (typeof candidate.message === 'string') {
+		const match = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up)\b/.exec(candidate.message);
+		if (match) return match[1] === 'socket hang up' ? 'ECONNRESET' : match[1];
+	}
+	return undefined;
+}
+
+function backoffDelay(policy: RetryPolicy, attempt: number): number {
+	const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
+	// Full jitter spreads retries of many items so they do not hit kie in lockstep.
+	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
+}
+
+async function send(ctx: ApiContext, config: ApiConfig, request: KieRequest): Promise<RawResponse> {
+	const base = request.host === 'upload' ? config.uploadBaseUrl : config.baseUrl;
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		url: joinUrl(base, request.endpoint),
+		qs: request.qs,
+		body: request.body,
+		headers: request.headers,
+		json: !(request.body instanceof Buffer),
+		returnFullResponse: true,
+		// kie puts business errors in the body; HTTP errors are classified below, not thrown.
+		ignoreHttpStatusErrors: true,
+		timeout: 60000,
+	};
+	if (request.signal) options.abortSignal = request.signal;
+	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options)) as {
+		statusCode: number;
+		body: unknown;
+	};
+	let body = response.body;
+	if (Buffer.isBuffer(body)) body = body.toString('utf8');
+	if (typeof body === 'string') {
+		try {
+			body = JSON.parse(body);
+		} catch {
+			// leave as text; classified as an unexpected answer below
+		}
+	}
+	return { statusCode: response.statusCode, body };
+}
+
+function envelopeOf(raw: RawResponse): KieEnvelope {
+	const body = raw.body as Partial<KieEnvelope> | undefined;
+	if (body && typeof body === 'object' && typeof body.code === 'number') {
+		return { code: body.code, msg: String(body.msg ?? ''), data: body.data };
+	}
+	// No envelope: an HTTP-level error from kie, a proxy or a load balancer.
+	const code = raw.statusCode >= 400 ? raw.statusCode : 500;
+	const text = typeof raw.body === 'string' ? raw.body.slice(0, 200) : 'unexpected answer without a kie envelope';
+	return { code, msg: `HTTP ${raw.statusCode}: ${text}`, data: null };
+}
+
+/**
+ * Sends one kie.ai request and returns the envelope's `data`. Throws KieApiError for any envelope
+ * code other than 200 (kie answers errors with HTTP 200, reference §1) and KieTransportError when no
+ * answer came. Retries:
+ * - reads: on 429/455/5xx/408 and network errors, with exponential back-off and jitter;
+ * - creates (paid): only on 429/455 envelopes and on errors where the request never left this
+ *   machine (connection refused, DNS). A 5xx or a reset could mean a task was created: not retried.
+ */
+export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig, request: KieRequest): Promise<T> {
+	const policy = request.retry ?? DEFAULT_RETRY;
+	const limiterKey = config.baseUrl;
+	const limited = request.rateLimited ?? request.kind === 'create';
+	for (let attempt = 0; ; attempt++) {
+		if (limited) await acquireCreateSlot(limiterKey, request.rateLimit ?? DEFAULT_RATE_LIMIT, request.signal);
+		const sent = await settle(async () => await send(ctx, config, request));
+		if (!sent.ok) {
+			if (request.signal?.aborted) throw sent.error;
+			const networkCode = networkCodeOf(sent.error);
+			const retryable =
+				networkCode !== undefined &&
+				(request.kind === 'read' ? RETRYABLE_NETWORK_CODES.has(networkCode) : NOT_SENT_NETWORK_CODES.has(networkCode));
+			if (retryable && attempt < policy.maxRetries) {
+				if (limited) releaseCreateSlot(limiterKey);
+				await pause(backoffDelay(policy, attempt), request.signal);
+				continue;
+			}
+			throw transportError(request, networkCode);
+		}
+		const envelope = envelopeOf(sent.value);
+		if (envelope.code === 200) return envelope.data as T;
+		const retryable =
+			request.kind === 'read'
+				? REFUSED_CODES.has(envelope.code) || envelope.code >= 500 || envelope.code === 408
+				: REFUSED_CODES.has(envelope.code);
+		if (retryable && attempt < policy.maxRetries) {
+			if (limited) releaseCreateSlot(limiterKey);
+			await pause(backoffDelay(policy, attempt), request.signal);
+			continue;
+		}
+		throw new KieApiError(envelope.code, envelope.msg, envelope.code, request.endpoint, envelope.data);
+	}
+}
+
+function transportError(request: KieRequest, networkCode: string | undefined): KieTransportError {
+	const what = networkCode ?? 'a network error';
+	const uncertain =
+		request.kind === 'create' && !(networkCode && NOT_SENT_NETWORK_CODES.has(networkCode))
+			? ' The task may or may not have been created, so it was not sent again (no double charge). Check your kie.ai logs or the credits before retrying.'
+			: '';
+	return new KieTransportError(`No answer from kie.ai for ${request.endpoint} (${what}).${uncertain}`, networkCode, request.endpoint);
+}
