@@ -5,6 +5,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+import { jsonParse } from 'n8n-workflow';
 
 import { getApiConfig } from '../transport';
 import { inspectCallback, respond, DEFAULT_TOLERANCE_SECONDS } from './callbackRequest';
@@ -94,10 +95,12 @@ export async function submitAndPark(
 
 function loadBatch(ctx: IWebhookFunctions): StoredBatch | undefined {
 	const name = JSON.stringify(ctx.getNode().name);
-	const key = JSON.stringify(CALLBACK_BATCH_FIELD);
-	// webhook() has no getContext(); the expression proxy reads the waiting execution's node context.
-	const value = ctx.evaluateExpression(`={{ $node[${name}].context[${key}] }}`) as unknown;
-	const batch = value as StoredBatch | undefined;
+	const field = JSON.stringify(CALLBACK_BATCH_FIELD);
+	// webhook() has no getContext(); the expression proxy reads the waiting execution's node
+	// context. Serialised inside the expression, because expression results may be stringified.
+	const text = ctx.evaluateExpression(`{{ JSON.stringify($node[${name}].context[${field}] ?? null) }}`);
+	if (typeof text !== 'string') return undefined;
+	const batch = jsonParse<StoredBatch | null>(text.replace(/^=/, ''), { fallbackValue: null });
 	return batch && batch.version === 1 && Array.isArray(batch.tasks) ? batch : undefined;
 }
 

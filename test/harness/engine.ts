@@ -1,0 +1,204 @@
+/* In-process n8n: real workflows through n8n-core's WorkflowExecute, with our nodes loaded from
+ * source, a credentials helper that applies the credential's own `authenticate`, filesystem binary
+ * data, and the wait/resume steps n8n's CLI performs (WaitingWebhooks + prepareExecutionData). */
+import './env';
+import 'reflect-metadata';
+
+import { randomUUID } from 'crypto';
+import { dirname } from 'path';
+
+import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	IConnections,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	IRun,
+	IRunExecutionData,
+	IWorkflowExecuteAdditionalData,
+	WorkflowExecuteMode,
+} from 'n8n-workflow';
+import { NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { Veo3Api } from '../../credentials/Veo3Api.credentials';
+import { Veo3 } from '../../nodes/Veo3/Veo3.node';
+import { Veo3Trigger } from '../../nodes/Veo3Trigger/Veo3Trigger.node';
+import { ItemsSource } from './itemsSource';
+
+// n8n-core must share one DI container with the services it resolves (see recipes: @n8n/node-cli
+// brings an older @n8n/di to the top level), so take the copy n8n-core itself resolves.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { Container } = require(require.resolve('@n8n/di', { paths: [dirname(require.resolve('n8n-core'))] }));
+
+export const VEO3_TYPE = 'n8n-nodes-veo3.veo3';
+export const TRIGGER_TYPE = 'n8n-nodes-veo3.veo3Trigger';
+export const ITEMS_TYPE = 'test.itemsSource';
+
+const nodeTypeMap: Record<string, INodeType> = {
+	[VEO3_TYPE]: new Veo3(),
+	[TRIGGER_TYPE]: new Veo3Trigger(),
+	[ITEMS_TYPE]: new ItemsSource(),
+};
+
+export const nodeTypes = {
+	getByName: (type: string) => nodeTypeMap[type],
+	getByNameAndVersion: (type: string, version?: number) => NodeHelpers.getVersionedNodeType(nodeTypeMap[type], version),
+	getKnownTypes: () => ({}),
+};
+
+let binaryReady: Promise<void> | undefined;
+export async function initBinaryData(): Promise<void> {
+	binaryReady ??= Container.get(BinaryDataService).init();
+	await binaryReady;
+}
+
+export function binaryService(): BinaryDataService {
+	return Container.get(BinaryDataService);
+}
+
+const credentialType = new Veo3Api();
+
+/** Applies the credential's generic `authenticate` ({{$credentials.x}} in headers), as n8n does. */
+function authenticateRequest(credentials: ICredentialDataDecryptedObject, request: IDataObject): IDataObject {
+	const headers = { ...((request.headers as IDataObject) ?? {}) };
+	const generic = credentialType.authenticate.properties.headers ?? {};
+	for (const [name, template] of Object.entries(generic)) {
+		headers[name] = String(template)
+			.replace(/^=/, '')
+			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+	}
+	return { ...request, headers };
+}
+
+export interface HarnessCredentials {
+	apiKey: string;
+	baseUrl: string;
+	uploadBaseUrl: string;
+	webhookHmacSecret?: string;
+}
+
+export interface WorkflowSpec {
+	nodes: INode[];
+	connections: IConnections;
+	credentials: HarnessCredentials;
+	/** Base URL the resume URL is built from ($execution.resumeUrl = <base>/<executionId>). */
+	webhookWaitingBaseUrl?: string;
+	mode?: WorkflowExecuteMode;
+	continueOnFail?: boolean;
+}
+
+export interface HarnessRun {
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
+	executionId: string;
+	run: IRun;
+	/** Items a node output on its last run (first output by default). */
+	output(nodeName: string, outputIndex?: number): INodeExecutionData[];
+	/** Requests captured by the credentials helper (what the node asked to send). */
+}
+
+function makeAdditionalData(spec: WorkflowSpec, executionId: string, workflowData: IDataObject): IWorkflowExecuteAdditionalData {
+	const base = 'http://127.0.0.1:1/unused';
+	const credentials = spec.credentials as unknown as ICredentialDataDecryptedObject;
+	return {
+		credentialsHelper: {
+			getDecrypted: async () => ({ ...credentials }),
+			getParentTypes: () => [],
+			isCredentialUsableByNode: () => true,
+			authenticate: async (c: ICredentialDataDecryptedObject, _t: string, r: IDataObject) => authenticateRequest(c, r),
+			preAuthentication: async () => undefined,
+			runPreAuthentication: async () => undefined,
+		},
+		hooks: new ExecutionLifecycleHooks(spec.mode ?? 'manual', executionId, workflowData as never),
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		executionId,
+		restApiUrl: base,
+		instanceBaseUrl: base,
+		formBaseUrl: base,
+		formWaitingBaseUrl: base,
+		formTestBaseUrl: base,
+		webhookBaseUrl: base,
+		webhookWaitingBaseUrl: spec.webhookWaitingBaseUrl ?? 'http://127.0.0.1:1/webhook-waiting',
+		webhookTestBaseUrl: base,
+		mcpBaseUrl: base,
+		mcpTestBaseUrl: base,
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
+function wrapRun(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData, executionId: string, run: IRun): HarnessRun {
+	return {
+		workflow,
+		additionalData,
+		executionId,
+		run,
+		output(nodeName: string, outputIndex = 0) {
+			const runs = run.data.resultData.runData[nodeName];
+			const last = runs?.[runs.length - 1];
+			return (last?.data?.main?.[outputIndex] ?? []) as INodeExecutionData[];
+		},
+	};
+}
+
+/** Runs a workflow from its first node until it finishes, fails or waits. */
+export async function runWorkflow(spec: WorkflowSpec): Promise<HarnessRun> {
+	await initBinaryData();
+	const executionId = `e${randomUUID().slice(0, 8)}`;
+	const workflowData = { id: `wf-${executionId}`, name: 'harness', active: false, nodes: spec.nodes, connections: spec.connections, settings: { executionOrder: 'v1' } };
+	const workflow = new Workflow({ ...workflowData, nodeTypes } as never);
+	const additionalData = makeAdditionalData(spec, executionId, workflowData);
+	const run = await new WorkflowExecute(additionalData, spec.mode ?? 'manual').run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
+	return wrapRun(workflow, additionalData, executionId, run);
+}
+
+/** The execution's resume URL, exactly as the node saw it in $execution.resumeUrl. */
+export function resumeUrlOf(run: HarnessRun): string {
+	const base = String(run.additionalData.webhookWaitingBaseUrl);
+	const token = (run.run.data as IRunExecutionData & { resumeToken?: string }).resumeToken;
+	return token ? `${base}/${run.executionId}?signature=${token}` : `${base}/${run.executionId}`;
+}
+
+/**
+ * Continues a waiting execution the way n8n's WaitingWebhooks does: the waiting node's output
+ * becomes `workflowData` (what its webhook() returned), the node is disabled in the stack, its
+ * last run is popped, and the engine processes the rest. With `workflowData` undefined it
+ * simulates the wait timing out: the node passes its input through (handleWaitingState).
+ */
+export async function resumeExecution(previous: HarnessRun, workflowData?: INodeExecutionData[][]): Promise<HarnessRun> {
+	const data = previous.run.data as IRunExecutionData;
+	const stack = data.executionData!.nodeExecutionStack;
+	const entry = stack[0];
+	if (workflowData) {
+		entry.data.main = workflowData as never;
+		entry.node = { ...entry.node, disabled: true };
+		const lastNode = data.resultData.lastNodeExecuted as string;
+		data.resultData.runData[lastNode].pop();
+		data.waitTill = undefined;
+		(entry as unknown as { metadata?: IDataObject }).metadata = { forwardAllOutputs: true };
+	}
+	const run = await new WorkflowExecute(previous.additionalData, 'manual', data).processRunExecutionData(previous.workflow);
+	return wrapRun(previous.workflow, previous.additionalData, previous.executionId, run);
+}
+
+export function node(name: string, type: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
+	return {
+		id: randomUUID(),
+		name,
+		type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: parameters as never,
+		...(type === ITEMS_TYPE ? {} : { credentials: { veo3Api: { id: 'cred-1', name: 'Veo3 account' } } }),
+		...extra,
+	};
+}
+
+/** Items → Veo3 (one node) workflow, the shape most tests need. */
+export function itemsThenVeo3(items: IDataObject[], veo3Parameters: IDataObject, veo3Extra: Partial<INode> = {}): Pick<WorkflowSpec, 'nodes' | 'connections'> {
+	return {
+		nodes: [node('Items', ITEMS_TYPE, { items: JSON.stringify(items) }), node('Veo3', VEO3_TYPE, veo3Parameters, veo3Extra)],
+		connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } } as IConnections,
+	};
+}
