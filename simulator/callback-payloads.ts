@@ -1,0 +1,91 @@
+/**
+ * Callback bodies in every documented variant (§8.2 generation/extend, §8.3 4K). Config picks the
+ * variant wherever docs conflict: task id key, promptJson object vs string, URL list encoding, and
+ * the two 4K shapes.
+ */
+import { MSG } from './envelope';
+import { encodeUrls, sortedObject } from './formats';
+import { OUTCOME_INFO, resultResolution } from './outcomes';
+import type { SimState } from './state';
+import type { FourKJob, Task } from './tasks';
+import { taskFileUrl } from './urls';
+
+export interface CallbackPayload {
+	body: Record<string, unknown>;
+	/** The id that is signed (§8.4) — the same value the body carries. */
+	taskId: string;
+	/** Envelope code, for the callback log. */
+	code: number;
+}
+
+/** Result/origin/full URL lists of a successful task; shared by record-info and callbacks. */
+export function taskResultUrls(base: string, task: Task): {
+	resultUrls: string[];
+	originUrls: string[] | null;
+	fullResultUrls: string[] | null;
+} {
+	return {
+		resultUrls: [taskFileUrl(base, task.id, 0, 'result')],
+		// §4.1: originUrls "only has value when aspect ratio is not 16:9".
+		originUrls: task.aspectRatio === '9:16' ? [taskFileUrl(base, task.id, 0, 'origin')] : null,
+		// §4.1 G3: full (stitched) video after extend.
+		fullResultUrls: task.kind === 'extend' ? [taskFileUrl(base, task.id, 0, 'full')] : null,
+	};
+}
+
+export function fourKUrls(base: string, task: Task, index: number): { resultUrls: string[]; imageUrls: string[] } {
+	return {
+		resultUrls: [taskFileUrl(base, task.id, index, '4k')],
+		imageUrls: [taskFileUrl(base, task.id, index, '4k', 'jpg')],
+	};
+}
+
+export function generationPayload(state: SimState, task: Task): CallbackPayload {
+	const c = state.config;
+	const outcome = task.outcome ?? task.plannedOutcome;
+	const id = { [c.callbackTaskIdKey]: task.id };
+	if (outcome === 'success' || outcome === 'fallback') {
+		const urls = taskResultUrls(state.publicUrl, task);
+		const fallback = outcome === 'fallback';
+		const info: Record<string, unknown> = { resultUrls: encodeUrls(urls.resultUrls, c.callbackUrlFormat) };
+		// §8.2: the fallback example carries no originUrls and no promptJson.
+		if (!fallback) info.originUrls = encodeUrls(urls.originUrls, c.callbackUrlFormat);
+		info.resolution = resultResolution(task);
+		const data: Record<string, unknown> = { ...id, info };
+		if (!fallback) {
+			const prompt = sortedObject(task.echo);
+			data.promptJson = c.callbackPromptJson === 'string' ? JSON.stringify(prompt) : prompt;
+		}
+		data.fallbackFlag = fallback;
+		const msg = fallback ? MSG.cbFallbackSuccess : task.kind === 'extend' ? MSG.cbExtendSuccess : MSG.cbSuccess;
+		return { body: { code: 200, msg, data }, taskId: task.id, code: 200 };
+	}
+	// §8.2 failure shapes: no `info`; code 400 / 422 (flow) / 500 / 501.
+	const info = OUTCOME_INFO[outcome];
+	const code = info.errorCode ?? 500;
+	return {
+		body: { code, msg: info.errorMessage, data: { ...id, fallbackFlag: false } },
+		taskId: task.id,
+		code,
+	};
+}
+
+/** §8.3 CONFLICT: callback-page shape (camelCase, `info`) or OpenAPI shape (snake_case, media_ids). */
+export function fourKPayload(state: SimState, task: Task, index: number, job: FourKJob): CallbackPayload {
+	const code = job.failed ? 500 : 200;
+	const msg = job.failed ? MSG.fourKUnavailable : MSG.cb4kSuccess;
+	const urls = fourKUrls(state.publicUrl, task, index);
+	if (state.config.fourKCallbackShape === 'openapi') {
+		const data = job.failed
+			? { task_id: task.id }
+			: {
+					task_id: task.id,
+					result_urls: urls.resultUrls,
+					media_ids: [`media_${task.id.slice(0, 12)}_${index}`],
+					image_urls: urls.imageUrls,
+				};
+		return { body: { code, msg, data }, taskId: task.id, code };
+	}
+	const data = job.failed ? { taskId: task.id } : { taskId: task.id, info: urls };
+	return { body: { code, msg, data }, taskId: task.id, code };
+}

@@ -1,0 +1,56 @@
+/**
+ * The record-info `data` object (§4.1), in the current shape or the G0 legacy shape, with the time
+ * and URL encodings chosen by config.
+ */
+import { taskResultUrls } from './callback-payloads';
+import { encodeUrls, formatTime, sortedObject } from './formats';
+import { isSuccessful, OUTCOME_INFO, resultResolution } from './outcomes';
+import type { SimState } from './state';
+import type { Task } from './tasks';
+
+export function recordData(state: SimState, task: Task): Record<string, unknown> {
+	const c = state.config;
+	const info = task.outcome ? OUTCOME_INFO[task.outcome] : null;
+	const successFlag = info?.successFlag ?? 0;
+	const urls = isSuccessful(task.outcome) ? taskResultUrls(state.publicUrl, task) : null;
+	const common = {
+		taskId: task.id,
+		// §4.1: JSON text of the submitted params; aspect ratio echoed as camelCase `aspectRatio`.
+		paramJson: JSON.stringify(sortedObject(task.echo)),
+		completeTime: formatTime(task.completedAt, c.timeFormat),
+		createTime: formatTime(task.createdAt, c.timeFormat),
+	};
+	const errors = { errorCode: info?.errorCode ?? null, errorMessage: info?.errorMessage ?? null };
+
+	if (c.recordShape === 'legacy') {
+		// §4.1 legacy: G0 quickstart reads data.status and JSON.parse(data.resultUrls).
+		return {
+			...common,
+			status: successFlag,
+			resultUrls: urls ? JSON.stringify(urls.resultUrls) : null,
+			originUrls: urls?.originUrls ? JSON.stringify(urls.originUrls) : null,
+			...errors,
+		};
+	}
+
+	let response: Record<string, unknown> | null = null;
+	if (urls) {
+		response = {
+			taskId: task.id,
+			resultUrls: encodeUrls(urls.resultUrls, c.recordUrlFormat),
+			originUrls: encodeUrls(urls.originUrls, c.recordUrlFormat),
+			resolution: resultResolution(task),
+			seeds: [task.seed], // observed only [obs]
+			hasAudioList: [true], // observed only [obs]
+		};
+		if (urls.fullResultUrls) response.fullResultUrls = encodeUrls(urls.fullResultUrls, c.recordUrlFormat);
+	}
+	return {
+		...common,
+		response,
+		successFlag,
+		...errors,
+		// §4.1: deprecated, but still present on generation tasks.
+		fallbackFlag: task.outcome === 'fallback',
+	};
+}

@@ -1,0 +1,118 @@
+/**
+ * Resolution upgrades of a finished task: GET 1080p (§5) and POST 4K (§6).
+ */
+import { fourKUrls } from './callback-payloads';
+import { sendFourKCallback } from './callbacks';
+import { fail, MSG, ok, type ApiResult } from './envelope';
+import { PRICE_1080P, PRICE_4K } from './pricing';
+import { intBetween } from './random';
+import type { SimState } from './state';
+import { lookupSuccessfulTask, RESULTS_PER_TASK, type FourKJob, type Hd1080Job, type Task } from './tasks';
+import { taskFileUrl } from './urls';
+import type { FourKParams } from './validation';
+
+function pickMs(state: SimState, override: number | null, range: [number, number]): number {
+	return override ?? intBetween(state.rng.timing, range[0], range[1]);
+}
+
+function checkIndex(index: number): ApiResult | null {
+	if (index < RESULTS_PER_TASK) return null;
+	return fail(422, `index must be between 0 and ${RESULTS_PER_TASK - 1} (this task has ${RESULTS_PER_TASK} video)`);
+}
+
+/** Ready after `hd1080Calls` "processing" answers if set, else `readyMs` after the first request. */
+export function hd1080Ready(state: SimState, job: Hd1080Job): boolean {
+	const calls = state.config.hd1080Calls;
+	return calls !== null ? job.calls > calls : Date.now() - job.startedAt >= job.readyMs;
+}
+
+/**
+ * §5: only for successful, non-fallback tasks. The first request starts the job and charges 5
+ * credits once; until ready it answers code 400 "1080P is processing…" (§5 CONFLICT: 400 chosen,
+ * as the docs text gives), then `{resultUrl}` — a single string.
+ */
+export function get1080p(state: SimState, taskId: string, index: number): ApiResult {
+	const found = lookupSuccessfulTask(state, taskId);
+	if ('error' in found) return found.error;
+	const { task } = found;
+	if (task.outcome === 'fallback') return fail(422, MSG.hd1080Fallback);
+	const bad = checkIndex(index);
+	if (bad) return bad;
+	let job = task.hd1080.get(index);
+	if (!job) {
+		if (!state.charge(PRICE_1080P)) return fail(402, MSG.insufficientCredits);
+		job = { startedAt: Date.now(), calls: 0, readyMs: pickMs(state, state.config.hd1080Ms, state.timings.hd1080Ms) };
+		task.hd1080.set(index, job);
+		state.counters.hd1080Jobs++;
+	}
+	job.calls++;
+	if (!hd1080Ready(state, job)) return fail(400, MSG.hd1080Processing);
+	return ok({ resultUrl: taskFileUrl(state.publicUrl, task.id, index, '1080p') });
+}
+
+/**
+ * §6: first POST → 200 with null URLs and a 120-credit charge; repeats → 422 "processing" or 422
+ * "generated successfully" with URL arrays. `data.taskId` echoes the ORIGINAL task id, as the docs'
+ * example does (§6 UNCERTAIN).
+ */
+export function request4k(state: SimState, params: FourKParams): ApiResult {
+	const found = lookupSuccessfulTask(state, params.taskId);
+	if ('error' in found) return found.error;
+	const { task } = found;
+	if (task.outcome === 'fallback') return fail(422, MSG.fourKFallback);
+	const bad = checkIndex(params.index);
+	if (bad) return bad;
+	const data = (urls: { resultUrls: string[]; imageUrls: string[] } | null) => ({
+		taskId: task.id,
+		resultUrls: urls?.resultUrls ?? null,
+		imageUrls: urls?.imageUrls ?? null,
+	});
+	const job = task.fourK.get(params.index);
+	if (!job) {
+		if (!state.charge(PRICE_4K)) return fail(402, MSG.insufficientCredits);
+		startFourK(state, task, params);
+		return ok(data(null));
+	}
+	if (!job.done) return fail(422, MSG.fourKProcessing, data(null));
+	if (job.failed) return fail(422, MSG.fourKUnavailable, data(null));
+	return fail(422, MSG.fourKDone, data(fourKUrls(state.publicUrl, task, params.index)));
+}
+
+function startFourK(state: SimState, task: Task, params: FourKParams): void {
+	const job: FourKJob = {
+		startedAt: Date.now(),
+		readyMs: pickMs(state, state.config.fourKMs, state.timings.fourKMs),
+		done: false,
+		failed: false,
+		callBackUrl: params.callBackUrl,
+		cancel: () => undefined,
+	};
+	task.fourK.set(params.index, job);
+	state.counters.fourKJobs++;
+	job.cancel = state.scheduler.after(job.readyMs, () => finishFourK(state, task, params.index, job));
+}
+
+/** Complete a 4K job (timer or control API) and send its callback (§8.3). */
+export function finishFourK(state: SimState, task: Task, index: number, job: FourKJob): boolean {
+	if (job.done) return false;
+	job.cancel();
+	job.done = true;
+	job.failed = state.config.fourKOutcome === 'fail';
+	sendFourKCallback(state, task, index, job);
+	return true;
+}
+
+/** Control API: make every pending 1080p/4K job of a task ready now. Returns how many changed. */
+export function finishUpgrades(state: SimState, task: Task): number {
+	let n = 0;
+	for (const job of task.hd1080.values()) {
+		if (!hd1080Ready(state, job)) {
+			job.readyMs = 0;
+			// Calls mode counts answers, so mark enough calls as made.
+			job.calls = Math.max(job.calls, (state.config.hd1080Calls ?? 0) + 1);
+			n++;
+		}
+	}
+	for (const [index, job] of task.fourK) if (finishFourK(state, task, index, job)) n++;
+	return n;
+}

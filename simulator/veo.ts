@@ -1,0 +1,104 @@
+/**
+ * Handlers of the Veo endpoints: generate (§3), record-info (§4), get-1080p-video (§5),
+ * get-4k-video (§6), extend (§7). Each returns an ApiResult; auth, faults and rate limiting happen
+ * before, in server.ts.
+ */
+import { fail, MSG, ok, type ApiResult } from './envelope';
+import { extendPrice, generatePrice } from './pricing';
+import { recordData } from './record';
+import type { SimState } from './state';
+import { createTask, isExpired, lookupTask } from './tasks';
+import { get1080p, request4k } from './upgrades';
+import { isSuccessful } from './outcomes';
+import { parseIndex, validateExtend, validateFourK, validateGenerate, validateTaskIdQuery } from './validation';
+
+export function handleGenerate(state: SimState, body: unknown): ApiResult {
+	const v = validateGenerate(body);
+	if (!v.ok) return fail(422, v.msg);
+	const p = v.value;
+	// §11: charge first; 402 leaves no task behind.
+	const price = generatePrice(p.model, p.resolution);
+	if (!state.charge(price)) return fail(402, MSG.insufficientCredits);
+	const task = createTask(state, {
+		kind: 'generate',
+		parentId: null,
+		prompt: p.prompt,
+		model: p.model,
+		aspectRatio: p.aspectRatio,
+		resolution: p.resolution,
+		seeds: p.seeds,
+		callBackUrl: p.callBackUrl,
+		price,
+		// Echo as observed in promptJson/paramJson (§4.1, §8.2): camelCase aspectRatio, defaults filled
+		// in; optional fields only when sent. The seed spells watermark `waterMark` in paramJson.
+		echo: {
+			prompt: p.prompt,
+			model: p.model,
+			aspectRatio: p.aspectRatio,
+			enableFallback: p.enableFallback,
+			enableTranslation: p.enableTranslation,
+			callBackUrl: p.callBackUrl,
+			imageUrls: p.imageUrls.length > 0 ? p.imageUrls : null,
+			generationType: p.sent.generationType ? p.generationType : null,
+			resolution: p.sent.resolution ? p.resolution : null,
+			seeds: p.seeds,
+			waterMark: p.watermark,
+		},
+	});
+	return ok({ taskId: task.id });
+}
+
+export function handleExtend(state: SimState, body: unknown): ApiResult {
+	const v = validateExtend(body);
+	if (!v.ok) return fail(422, v.msg);
+	const p = v.value;
+	const parent = state.tasks.get(p.taskId);
+	// §7: 404 for an unknown original task; 422 when it is not (or no longer) a successful record.
+	if (!parent) return fail(404, MSG.extendNotFound);
+	if (isExpired(state, parent)) return fail(422, MSG.retention);
+	if (!isSuccessful(parent.outcome)) return fail(422, MSG.notSuccess);
+	const price = extendPrice(p.model);
+	if (!state.charge(price)) return fail(402, MSG.insufficientCredits);
+	const task = createTask(state, {
+		kind: 'extend',
+		parentId: parent.id,
+		prompt: p.prompt,
+		model: p.model,
+		aspectRatio: parent.aspectRatio,
+		resolution: parent.resolution,
+		seeds: p.seeds,
+		callBackUrl: p.callBackUrl,
+		price,
+		echo: {
+			taskId: parent.id,
+			prompt: p.prompt,
+			model: p.model,
+			seeds: p.seeds,
+			waterMark: p.watermark,
+			callBackUrl: p.callBackUrl,
+		},
+	});
+	return ok({ taskId: task.id });
+}
+
+export function handleRecordInfo(state: SimState, query: URLSearchParams): ApiResult {
+	const id = validateTaskIdQuery(query.get('taskId'));
+	if (!id.ok) return fail(422, id.msg);
+	const found = lookupTask(state, id.value);
+	if ('error' in found) return found.error;
+	return ok(recordData(state, found.task));
+}
+
+export function handle1080p(state: SimState, query: URLSearchParams): ApiResult {
+	const id = validateTaskIdQuery(query.get('taskId'));
+	if (!id.ok) return fail(422, id.msg);
+	const index = parseIndex(query.get('index'));
+	if (!index.ok) return fail(422, index.msg);
+	return get1080p(state, id.value, index.value);
+}
+
+export function handle4k(state: SimState, body: unknown): ApiResult {
+	const v = validateFourK(body);
+	if (!v.ok) return fail(422, v.msg);
+	return request4k(state, v.value);
+}
