@@ -7,7 +7,7 @@ import 'reflect-metadata';
 import { randomUUID } from 'crypto';
 import { dirname } from 'path';
 
-import { BinaryDataService, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { BinaryDataService, ExecuteContext, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IConnections,
@@ -99,7 +99,7 @@ export interface HarnessRun {
 	/** Requests captured by the credentials helper (what the node asked to send). */
 }
 
-function makeAdditionalData(spec: WorkflowSpec, executionId: string, workflowData: IDataObject): IWorkflowExecuteAdditionalData {
+export function makeAdditionalData(spec: Pick<WorkflowSpec, 'credentials' | 'mode' | 'webhookWaitingBaseUrl'>, executionId: string, workflowData: IDataObject): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:1/unused';
 	const credentials = spec.credentials as unknown as ICredentialDataDecryptedObject;
 	return {
@@ -142,15 +142,52 @@ function wrapRun(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalD
 	};
 }
 
-/** Runs a workflow from its first node until it finishes, fails or waits. */
-export async function runWorkflow(spec: WorkflowSpec): Promise<HarnessRun> {
+export interface StartedWorkflow {
+	executionId: string;
+	/** Cancels the execution the way n8n's "stop execution" does (PCancelable.cancel → abort signal). */
+	cancel(): void;
+	/** Settles when the engine has finished (also after a cancel). */
+	done: Promise<HarnessRun>;
+}
+
+/** Starts a workflow from its first node and hands back its cancel handle. */
+export async function startWorkflow(spec: WorkflowSpec): Promise<StartedWorkflow> {
 	await initBinaryData();
 	const executionId = `e${randomUUID().slice(0, 8)}`;
 	const workflowData = { id: `wf-${executionId}`, name: 'harness', active: false, nodes: spec.nodes, connections: spec.connections, settings: { executionOrder: 'v1' } };
 	const workflow = new Workflow({ ...workflowData, nodeTypes } as never);
 	const additionalData = makeAdditionalData(spec, executionId, workflowData);
-	const run = await new WorkflowExecute(additionalData, spec.mode ?? 'manual').run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
-	return wrapRun(workflow, additionalData, executionId, run);
+	const running = new WorkflowExecute(additionalData, spec.mode ?? 'manual').run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
+	return {
+		executionId,
+		cancel: () => running.cancel(),
+		done: (async () => wrapRun(workflow, additionalData, executionId, await running))(),
+	};
+}
+
+/** Runs a workflow from its first node until it finishes, fails or waits. */
+export async function runWorkflow(spec: WorkflowSpec): Promise<HarnessRun> {
+	return await (await startWorkflow(spec)).done;
+}
+
+/**
+ * A real n8n-core ExecuteContext for a Veo3 node with these parameters (n8n's own request helpers,
+ * credential authentication and abort signal), for unit tests that call node code directly.
+ */
+export function veo3ExecuteContext(
+	credentials: HarnessCredentials,
+	parameters: IDataObject = {},
+	items: INodeExecutionData[] = [{ json: {} }],
+	abortSignal?: AbortSignal,
+): ExecuteContext {
+	const veo3 = node('Veo3', VEO3_TYPE, parameters);
+	const executionId = `u${randomUUID().slice(0, 8)}`;
+	const workflowData = { id: `wf-${executionId}`, name: 'unit', active: false, nodes: [veo3], connections: {}, settings: { executionOrder: 'v1' } };
+	const workflow = new Workflow({ ...workflowData, nodeTypes } as never);
+	const additionalData = makeAdditionalData({ credentials }, executionId, workflowData);
+	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
+	const inputData = { main: [items] };
+	return new ExecuteContext(workflow, veo3, additionalData, 'manual', runExecutionData, 0, items, inputData, { node: veo3, data: inputData, source: null }, [], abortSignal);
 }
 
 /** The execution's resume URL, exactly as the node saw it in $execution.resumeUrl. */

@@ -1,3 +1,5 @@
+import axios from 'axios';
+
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { binaryService, itemsThenVeo3, resumeUrlOf, runWorkflow } from '../harness/engine';
 import { CallbackServer } from '../harness/webhooks';
@@ -33,6 +35,13 @@ it('text to video, wait, download: the MP4 bytes land in binary data', async () 
 	expect(binary.mimeType).toBe('video/mp4');
 	const bytes = await binaryService().getAsBuffer(binary);
 	expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+	// Exactly the file the simulator served for this task, under a name made from the task ID.
+	const served = sim.counters().fileBytesServed;
+	expect(binary.fileName).toBe(`${item.json.taskId}.mp4`);
+	expect(binary.bytes).toBe(served);
+	expect(bytes.length).toBe(served);
+	const direct = await axios.get<ArrayBuffer>(String(item.json.videoUrl), { responseType: 'arraybuffer' });
+	expect(bytes.equals(Buffer.from(direct.data))).toBe(true);
 });
 
 it('wait for callback: parks, then resumes once with the result', async () => {

@@ -2,7 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { submitAndPark } from '../helpers/callbackWait';
 import { mapSettled } from '../helpers/concurrency';
-import { collectOutcomes } from '../helpers/items';
+import { toNodeError } from '../helpers/errors';
+import { collectOutcomes, continuesOnFail } from '../helpers/items';
+import { throwIfCancelled } from '../helpers/pause';
 import { runTasks, type PreparedTask, type WaitMode } from '../helpers/tasks';
 import { getApiConfig } from '../transport';
 
@@ -28,6 +30,13 @@ export async function executeTaskOperation(
 	// Sequential: preparation may upload images, and it must finish checking an item before
 	// anything is sent for it.
 	const prepared = await mapSettled(items, 1, async (item, itemIndex) => await prepare.call(ctx, itemIndex, item, waitMode));
+	throwIfCancelled(ctx.getExecutionCancelSignal());
+	// Without "continue on fail" the node fails on an invalid item anyway: fail before any paid task
+	// is created for the valid ones, so a typo in one row never costs credits for the others.
+	const invalid = prepared.findIndex((p) => p.status === 'rejected');
+	if (invalid !== -1 && !continuesOnFail(ctx)) {
+		throw toNodeError(ctx.getNode(), (prepared[invalid] as PromiseRejectedResult).reason, invalid);
+	}
 	if (waitMode === 'callback') return await submitAndPark(ctx, items, prepared);
 
 	const config = await getApiConfig(ctx);

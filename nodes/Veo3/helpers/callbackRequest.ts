@@ -54,5 +54,5 @@ export async function inspectCallback(ctx: IWebhookFunctions, toleranceSeconds: 
 /** Answers the request directly; used for refusals and for callbacks that start nothing. */
 export function respond(ctx: IWebhookFunctions, status: number, body: IDataObject): void {
 	const res = ctx.getResponseObject();
-	res.status(status).json(body);
+	if (!res.headersSent) res.status(status).json(body);
 }

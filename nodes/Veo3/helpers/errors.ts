@@ -76,6 +76,15 @@ export class WaitTimeoutError extends Error {
 	}
 }
 
+/**
+ * n8n replaces any error message that mentions a network code (ECONNRESET, ETIMEDOUT, …) with a
+ * generic text. Ours name the task and whether it may have been created, so they are kept.
+ */
+function keepMessage<E extends NodeApiError | NodeOperationError>(error: E, message: string): E {
+	error.message = message;
+	return error;
+}
+
 /** Turns any error raised while handling one item into the n8n error that names the item. */
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
@@ -84,35 +93,41 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	}
 	if (error instanceof KieApiError) {
 		const errorResponse: JsonObject = { code: error.code, msg: error.kieMessage };
-		return new NodeApiError(node, errorResponse, {
-			message: `kie.ai error ${error.code}: ${error.kieMessage}`,
-			description: hintForCode(error.code),
-			httpCode: String(error.code),
-			itemIndex,
-		});
+		const message = `kie.ai error ${error.code}: ${error.kieMessage}`;
+		return keepMessage(
+			new NodeApiError(node, errorResponse, { message, description: hintForCode(error.code), httpCode: String(error.code), itemIndex }),
+			message,
+		);
 	}
 	if (error instanceof TaskFailedError) {
-		return new NodeApiError(
-			node,
-			{ taskId: error.taskId, errorCode: error.errorCode, errorMessage: error.errorMessage },
-			{
-				message: error.message,
-				description: hintForCode(error.errorCode) ?? 'The render failed at kie.ai. Its reason is in the message.',
-				httpCode: error.errorCode === null ? undefined : String(error.errorCode),
-				itemIndex,
-			},
+		return keepMessage(
+			new NodeApiError(
+				node,
+				{ taskId: error.taskId, errorCode: error.errorCode, errorMessage: error.errorMessage },
+				{
+					message: error.message,
+					description: hintForCode(error.errorCode) ?? 'The render failed at kie.ai. Its reason is in the message.',
+					httpCode: error.errorCode === null ? undefined : String(error.errorCode),
+					itemIndex,
+				},
+			),
+			error.message,
 		);
 	}
 	if (error instanceof WaitTimeoutError) {
-		return new NodeOperationError(node, error.message, {
-			description:
-				'Raise "Max Wait Time", or use "Don\'t Wait" and fetch the result later with Get Details. The task keeps running at kie.ai; its ID is in the message.',
-			itemIndex,
-		});
+		return keepMessage(
+			new NodeOperationError(node, error.message, {
+				description:
+					'Raise "Max Wait Time", or use "Don\'t Wait" and fetch the result later with Get Details. The task keeps running at kie.ai; its ID is in the message.',
+				itemIndex,
+			}),
+			error.message,
+		);
 	}
 	if (error instanceof KieTransportError) {
-		return new NodeOperationError(node, error.message, { itemIndex });
+		return keepMessage(new NodeOperationError(node, error.message, { itemIndex }), error.message);
 	}
+	// Anything else (a file host's network error, …) gets n8n's usual wording.
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });
 }

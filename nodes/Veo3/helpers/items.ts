@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { DownloadError } from './binary';
 import { KieApiError, TaskFailedError, toNodeError, WaitTimeoutError } from './errors';
+import { throwIfCancelled } from './pause';
 
 /** Whether the user chose to keep going when an item fails (Settings > On Error). */
 export function continuesOnFail(ctx: IExecuteFunctions): boolean {
@@ -19,6 +20,16 @@ export function errorDetails(error: unknown): IDataObject {
 	return {};
 }
 
+function taskIdOf(outcome: PromiseSettledResult<INodeExecutionData>): string | undefined {
+	const taskId = outcome.status === 'fulfilled' ? outcome.value.json.taskId : errorDetails(outcome.reason).taskId;
+	return typeof taskId === 'string' && taskId !== '' ? taskId : undefined;
+}
+
+function statusOf(error: unknown): string {
+	if (error instanceof DownloadError) return 'finished, download failed';
+	return String(errorDetails(error).status ?? 'failed');
+}
+
 /**
  * Turns per-item outcomes into the node's output: every input item yields exactly one output item,
  * paired with it. A failure becomes an error item when the node continues on fail; otherwise the
@@ -29,6 +40,8 @@ export function collectOutcomes(
 	outcomes: Array<PromiseSettledResult<INodeExecutionData>>,
 	itemIndexes: number[] = outcomes.map((_, i) => i),
 ): INodeExecutionData[] {
+	// A stopped execution has no per-item results: whatever failed failed because of the stop.
+	throwIfCancelled(ctx.getExecutionCancelSignal());
 	const output: INodeExecutionData[] = [];
 	const continueOnFail = continuesOnFail(ctx);
 	outcomes.forEach((outcome, position) => {
@@ -39,8 +52,14 @@ export function collectOutcomes(
 		}
 		const error = toNodeError(ctx.getNode(), outcome.reason, itemIndex);
 		if (!continueOnFail) {
+			// Every other item's task, finished or not: a timed-out task is still running (and paid).
 			const others = outcomes
-				.map((o, p) => (o.status === 'fulfilled' && typeof o.value.json.taskId === 'string' ? `item ${itemIndexes[p]}: ${o.value.json.taskId}` : null))
+				.map((o, p) => {
+					if (p === position) return null;
+					const taskId = taskIdOf(o);
+					if (taskId === undefined) return null;
+					return o.status === 'fulfilled' ? `item ${itemIndexes[p]}: ${taskId}` : `item ${itemIndexes[p]}: ${taskId} (${statusOf(o.reason)})`;
+				})
 				.filter((line): line is string => line !== null);
 			if (others.length > 0) {
 				error.description = `${error.description ?? ''}\nTasks created for other items: ${others.join(', ')}`.trim();

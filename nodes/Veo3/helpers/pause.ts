@@ -8,9 +8,14 @@ const hostSleep: AbortableSleep =
 	((workflow as unknown as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ??
 		(workflow.sleep as AbortableSleep));
 
+/**
+ * Thrown when the execution's abort signal fires. n8n's engine recognises a cancellation by a name
+ * containing "Cancelled" or a message containing "canceled", so this keeps both and is passed on
+ * as is, never turned into an item error.
+ */
 export class ExecutionCancelledError extends Error {
 	constructor() {
-		super('The execution was cancelled');
+		super('The execution was canceled');
 		this.name = 'ExecutionCancelledError';
 	}
 }

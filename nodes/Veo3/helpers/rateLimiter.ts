@@ -5,34 +5,55 @@ import { pause } from './pause';
  * Client-side sliding window for paid creates (kie: 20 new tasks per 10 s per account, reference
  * §11). Kept per API base URL for the life of the n8n process, so concurrent items, and successive
  * executions of the node, share one budget and a batch never provokes a 429 by itself.
+ *
+ * kie stamps a create when it arrives, somewhere between our send and its answer, so a slot is
+ * stamped with the time its answer came back (pending slots count as "now"): the next create
+ * leaves a full window after that, and cannot land inside kie's window however the network jitters.
  */
-const windows = new Map<string, number[]>();
+interface Slot {
+	stamp: number;
+	pending: boolean;
+}
+
+const windows = new Map<string, Slot[]>();
+
+export interface CreateSlot {
+	/** Call when the create's answer arrived (or it failed): starts the slot's window. */
+	done(): void;
+	/** Call when kie certainly did not count the create (429/455, never sent): frees the slot. */
+	release(): void;
+}
 
 export async function acquireCreateSlot(
 	key: string,
 	limit: RateLimit,
 	signal: AbortSignal | undefined,
 	now: () => number = Date.now,
-): Promise<void> {
+): Promise<CreateSlot> {
 	for (;;) {
-		const stamps = windows.get(key) ?? [];
 		const current = now();
-		const recent = stamps.filter((t) => current - t < limit.windowMs);
-		if (recent.length < limit.maxCreates) {
-			recent.push(current);
-			windows.set(key, recent);
-			return;
+		const slots = (windows.get(key) ?? []).filter((s) => s.pending || current - s.stamp < limit.windowMs);
+		windows.set(key, slots);
+		if (slots.length < limit.maxCreates) {
+			const slot: Slot = { stamp: current, pending: true };
+			slots.push(slot);
+			return {
+				done: () => {
+					slot.pending = false;
+					slot.stamp = now();
+				},
+				release: () => {
+					const list = windows.get(key);
+					const at = list?.indexOf(slot) ?? -1;
+					if (list && at >= 0) list.splice(at, 1);
+				},
+			};
 		}
-		windows.set(key, recent);
-		// The oldest stamp leaves the window first; a few ms of margin absorbs clock granularity.
-		await pause(recent[0] + limit.windowMs - current + 5, signal);
+		const finished = slots.filter((s) => !s.pending).map((s) => s.stamp);
+		// Wait for the oldest finished slot to leave the window, or briefly for pending ones to answer.
+		const wait = finished.length > 0 ? Math.min(...finished) + limit.windowMs - current + 1 : 20;
+		await pause(Math.max(1, wait), signal);
 	}
-}
-
-/** Gives a slot back after a create that kie refused before doing anything (429/455). */
-export function releaseCreateSlot(key: string): void {
-	const stamps = windows.get(key);
-	if (stamps && stamps.length > 0) stamps.pop();
 }
 
 export function resetRateLimiter(): void {

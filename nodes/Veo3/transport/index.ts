@@ -8,9 +8,9 @@ import type {
 
 import { KieApiError, KieTransportError } from '../helpers/errors';
 import type { ApiConfig, KieEnvelope, RateLimit, RequestKind, RetryPolicy } from '../helpers/interfaces';
-import { pause } from '../helpers/pause';
+import { pause, throwIfCancelled } from '../helpers/pause';
 import { settle } from '../helpers/settle';
-import { acquireCreateSlot, releaseCreateSlot } from '../helpers/rateLimiter';
+import { acquireCreateSlot, type CreateSlot } from '../helpers/rateLimiter';
 import { joinUrl } from '../helpers/urls';
 
 /** This module alone knows kie.ai's URLs, its auth and its envelope. */
@@ -157,33 +157,38 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 	const limiterKey = config.baseUrl;
 	const limited = request.rateLimited ?? request.kind === 'create';
 	for (let attempt = 0; ; attempt++) {
-		if (limited) await acquireCreateSlot(limiterKey, request.rateLimit ?? DEFAULT_RATE_LIMIT, request.signal);
+		const slot: CreateSlot | undefined = limited
+			? await acquireCreateSlot(limiterKey, request.rateLimit ?? DEFAULT_RATE_LIMIT, request.signal)
+			: undefined;
 		const sent = await settle(async () => await send(ctx, config, request));
 		if (!sent.ok) {
-			if (request.signal?.aborted) throw sent.error;
 			const networkCode = networkCodeOf(sent.error);
+			const neverSent = networkCode !== undefined && NOT_SENT_NETWORK_CODES.has(networkCode);
+			if (neverSent) slot?.release();
+			else slot?.done();
+			throwIfCancelled(request.signal);
 			const retryable =
-				networkCode !== undefined &&
-				(request.kind === 'read' ? RETRYABLE_NETWORK_CODES.has(networkCode) : NOT_SENT_NETWORK_CODES.has(networkCode));
+				networkCode !== undefined && (request.kind === 'read' ? RETRYABLE_NETWORK_CODES.has(networkCode) : neverSent);
 			if (retryable && attempt < policy.maxRetries) {
-				if (limited) releaseCreateSlot(limiterKey);
 				await pause(backoffDelay(policy, attempt), request.signal);
 				continue;
 			}
 			throw transportError(request, networkCode);
 		}
 		const envelope = envelopeOf(sent.value);
+		// A refused create (429/455) was not counted by kie as a task: give its slot back.
+		if (REFUSED_CODES.has(envelope.code)) slot?.release();
+		else slot?.done();
 		if (envelope.code === 200) return envelope.data as T;
 		const retryable =
 			request.kind === 'read'
 				? REFUSED_CODES.has(envelope.code) || envelope.code >= 500 || envelope.code === 408
 				: REFUSED_CODES.has(envelope.code);
 		if (retryable && attempt < policy.maxRetries) {
-			if (limited) releaseCreateSlot(limiterKey);
 			await pause(backoffDelay(policy, attempt), request.signal);
 			continue;
 		}
-		throw new KieApiError(envelope.code, envelope.msg, envelope.code, request.endpoint, envelope.data);
+		throw new KieApiError(envelope.code, envelope.msg, sent.value.statusCode, request.endpoint, envelope.data);
 	}
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { DownloadError, downloadVideo } from '../../helpers/binary';
+import { KieApiError } from '../../helpers/errors';
 import { normalizeRecord } from '../../helpers/normalize';
 import { settle } from '../../helpers/settle';
 import { readRetryPolicy } from '../../helpers/settings';
@@ -96,8 +97,18 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const refused = first.error instanceof DownloadError && first.error.statusCode >= 400 && first.error.statusCode < 500;
 			if (!refused) throw first.error;
 			// Result links can expire or be refused; kie issues a fresh 20-minute link for its own files.
-			const fresh = await kieRequest<string>(this, config, { method: 'POST', endpoint: ENDPOINTS.downloadUrl, body: { url }, kind: 'read', retry, signal });
-			binary = await downloadVideo(this, String(fresh), fileName);
+			const fresh = await settle(
+				async () => await kieRequest<string>(this, config, { method: 'POST', endpoint: ENDPOINTS.downloadUrl, body: { url }, kind: 'read', retry, signal }),
+			);
+			if (!fresh.ok) {
+				// Report what went wrong with the file first; kie's answer to the fallback comes second.
+				const reason = fresh.error instanceof KieApiError ? `kie.ai answered ${fresh.error.code}: ${fresh.error.kieMessage}` : String((fresh.error as Error).message);
+				throw new NodeOperationError(node, `Downloading ${url} failed with HTTP ${(first.error as DownloadError).statusCode}`, {
+					description: `A fresh download link was not available either (${reason}). kie.ai keeps result videos for 14 days; check the URL or the task ID.`,
+					itemIndex,
+				});
+			}
+			binary = await downloadVideo(this, String(fresh.value), fileName);
 		}
 		return { json: { ...json, videoUrl: url, fileName: binary.fileName ?? fileName, fileSize: binary.fileSize ?? null, mimeType: binary.mimeType }, binary: { [field]: binary } };
 	});

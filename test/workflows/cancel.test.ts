@@ -1,0 +1,53 @@
+/**
+ * Cancelling an execution while the node waits for a render: n8n's stop (WorkflowExecute's
+ * PCancelable.cancel → the execution's abort signal) ends the wait at once and the node stops
+ * asking kie.ai about the task.
+ */
+import { itemsThenVeo3, startWorkflow } from '../harness/engine';
+import { ENDPOINT, sleep, until, useSimulator } from './helpers';
+
+const fx = useSimulator('sk-cancel-a8e210');
+
+/** Settles with the run, or fails the test if the engine is still busy after `ms` (a liveness bound). */
+async function settlesWithin<T>(work: Promise<T>, ms: number): Promise<T> {
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(() => reject(new Error(`still running ${ms} ms after cancel`)), ms);
+	});
+	try {
+		return await Promise.race([work, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
+}
+
+it.each([
+	['polling for a long render', { pollIntervalSeconds: 0.05, maxWaitMinutes: 30 }, ENDPOINT.recordInfo, 4],
+	['waiting between long poll intervals', { pollIntervalSeconds: 600, maxWaitMinutes: 30 }, ENDPOINT.generate, 2],
+	['waiting for a create slot', { pollIntervalSeconds: 600, rateLimitMax: 1, rateLimitWindowSeconds: 600 }, ENDPOINT.generate, 1],
+])('cancel while %s: the run stops and no further requests reach kie.ai', async (_label, options, busyEndpoint, busyCount) => {
+	fx.sim.configure({ renderMs: 600_000 });
+	const items = [{ prompt: 'an endless sunset' }, { prompt: 'a second endless sunset' }];
+	const started = await startWorkflow({
+		...itemsThenVeo3(items, { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'poll', options }),
+		credentials: fx.creds(),
+	});
+	// Wait until the node is busy: checking renders, sleeping between checks, or holding a create back.
+	await until(() => fx.apiRequests(busyEndpoint).length >= busyCount, 5000, 'node busy');
+
+	started.cancel();
+	// Far below the render (10 min), the poll interval and the limiter window: the wait was aborted.
+	const run = await settlesWithin(started.done, 3000);
+	expect(run.run.status).toBe('canceled');
+	expect(run.output('Veo3')).toEqual([]);
+
+	// A request already on the wire when the stop came may still be answered (loopback: within a few
+	// ms); after that, nothing: no status checks, no creates, although the renders go on.
+	await sleep(50);
+	const seen = fx.apiRequests().length;
+	await sleep(400);
+	expect(fx.apiRequests()).toHaveLength(seen);
+	expect(fx.sim.counters().tasksCreated).toBe(busyEndpoint === ENDPOINT.generate ? busyCount : 2);
+	// The render itself goes on at kie.ai (there is no cancel API); the node just stopped waiting.
+	expect(fx.sim.tasks().every((t) => t.state === 'generating')).toBe(true);
+});
