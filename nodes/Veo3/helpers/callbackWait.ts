@@ -247,7 +247,7 @@ function withQuickRetries(task: PreparedTask): PreparedTask {
 	const { retry } = task.settings;
 	return {
 		...task,
-		settings: { ...task.settings, retry: { maxRetries: Math.min(retry.maxRetries, 2), baseDelayMs: Math.min(retry.baseDelayMs, 500), maxDelayMs: Math.min(retry.maxDelayMs, 2000) } },
+		settings: { ...task.settings, retry: { maxRetries: Math.min(retry.maxRetries, 2), baseDelayMs: Math.min(retry.baseDelayMs, 500), maxDelayMs: Math.min(retry.maxDelayMs, 2000), requestTimeoutMs: 4000 } },
 	};
 }
 

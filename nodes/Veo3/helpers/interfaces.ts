@@ -43,6 +43,8 @@ export interface RetryPolicy {
 	/** First back-off delay; doubles each attempt, with jitter. */
 	baseDelayMs: number;
 	maxDelayMs: number;
+	/** Per-request timeout; shorter where a caller (kie's 15 s callback) is waiting. Default 60 s. */
+	requestTimeoutMs?: number;
 }
 
 export interface RateLimit {

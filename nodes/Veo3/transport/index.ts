@@ -114,7 +114,7 @@ async function send(ctx: ApiContext, config: ApiConfig, request: KieRequest): Pr
 		returnFullResponse: true,
 		// kie puts business errors in the body; HTTP errors are classified below, not thrown.
 		ignoreHttpStatusErrors: true,
-		timeout: 60000,
+		timeout: request.retry?.requestTimeoutMs ?? 60000,
 	};
 	if (request.signal) options.abortSignal = request.signal;
 	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options)) as {
