@@ -12,6 +12,7 @@ import { router } from './actions/router';
 import * as account from './actions/account';
 import * as video from './actions/video';
 import { resumeFromCallback } from './helpers/callbackWait';
+import { unregisteredWebhookMethods } from './helpers/webhookLifecycle';
 
 export class Veo3 implements INodeType {
 	description: INodeTypeDescription = {
@@ -57,21 +58,7 @@ export class Veo3 implements INodeType {
 		],
 	};
 
-	// The community lint rule wants a webhook lifecycle wherever webhooks are declared, but n8n never
-	// registers restartWebhook entries (they only receive resume calls), so there is nothing to do.
-	webhookMethods = {
-		default: {
-			async checkExists(): Promise<boolean> {
-				return true;
-			},
-			async create(): Promise<boolean> {
-				return true;
-			},
-			async delete(): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = unregisteredWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		return await resumeFromCallback.call(this);

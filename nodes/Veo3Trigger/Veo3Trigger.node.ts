@@ -9,6 +9,7 @@ import type {
 
 import { DEFAULT_TOLERANCE_SECONDS, inspectCallback, respond } from '../Veo3/helpers/callbackRequest';
 import { seenBefore } from './dedupe';
+import { unregisteredWebhookMethods } from '../Veo3/helpers/webhookLifecycle';
 
 type CallbackEvent = 'success' | 'failure' | 'fourK';
 
@@ -88,21 +89,7 @@ export class Veo3Trigger implements INodeType {
 		],
 	};
 
-	// kie.ai has no API to register webhooks: the URL travels with each task as callBackUrl. The
-	// lifecycle is still declared, as n8n's community rules require, and has nothing to set up.
-	webhookMethods = {
-		default: {
-			async checkExists(): Promise<boolean> {
-				return true;
-			},
-			async create(): Promise<boolean> {
-				return true;
-			},
-			async delete(): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = unregisteredWebhookMethods;
 
 	/**
 	 * Runs for each callback. Everything before the answer is cheap (no network), so kie always

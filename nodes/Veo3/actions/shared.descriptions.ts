@@ -133,3 +133,34 @@ export const videoIndexProperty: INodeProperties = {
 	typeOptions: { minValue: 0 },
 	description: 'Which video of the task, counting from 0 (tasks usually have one)',
 };
+
+/** Seed and watermark: options of the operations that render a new video (Generate, Extend). */
+export const renderOptions: INodeProperties[] = [
+	{
+		displayName: 'Seed',
+		name: 'seed',
+		type: 'number',
+		default: 12345,
+		description: 'Same seed and prompt give similar videos. Whole number from 10000 to 99999.',
+	},
+	{
+		displayName: 'Watermark',
+		name: 'watermark',
+		type: 'string',
+		default: '',
+		description: 'Text added to the video as a watermark',
+	},
+];
+
+/**
+ * The Wait Mode, output and Options parameters of every operation that creates a paid task
+ * (Generate, Extend, Get 4K): one definition, so the three behave and read alike.
+ */
+export function taskProperties(operationOptions: INodeProperties[]): INodeProperties[] {
+	const options = [...operationOptions, includeRawOption, ...waitOptions].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	return [
+		waitModeProperty,
+		...taskOutputProperties,
+		{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options },
+	];
+}

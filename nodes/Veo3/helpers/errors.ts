@@ -25,6 +25,10 @@ export function hintForCode(code: number | null | undefined): string | undefined
  * An error answered by kie.ai, in the envelope (HTTP 200 with a body code) or as an HTTP status.
  * Carries only kie's code and message: never request options, so no header can leak a key.
  */
+/** Said whenever a paid create may have gone through although no taskId came back. */
+export const UNCERTAIN_CREATE_TEXT =
+	'The task may or may not have been created, so it was not sent again (no double charge). Check your kie.ai logs or the credits before retrying.';
+
 export class KieApiError extends Error {
 	constructor(
 		readonly code: number,
@@ -32,6 +36,8 @@ export class KieApiError extends Error {
 		readonly httpStatus: number,
 		readonly endpoint: string,
 		readonly data?: unknown,
+		/** A create answered with a server error: kie may have created (and charged) the task. */
+		readonly uncertainCreate = false,
 	) {
 		super(`kie.ai ${endpoint} answered code ${code}: ${kieMessage}`);
 		this.name = 'KieApiError';
@@ -94,10 +100,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	if (error instanceof KieApiError) {
 		const errorResponse: JsonObject = { code: error.code, msg: error.kieMessage };
 		const message = `kie.ai error ${error.code}: ${error.kieMessage}`;
-		return keepMessage(
-			new NodeApiError(node, errorResponse, { message, description: hintForCode(error.code), httpCode: String(error.code), itemIndex }),
-			message,
-		);
+		const hint = hintForCode(error.code);
+		const description = error.uncertainCreate ? `${UNCERTAIN_CREATE_TEXT}${hint ? ` ${hint}` : ''}` : hint;
+		return keepMessage(new NodeApiError(node, errorResponse, { message, description, httpCode: String(error.code), itemIndex }), message);
 	}
 	if (error instanceof TaskFailedError) {
 		return keepMessage(

@@ -6,7 +6,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { KieApiError, KieTransportError } from '../helpers/errors';
+import { KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from '../helpers/errors';
 import type { ApiConfig, KieEnvelope, RateLimit, RequestKind, RetryPolicy } from '../helpers/interfaces';
 import { pause, throwIfCancelled } from '../helpers/pause';
 import { settle } from '../helpers/settle';
@@ -188,7 +188,8 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 			await pause(backoffDelay(policy, attempt), request.signal);
 			continue;
 		}
-		throw new KieApiError(envelope.code, envelope.msg, sent.value.statusCode, request.endpoint, envelope.data);
+		const uncertain = request.kind === 'create' && !REFUSED_CODES.has(envelope.code) && (envelope.code >= 500 || envelope.code === 408);
+		throw new KieApiError(envelope.code, envelope.msg, sent.value.statusCode, request.endpoint, envelope.data, uncertain);
 	}
 }
 
@@ -196,7 +197,7 @@ function transportError(request: KieRequest, networkCode: string | undefined): K
 	const what = networkCode ?? 'a network error';
 	const uncertain =
 		request.kind === 'create' && !(networkCode && NOT_SENT_NETWORK_CODES.has(networkCode))
-			? ' The task may or may not have been created, so it was not sent again (no double charge). Check your kie.ai logs or the credits before retrying.'
+			? ` ${UNCERTAIN_CREATE_TEXT}`
 			: '';
 	return new KieTransportError(`No answer from kie.ai for ${request.endpoint} (${what}).${uncertain}`, networkCode, request.endpoint);
 }

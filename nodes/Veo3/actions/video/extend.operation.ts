@@ -5,7 +5,7 @@ import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import { EXTEND_MODELS, requireOneOf, requirePrompt, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS } from '../../transport';
-import { includeRawOption, taskIdProperty, taskOutputProperties, waitModeProperty, waitOptions } from '../shared.descriptions';
+import { renderOptions, taskIdProperty, taskProperties } from '../shared.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 import { callbackOptions, readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from './createOptions';
 
@@ -32,28 +32,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 'fast',
 	},
-	waitModeProperty,
-	...taskOutputProperties,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			...callbackOptions,
-			includeRawOption,
-			{
-				displayName: 'Seed',
-				name: 'seed',
-				type: 'number',
-				default: 12345,
-				description: 'Whole number from 10000 to 99999',
-			},
-			{ displayName: 'Watermark', name: 'watermark', type: 'string', default: '', description: 'Text added to the video as a watermark' },
-			...waitOptions,
-		],
-	},
+	...taskProperties([...callbackOptions, ...renderOptions]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['extend'] } }, properties);

@@ -19,7 +19,7 @@ import {
 } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig } from '../../transport';
 import { uploadImage } from '../../transport/upload';
-import { includeRawOption, taskOutputProperties, waitModeProperty, waitOptions } from '../shared.descriptions';
+import { renderOptions, taskProperties } from '../shared.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget, callbackOptions } from './createOptions';
 
@@ -96,53 +96,29 @@ const properties: INodeProperties[] = [
 		],
 		default: '16:9',
 	},
-	waitModeProperty,
-	...taskOutputProperties,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [
-			...callbackOptions,
-			{
-				displayName: 'Enable Prompt Translation',
-				name: 'enableTranslation',
-				type: 'boolean',
-				default: true,
-				description: 'Whether kie.ai translates the prompt to English first',
-			},
-			includeRawOption,
-			{
-				displayName: 'Resolution',
-				name: 'resolution',
-				type: 'options',
-				options: [
-					{ name: '720p', value: '720p' },
-					{ name: '1080p', value: '1080p' },
-					{ name: '4K', value: '4k' },
-				],
-				default: '720p',
-				description: 'Output resolution, where kie.ai offers it (costs more credits above 720p)',
-			},
-			{
-				displayName: 'Seed',
-				name: 'seed',
-				type: 'number',
-				default: 12345,
-				description: 'Same seed and prompt give similar videos. Whole number from 10000 to 99999.',
-			},
-			{
-				displayName: 'Watermark',
-				name: 'watermark',
-				type: 'string',
-				default: '',
-				description: 'Text added to the video as a watermark',
-			},
-			...waitOptions,
-		],
-	},
+	...taskProperties([
+		...callbackOptions,
+		{
+			displayName: 'Enable Prompt Translation',
+			name: 'enableTranslation',
+			type: 'boolean',
+			default: true,
+			description: 'Whether kie.ai translates the prompt to English first',
+		},
+		{
+			displayName: 'Resolution',
+			name: 'resolution',
+			type: 'options',
+			options: [
+				{ name: '720p', value: '720p' },
+				{ name: '1080p', value: '1080p' },
+				{ name: '4K', value: '4k' },
+			],
+			default: '720p',
+			description: 'Output resolution, where kie.ai offers it (costs more credits above 720p)',
+		},
+		...renderOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties);

@@ -5,23 +5,14 @@ import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import { requireIndex, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS } from '../../transport';
-import { includeRawOption, taskIdProperty, taskOutputProperties, videoIndexProperty, waitModeProperty, waitOptions } from '../shared.descriptions';
+import { taskIdProperty, taskProperties, videoIndexProperty } from '../shared.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 import { callbackOptions, readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from './createOptions';
 
 const properties: INodeProperties[] = [
 	{ ...taskIdProperty, description: 'The taskId of a finished video to upscale to 4K (120 credits, 5–10 minutes)' },
 	videoIndexProperty,
-	waitModeProperty,
-	...taskOutputProperties,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: [...callbackOptions, includeRawOption, ...waitOptions],
-	},
+	...taskProperties(callbackOptions),
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get4k'] } }, properties);
