@@ -1,0 +1,68 @@
+# Shared shell helpers for the e2e install/run scripts. Source it, don't run it.
+# Every line is prefixed with [e2e] and every step prints its wall-clock duration, so a user
+# watching a cold install (about 3 minutes per n8n version) always sees what is happening.
+
+E2E_DIR="${E2E_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+REPO_ROOT="$(cd "$E2E_DIR/../.." && pwd)"
+
+log() { printf '[e2e] %s\n' "$*"; }
+die() { printf '[e2e] ERROR: %s\n' "$*" >&2; exit 1; }
+
+_STEP_NAME=""
+_STEP_START=0
+step() {
+  _STEP_NAME="$1"
+  _STEP_START=$SECONDS
+  printf '[e2e] ==> %s\n' "$_STEP_NAME"
+}
+step_done() {
+  printf '[e2e] <== %s (%ss)\n' "$_STEP_NAME" "$((SECONDS - _STEP_START))"
+}
+
+# run_with_heartbeat LABEL CMD...: runs CMD and prints "still running" every 20 s, because
+# `npm install` of n8n is silent for ~2 minutes.
+run_with_heartbeat() {
+  local label="$1"; shift
+  local start=$SECONDS
+  ( while sleep 20; do log "  ... $label still running ($((SECONDS - start))s)"; done ) &
+  local hb=$!
+  local rc=0
+  "$@" || rc=$?
+  kill "$hb" 2>/dev/null || true
+  wait "$hb" 2>/dev/null || true
+  return $rc
+}
+
+# stamp_of DIR [EXTRA]: what a finished install of DIR looks like: the lockfile's hash plus
+# anything that changes the built native modules (EXTRA, e.g. the node version).
+stamp_of() {
+  local dir="$1" extra="${2:-}"
+  { sha256sum "$dir/package.json" "$dir/package-lock.json" | awk '{print $1}'; echo "$extra"; } | sha256sum | awk '{print $1}'
+}
+stamp_file() { echo "$1/node_modules/.e2e-install-stamp"; }
+is_installed() { [[ -f "$(stamp_file "$1")" && "$(cat "$(stamp_file "$1")")" == "$2" ]]; }
+
+# npm_install_dir DIR: the install recipe that works on this machine (recipes §2, pitfalls 1-2):
+#  - `npm install`, NOT `npm ci`: the registry mirror lacks optional @msgpackr-extract/* platform
+#    packages, and `npm ci` refuses a lockfile that lists them;
+#  - --ignore-scripts: @confluentinc/kafka-javascript's install script downloads zlib/openssl from
+#    the internet, fails, and npm then rolls back the whole install. Native modules that matter
+#    (sqlite3, and the `node` binary for v2) are rebuilt explicitly afterwards.
+npm_install_dir() {
+  local dir="$1"
+  [[ -f "$dir/package-lock.json" ]] || die "$dir/package-lock.json is missing (create it with: npm i --package-lock-only --ignore-scripts)"
+  (cd "$dir" && run_with_heartbeat "npm install in $(basename "$dir")" \
+    npm install --ignore-scripts --no-audit --no-fund --loglevel=error)
+}
+
+# install_npm_dir DIR: idempotent plain install (no native rebuilds), for small dirs like browser/.
+install_npm_dir() {
+  local dir="$1" stamp
+  stamp="$(stamp_of "$dir")"
+  if is_installed "$dir" "$stamp"; then
+    log "$(basename "$dir"): up to date (lockfile unchanged), skipping"
+    return 0
+  fi
+  npm_install_dir "$dir"
+  stamp_of "$dir" > "$(stamp_file "$dir")"
+}
