@@ -1,0 +1,45 @@
+/* npm run bench: runs every benchmark and writes bench/results/report.md (+ results.json).
+ * Real-n8n benchmarks need the e2e install (test/e2e/install.sh); pass --in-process to skip them. */
+import { mkdirSync, writeFileSync } from 'fs';
+import { join } from 'path';
+
+import { batchThroughput, perItemOverhead, requestsPerVideo } from './inprocess';
+import { describeMachine } from './machine';
+import { renderReport, type BenchResults } from './report';
+
+async function main(): Promise<void> {
+	const args = new Set(process.argv.slice(2));
+	const results: BenchResults = { machine: describeMachine(), date: new Date().toISOString() };
+	console.log(`machine: ${results.machine}`);
+
+	console.log('requests per finished video (3-minute render, time scaled ×1/30)…');
+	results.requests = await requestsPerVideo();
+	console.log(JSON.stringify(results.requests));
+
+	console.log('batch throughput (200 prompts, 20 creates per window, window scaled to 1 s)…');
+	results.batch = await batchThroughput();
+	console.log(JSON.stringify(results.batch));
+
+	console.log('per-item overhead (1000 Get Details, n8n-core vs raw axios)…');
+	results.overhead = await perItemOverhead();
+	console.log(JSON.stringify(results.overhead));
+
+	if (!args.has('--in-process')) {
+		const { realN8nBenchmarks } = await import('./realn8n');
+		Object.assign(results, await realN8nBenchmarks());
+	}
+
+	const dir = join(__dirname, 'results');
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(join(dir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+	writeFileSync(join(dir, 'report.md'), renderReport(results));
+	console.log(`report written to ${join(dir, 'report.md')}`);
+}
+
+main().then(
+	() => process.exit(0),
+	(error) => {
+		console.error(error);
+		process.exit(1);
+	},
+);
