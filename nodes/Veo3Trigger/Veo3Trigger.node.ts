@@ -21,7 +21,7 @@ export class Veo3Trigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '=On {{ $parameter["events"].join(", ") }}',
-		description: 'Starts the workflow when kie.ai calls back with a finished or failed Veo3 video',
+		description: 'Generate videos with Google Veo 3.1 through kie.ai; the trigger starts a workflow when a video is ready or failed',
 		defaults: { name: 'Veo3 Trigger' },
 		inputs: [],
 		outputs: `={{ $parameter["separateOutputs"] ? [{ "type": "main", "displayName": "Success" }, { "type": "main", "displayName": "Failure" }] : [{ "type": "main" }] }}`,
@@ -47,7 +47,7 @@ export class Veo3Trigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: '4K Ready', value: 'fourK', description: 'A 4K version is ready' },
+					{ name: 'Upscaled Video Ready', value: 'fourK', description: 'The 4K version of a video is ready' },
 					{ name: 'Video Failed', value: 'failure', description: 'A generation, extension or 4K task failed' },
 					{ name: 'Video Ready', value: 'success', description: 'A generated or extended video is ready' },
 				],

@@ -9,7 +9,6 @@
  *  - a worker SIGKILLed mid-render loses nothing: the parked executions resume on the other worker.
  *
  * Run by test/e2e/run-queue.sh (installs the services, bounds everything with `timeout 15m`).
- * (queue.e2e.test.ts is the harness's own opt-in single-worker check, E2E_QUEUE=1.)
  */
 import { randomUUID } from 'crypto';
 import * as fs from 'fs';

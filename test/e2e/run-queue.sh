@@ -5,7 +5,7 @@
 set -euo pipefail
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$E2E_DIR/../.." && pwd)"
-"$E2E_DIR/queue/install-services.sh"
+"$E2E_DIR/install-queue.sh"
 "$E2E_DIR/install.sh" v2
 cd "$REPO_ROOT"
 if [[ ! -f dist/nodes/Veo3/Veo3.node.js || -n "$(find nodes credentials package.json -newer dist/nodes/Veo3/Veo3.node.js -print -quit)" ]]; then
@@ -21,7 +21,7 @@ cleanup() {
 }
 trap cleanup EXIT
 rc=0
-E2E_VERSIONS=v2 timeout --kill-after=30s "${E2E_QUEUE_TIMEOUT:-15m}" \
+E2E_QUEUE_SUITE=1 E2E_VERSIONS=v2 timeout --kill-after=30s "${E2E_QUEUE_TIMEOUT:-15m}" \
   "$REPO_ROOT/node_modules/.bin/jest" -c "$E2E_DIR/jest.e2e.config.js" queue-cluster.e2e "$@" || rc=$?
 [[ $rc == 124 ]] && echo "[queue] jest hit the ${E2E_QUEUE_TIMEOUT:-15m} timeout"
 exit $rc

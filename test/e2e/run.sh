@@ -5,7 +5,6 @@
 #   3. jest with test/e2e/jest.e2e.config.js, bounded by `timeout`.
 # Usage: test/e2e/run.sh [v1|v2|all] [extra jest args, e.g. smoke.e2e]
 # Env: E2E_TIMEOUT (default 25m), E2E_NO_BROWSER=1 (skip Chromium and the browser tests),
-#      E2E_QUEUE=1 (also the queue-mode test: installs redis-server/postgresql),
 #      E2E_KEEP_TMP=1 (keep n8n user folders in /tmp). n8n logs land in test/e2e/artifacts/logs/.
 set -euo pipefail
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,7 +18,6 @@ RUN_START=$SECONDS
 
 "$E2E_DIR/install.sh" "$WHICH"
 if [[ "${E2E_NO_BROWSER:-}" != 1 ]]; then "$E2E_DIR/install-browser.sh"; fi
-if [[ "${E2E_QUEUE:-}" == 1 ]]; then "$E2E_DIR/install-queue.sh"; fi
 
 step "package build"
 cd "$REPO_ROOT"
@@ -33,10 +31,7 @@ elif [[ -n "$FIRST_DIST_FILE" && -f "$FIRST_DIST_FILE" ]] &&
   log "dist/ is up to date"
 else
   log "dist/ missing or stale: npm run build"
-  if ! npm run build --silent; then
-    log "WARNING: npm run build failed: the tests run WITHOUT n8n-nodes-veo3 linked into n8n"
-    export E2E_SKIP_PACKAGE=1
-  fi
+  npm run build --silent || { log "npm run build failed"; exit 1; }
 fi
 step_done
 

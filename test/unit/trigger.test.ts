@@ -157,7 +157,7 @@ describe('events and outputs', () => {
 		expect(startedItem(server.triggerStarts[0]).taskId).toBe(ok);
 	});
 
-	it('"4K Ready" alone ignores generation callbacks and starts on a 4K callback', async () => {
+	it('"Upscaled Video Ready" alone ignores generation callbacks and starts on a 4K callback', async () => {
 		server.useTrigger({ events: ['fourK'], options: {} }, signedCreds());
 		const source = await generateAndCallBack('a lighthouse');
 		expect(server.triggerStarts).toHaveLength(0);

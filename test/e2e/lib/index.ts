@@ -14,3 +14,5 @@ export { getFreePort, getFreePorts } from './ports';
 export { registerCleanup, stopAll } from './processes';
 export { startSimulatorForE2E } from './simulator';
 export { selectedVersions } from './versions';
+// Veo3 scenarios, examples and the demo: simulator + credential setup, workflow builders, readers.
+export * from './veo3';
