@@ -11,10 +11,9 @@ import { E2E_OWNER, ourPackageDirForTests, REPO_ROOT, selectedVersions, setupOwn
 import { setupVeo3, type Veo3Setup } from './lib/veo3';
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
-const describeIfBuilt = OUR_PACKAGE_DIR ? describe : describe.skip;
 const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 
-describeIfBuilt.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', (version) => {
+describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', (version) => {
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;

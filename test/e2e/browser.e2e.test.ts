@@ -42,12 +42,10 @@ describe.each(selectedVersions())('n8n %s in Chromium', (version) => {
 			expect(await probe.count()).toBe(1);
 			console.log(`[e2e] screenshot: ${await screenshot(page, `${version}-node-creator-probe`)}`);
 
-			if (OUR_PACKAGE_DIR) {
-				await page.keyboard.press('Escape');
-				const veo = await openNodeCreatorAndSearch(page, 'Veo3', /veo/i);
-				expect(await veo.count()).toBeGreaterThan(0);
-				console.log(`[e2e] screenshot: ${await screenshot(page, `${version}-node-creator-veo3`)}`);
-			}
+			await page.keyboard.press('Escape');
+			const veo = await openNodeCreatorAndSearch(page, 'Veo3', /veo/i);
+			expect(await veo.count()).toBeGreaterThan(0);
+			console.log(`[e2e] screenshot: ${await screenshot(page, `${version}-node-creator-veo3`)}`);
 		} catch (error) {
 			console.log(`[e2e] failure screenshot: ${await screenshot(page, `${version}-failure`)}`);
 			throw error;

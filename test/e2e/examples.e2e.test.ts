@@ -26,7 +26,6 @@ import {
 } from './lib/veo3';
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
-const describeIfBuilt = OUR_PACKAGE_DIR ? describe : describe.skip;
 
 /** A 1×1 PNG, served as the "image from the web" of image-to-video.json. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -57,7 +56,7 @@ test('examples/ holds the five documented workflows, with community-prefixed nod
 	expect(drive.connections['Upload to Google Drive'].main[0][0].node).toBe('Post to Slack');
 });
 
-describeIfBuilt.each(selectedVersions())('examples/ in real n8n %s', (version) => {
+describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;

@@ -10,7 +10,6 @@ import { PROBE_GOOD_TOKEN, startProbeServer } from './fixtures/probe-server';
 import { ourPackageDirForTests, plainHttp, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
 
 const PROBE_DIR = path.join(__dirname, 'fixtures', 'n8n-nodes-e2e-probe');
-// null (and a warning) while dist/ isn't built: the our-package test is then skipped.
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
 
 describe.each(selectedVersions())('n8n %s smoke', (version) => {
@@ -65,7 +64,7 @@ describe.each(selectedVersions())('n8n %s smoke', (version) => {
 		expect(credentialTypes.map((c) => c.name)).toContain('e2eProbeApi');
 	});
 
-	(OUR_PACKAGE_DIR ? test : test.skip)('our package n8n-nodes-veo3 is loaded (veo3 + veo3Trigger)', async () => {
+	test('our package n8n-nodes-veo3 is loaded (veo3 + veo3Trigger)', async () => {
 		expect(await api.hasNodeType('n8n-nodes-veo3.veo3')).toBe(true);
 		expect(await api.hasNodeType('n8n-nodes-veo3.veo3Trigger')).toBe(true);
 	});

@@ -33,7 +33,6 @@ import {
 } from './lib/veo3';
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
-const describeIfBuilt = OUR_PACKAGE_DIR ? describe : describe.skip;
 
 const generate = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => ({
 	resource: 'video',
@@ -46,7 +45,7 @@ const generate = (extra: Record<string, unknown> = {}, options: Record<string, u
 	options: { ...E2E_POLL, ...options },
 });
 
-describeIfBuilt.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
+describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;

@@ -92,11 +92,9 @@ export function linkPackage(userFolder: string, dir: string, mode: LinkMode = 'c
  * The package the e2e tests should link: the repo root when it is built, else null (with the
  * reason on stderr). run.sh sets E2E_SKIP_PACKAGE=1 when `npm run build` failed or nodes/ is empty.
  */
-export function ourPackageDirForTests(): string | null {
+/** The built package for the tests; a missing build fails them loudly rather than skipping them. */
+export function ourPackageDirForTests(): string {
 	const reason = process.env.E2E_SKIP_PACKAGE === '1' ? 'run.sh could not build it (E2E_SKIP_PACKAGE=1)' : packageProblem(REPO_ROOT);
-	if (reason) {
-		console.warn(`[e2e] n8n-nodes-veo3 is NOT linked into n8n: ${reason}`);
-		return null;
-	}
+	if (reason) throw new Error(`n8n-nodes-veo3 is not built, so it cannot be installed into n8n: ${reason}. Run npm run build.`);
 	return REPO_ROOT;
 }
