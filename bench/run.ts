@@ -16,7 +16,7 @@ async function main(): Promise<void> {
 	results.requests = await requestsPerVideo();
 	console.log(JSON.stringify(results.requests));
 
-	console.log('batch throughput (200 prompts, kie's real limit: 20 creates per 10 s)…');
+	console.log("batch throughput (200 prompts, kie's real limit: 20 creates per 10 s)…");
 	results.batch = await batchThroughput();
 	console.log(JSON.stringify(results.batch));
 
