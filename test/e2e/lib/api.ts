@@ -286,13 +286,18 @@ function normalizeExecution(e: any): Execution {
 
 /** `n8n execute --rawOutput` prints log lines before the JSON; take the last parseable JSON document. */
 function lastJsonDocument(stdout: string): unknown {
+	// n8n may log lines (e.g. 'Registered runner "JS Task Runner"') after the document, so the
+	// document is the last block that starts and ends at column 0 and parses.
 	const lines = stdout.split('\n');
 	for (let start = lines.length - 1; start >= 0; start--) {
 		if (!/^[[{]/.test(lines[start])) continue;
-		try {
-			return JSON.parse(lines.slice(start).join('\n'));
-		} catch {
-			// not the beginning of the document; keep looking upwards
+		for (let end = lines.length - 1; end >= start; end--) {
+			if (!/^[\]}]/.test(lines[end])) continue;
+			try {
+				return JSON.parse(lines.slice(start, end + 1).join('\n'));
+			} catch {
+				// not a whole document; try a shorter or an earlier one
+			}
 		}
 	}
 	return undefined;
