@@ -32,7 +32,6 @@ export interface VideoResult extends IDataObject {
 export interface ApiConfig {
 	baseUrl: string;
 	uploadBaseUrl: string;
-	hasHmacKey: boolean;
 }
 
 export type RequestKind = 'read' | 'create';

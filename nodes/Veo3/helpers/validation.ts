@@ -24,6 +24,8 @@ export const MODE_RULES: Record<GenerationMode, { label: string; min: number; ma
 	reference: { label: 'Reference to Video', min: 1, max: 3, generationType: 'REFERENCE_2_VIDEO' },
 };
 
+export const GENERATION_MODES = Object.keys(MODE_RULES) as GenerationMode[];
+
 export class ParameterError extends NodeOperationError {
 	constructor(node: INode, field: string, problem: string, allowed: string, itemIndex: number) {
 		super(node, `Invalid "${field}": ${problem}`, { description: `Allowed: ${allowed}`, itemIndex });

@@ -37,7 +37,6 @@ export async function getApiConfig(ctx: ApiContext): Promise<ApiConfig> {
 	return {
 		baseUrl: String(credentials.baseUrl || 'https://api.kie.ai').replace(/\/+$/, ''),
 		uploadBaseUrl: String(credentials.uploadBaseUrl || 'https://kieai.redpandaai.co').replace(/\/+$/, ''),
-		hasHmacKey: typeof credentials.webhookHmacSecret === 'string' && credentials.webhookHmacSecret !== '',
 	};
 }
 

@@ -6,10 +6,12 @@ import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import {
 	ASPECT_RATIOS,
+	GENERATION_MODES,
 	MODE_RULES,
 	MODELS,
 	ParameterError,
 	REFERENCE_MODELS,
+	RESOLUTIONS,
 	requireImageCount,
 	requireHttpUrl,
 	requireOneOf,
@@ -131,7 +133,7 @@ async function prepare(
 ): Promise<PreparedTask> {
 	const node = this.getNode();
 	const prompt = requirePrompt(node, this.getNodeParameter('prompt', itemIndex), itemIndex);
-	const mode = requireOneOf<GenerationMode>(node, 'Mode', this.getNodeParameter('mode', itemIndex), ['text', 'image', 'firstAndLast', 'reference'], itemIndex);
+	const mode = requireOneOf<GenerationMode>(node, 'Mode', this.getNodeParameter('mode', itemIndex), GENERATION_MODES, itemIndex);
 	const model = requireOneOf(node, 'Model', this.getNodeParameter('model', itemIndex), MODELS, itemIndex);
 	const aspectRatio = requireOneOf(node, 'Aspect Ratio', this.getNodeParameter('aspectRatio', itemIndex), ASPECT_RATIOS, itemIndex);
 	if (mode === 'reference' && !(REFERENCE_MODELS as readonly string[]).includes(model)) {
@@ -143,7 +145,7 @@ async function prepare(
 		throw new ParameterError(node, 'Enable Prompt Translation', `${JSON.stringify(options.enableTranslation)} is not true or false`, 'true or false', itemIndex);
 	}
 	const resolution =
-		options.resolution === undefined ? undefined : requireOneOf(node, 'Resolution', options.resolution, ['720p', '1080p', '4k'], itemIndex);
+		options.resolution === undefined ? undefined : requireOneOf(node, 'Resolution', options.resolution, RESOLUTIONS, itemIndex);
 	const callBackUrl = waitMode === 'callback' ? undefined : readCallbackUrl(this, options, itemIndex);
 	const settings = readTaskSettings(this, itemIndex);
 	const downloadTo = readDownloadTarget(this, itemIndex, waitMode);
