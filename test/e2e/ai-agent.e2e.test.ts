@@ -1,0 +1,181 @@
+// The Veo3 node as an AI-agent tool in a real n8n: n8n's own AI Agent and OpenAI Chat Model, the
+// model played by a fake OpenAI-compatible server (lib/fake-llm.ts) whose script decides the tool
+// calls, the kie.ai simulator behind the Veo3 credential. One n8n per version; each scenario is a
+// workflow Webhook → AI Agent (← model, ← Veo3 Tool nodes) called once through its webhook.
+import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
+import { agentWorkflow, createFakeOpenAiCredential, toolNameOf, type AgentSetup, type ToolSpec } from './lib/agent';
+import { startFakeLlm, type Conversation, type FakeLlm, type Script, type ToolAnswer } from './lib/fake-llm';
+import { callWebhook, nodeOutput, setupVeo3, type Veo3Setup } from './lib/veo3';
+
+const OUR_PACKAGE_DIR = ourPackageDirForTests();
+
+/** Fields a tool answer may have: compact and stable, nothing a model has to wade through. */
+const ANSWER_FIELDS = ['status', 'message', 'taskId', 'videoUrl', 'videoUrls', 'estimatedCredits', 'retryAfterSeconds', 'model', 'aspectRatio'];
+
+const fromAI = (key: string, description: string) => `={{ $fromAI('${key}', '${description}', 'string') }}`;
+
+const generateTool = (name: string, parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}): ToolSpec => ({
+	name,
+	parameters: {
+		resource: 'video',
+		operation: 'generate',
+		prompt: fromAI('prompt', 'What the video shows'),
+		aspectRatio: fromAI('aspectRatio', 'Allowed: 16:9, 9:16, Auto'),
+		model: 'veo3_fast',
+		options: { pollIntervalSeconds: 0.2, retryDelayMs: 50, ...options },
+		...parameters,
+	},
+});
+
+const detailsTool = (name: string): ToolSpec => ({
+	name,
+	parameters: { resource: 'video', operation: 'getDetails', taskId: fromAI('taskId', 'The task ID a video tool returned') },
+});
+
+/** The only answer item of a tool call (n8n hands the model the items' JSON as a list). */
+function only(answer: ToolAnswer): any {
+	expect(Array.isArray(answer.parsed)).toBe(true);
+	expect(answer.parsed).toHaveLength(1);
+	return answer.parsed[0];
+}
+
+function expectCompact(answer: any): void {
+	expect(Object.keys(answer).filter((key) => !ANSWER_FIELDS.includes(key))).toEqual([]);
+	expect(typeof answer.message).toBe('string');
+	expect(answer.message).not.toContain('\n');
+}
+
+describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (version) => {
+	let n8n: N8nHandle;
+	let api: N8nApi;
+	let veo: Veo3Setup;
+	let llm: FakeLlm;
+	let openAi: AgentSetup;
+	let scenario = 0;
+
+	beforeAll(async () => {
+		llm = await startFakeLlm();
+		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR, env: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' } });
+		api = await setupOwner(n8n);
+		veo = await setupVeo3(api);
+		openAi = await createFakeOpenAiCredential(api, llm);
+	}, 300_000);
+
+	afterAll(async () => {
+		await llm?.stop();
+		await veo?.sim?.stop();
+		await n8n?.stop();
+	}, 60_000);
+
+	beforeEach(() => {
+		veo.sim.reset();
+		llm.reset();
+	});
+
+	/** Creates and activates the agent workflow, sends `message`, returns the agent's reply and the model's view. */
+	async function ask(tools: ToolSpec[], script: Script, message = 'Make a 9:16 video of a red fox in the snow.') {
+		scenario += 1;
+		const path = `agent-${version}-${scenario}`;
+		const wf = await api.createWorkflow(agentWorkflow(`agent ${scenario}`, path, openAi, veo, tools));
+		await api.activateWorkflow(wf.id);
+		llm.setScript(script);
+		const started = Date.now();
+		const reply = await callWebhook(n8n, path, { message }, 180_000);
+		const seconds = (Date.now() - started) / 1000;
+		await api.deactivateWorkflow(wf.id);
+		const last = llm.requests().at(-1);
+		const conversation: Conversation = last ? (await import('./lib/fake-llm')).readConversation(last) : ({ toolAnswers: [] } as never);
+		const execution = await api.waitForExecution(() => true, 30_000, { workflowId: wf.id });
+		return { reply, seconds, conversation, execution, workflowId: wf.id };
+	}
+
+	test('one call makes one video; the model gets a compact answer and puts the URL in its reply', async () => {
+		const { reply, conversation, execution } = await ask([generateTool('Make Video')], ({ tools, toolAnswers }) => {
+			if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: 'A red fox in the snow', aspectRatio: '9:16' } }] };
+			return { answer: `Here is your video: ${only(toolAnswers[0]).videoUrl}` };
+		});
+		expect(reply.status).toBe(200);
+		expect(veo.sim.tasks()).toHaveLength(1);
+		const [task] = veo.sim.tasks() as any[];
+		expect(task.aspectRatio).toBe('9:16');
+		const answer = only(conversation.toolAnswers[0]);
+		expectCompact(answer);
+		expect(answer).toMatchObject({ status: 'success', taskId: task.id });
+		expect(String(reply.data.output)).toContain(answer.videoUrl);
+		expect(answer.videoUrl).toMatch(/^http/);
+		expect(execution.status).toBe('success');
+		// The model saw a description written for it, not the node's one-liner for people.
+		const offered = conversation.tools.find((t) => t.name === toolNameOf(conversation.tools, 'Make Video'))!;
+		expect(offered.description).toMatch(/video/i);
+		expect(offered.description.length).toBeGreaterThan(120);
+		expect(Object.keys(offered.parameters.properties ?? {})).toEqual(expect.arrayContaining(['prompt', 'aspectRatio']));
+		expect(nodeOutput(execution, 'Make Video').every((item) => !item.binary)).toBe(true);
+	});
+
+	test('the same call twice (in parallel, then once more) creates one task and answers the same task each time', async () => {
+		const args = { prompt: 'A lighthouse at dawn', aspectRatio: '16:9' };
+		const { conversation } = await ask([generateTool('Make Video')], ({ tools, toolAnswers }) => {
+			const name = toolNameOf(tools, 'Make Video');
+			if (toolAnswers.length === 0) return { toolCalls: [{ name, args }, { name, args }] };
+			if (toolAnswers.length === 2) return { toolCalls: [{ name, args }] };
+			return { answer: `Video: ${only(toolAnswers[0]).videoUrl}` };
+		});
+		expect(conversation.toolAnswers).toHaveLength(3);
+		expect(veo.sim.tasks()).toHaveLength(1);
+		const ids = conversation.toolAnswers.map((a) => only(a).taskId);
+		expect(new Set(ids).size).toBe(1);
+		expect(conversation.toolAnswers.every((a) => only(a).status === 'success')).toBe(true);
+	});
+
+	test("Don't Wait returns the task ID at once; Get Details says to ask again, then gives the URL", async () => {
+		veo.sim.configure({ renderMs: 2_500 });
+		const { reply, conversation } = await ask(
+			[generateTool('Start Video', { waitMode: 'none' }), detailsTool('Check Video')],
+			({ tools, toolAnswers }) => {
+				if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Start Video'), args: { prompt: 'A paper boat on a river', aspectRatio: '16:9' } }] };
+				const last = only(toolAnswers.at(-1)!);
+				const taskId = only(toolAnswers[0]).taskId;
+				if (last.status === 'success') return { answer: `Done: ${last.videoUrl}` };
+				return { toolCalls: [{ name: toolNameOf(tools, 'Check Video'), args: { taskId } }] };
+			},
+		);
+		const answers = conversation.toolAnswers.map(only);
+		answers.forEach(expectCompact);
+		expect(answers[0]).toMatchObject({ status: 'rendering' });
+		expect(typeof answers[0].taskId).toBe('string');
+		const checks = answers.slice(1);
+		expect(checks.length).toBeGreaterThanOrEqual(2);
+		expect(checks[0]).toMatchObject({ status: 'rendering', taskId: answers[0].taskId });
+		expect(checks[0].retryAfterSeconds).toBeGreaterThan(0);
+		expect(checks[0].message).toMatch(/ask again|check again/i);
+		expect(checks.at(-1)).toMatchObject({ status: 'success', taskId: answers[0].taskId });
+		expect(String(reply.data.output)).toContain(checks.at(-1).videoUrl);
+		expect(veo.sim.tasks()).toHaveLength(1);
+	});
+
+	test('Wait for Callback as a tool never parks the execution: it polls, and answers within the tool bound', async () => {
+		const tool = generateTool('Make Video', { waitMode: 'callback' }, { maxWaitMinutes: 0.1 });
+		const script: Script = ({ tools, toolAnswers }) => {
+			if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: 'A kite over a beach', aspectRatio: '16:9' } }] };
+			const answer = only(toolAnswers[0]);
+			return { answer: answer.status === 'success' ? `Video: ${answer.videoUrl}` : `Still rendering, task ${answer.taskId}` };
+		};
+		// Quick render: the answer is the video, the execution finished (not waiting for a callback).
+		const quick = await ask([tool], script);
+		expect(only(quick.conversation.toolAnswers[0]).status).toBe('success');
+		expect(quick.execution.status).toBe('success');
+		// A render longer than the bound (6 s here): the tool answers "still rendering" with the task ID.
+		veo.sim.reset();
+		veo.sim.configure({ renderMs: 120_000 });
+		const slow = await ask([tool], script);
+		const answer = only(slow.conversation.toolAnswers[0]);
+		expectCompact(answer);
+		expect(answer).toMatchObject({ status: 'rendering', taskId: expect.any(String) });
+		expect(slow.seconds).toBeLessThan(40);
+		expect(slow.execution.status).toBe('success');
+		expect(String(slow.reply.data.output)).toContain(answer.taskId);
+		const waiting = await api.getExecutions({ status: 'waiting' });
+		expect(waiting).toHaveLength(0);
+		expect(veo.sim.tasks()).toHaveLength(1);
+	});
+});
