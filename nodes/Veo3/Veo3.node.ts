@@ -12,6 +12,7 @@ import { router } from './actions/router';
 import * as account from './actions/account';
 import * as video from './actions/video';
 import { tuningProperties } from './actions/common.descriptions';
+import { toolDescriptionProperties } from './actions/toolDescriptions';
 import { resumeFromCallback } from './helpers/callbackWait';
 import { unregisteredWebhookMethods } from './helpers/webhookLifecycle';
 
@@ -43,6 +44,8 @@ export class Veo3 implements INodeType {
 		waitingNodeTooltip:
 			'=Waiting for kie.ai to call back when the videos are done. Resume URL: {{ $execution.resumeUrl }}',
 		properties: [
+			// First, where n8n puts the description it adds to other nodes' tool variants.
+			...toolDescriptionProperties,
 			{
 				displayName: 'Resource',
 				name: 'resource',

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { TOOL_MAX_WAIT_MINUTES } from '../helpers/agentTool';
+
 /** Parameters shared by the operations that create a task and may wait for it (Generate, Extend, Get 4K). */
 export const waitModeProperty: INodeProperties = {
 	displayName: 'Wait Mode',
@@ -34,7 +36,16 @@ export const taskOutputProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description: 'Whether to put the finished MP4 into a binary field, ready for Google Drive, Slack or YouTube nodes',
-		displayOptions: { show: { waitMode: ['poll'] } },
+		displayOptions: { show: { waitMode: ['poll'], '@tool': [false] } },
+	},
+	{
+		// An AI agent cannot use the file (n8n drops binary data from tool answers): off for the tool.
+		displayName: 'Download Video',
+		name: 'downloadVideo',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to also download the finished MP4. The agent gets the video URL either way and cannot use the file itself.',
+		displayOptions: { show: { waitMode: ['poll'], '@tool': [true] } },
 	},
 	{
 		displayName: 'Put Output File in Field',
@@ -71,7 +82,8 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		default: 30,
 		typeOptions: { minValue: 0.01, numberPrecision: 2 },
-		description: 'Give up waiting after this long. The task keeps running at kie.ai, and the item reports a timeout with its task ID.',
+		description:
+			`Give up waiting after this long (default 30 minutes; ${TOOL_MAX_WAIT_MINUTES} as an AI agent tool). The task keeps running at kie.ai, and the item reports a timeout with its task ID (an agent is told to check back with Get Details).`,
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { answerAsTool, runsAsTool } from '../helpers/agentTool';
 import { unsupportedOperationError } from '../helpers/errors';
 import * as account from './account';
 import * as video from './video';
@@ -27,5 +28,6 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	if (!selected) {
 		throw unsupportedOperationError(this.getNode(), resource, operation);
 	}
-	return await selected.execute.call(this, items);
+	if (!runsAsTool(this)) return await selected.execute.call(this, items);
+	return await answerAsTool(this, items, async () => await selected.execute.call(this, items));
 }

@@ -1,5 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { toolWaitMode } from '../helpers/agentTool';
 import { submitAndPark } from '../helpers/callbackWait';
 import { mapSettled } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
@@ -26,7 +27,7 @@ export async function executeTaskOperation(
 	items: INodeExecutionData[],
 	prepare: PrepareTask,
 ): Promise<INodeExecutionData[][]> {
-	const waitMode = ctx.getNodeParameter('waitMode', 0, 'poll') as WaitMode;
+	const waitMode = toolWaitMode(ctx, ctx.getNodeParameter('waitMode', 0, 'poll') as WaitMode);
 	// Sequential: preparation may upload images, and it must finish checking an item before
 	// anything is sent for it.
 	const prepared = await mapSettled(items, 1, async (item, itemIndex) => await prepare.call(ctx, itemIndex, item, waitMode));

@@ -1,12 +1,17 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { DownloadError } from './binary';
+import { runsAsTool } from './agentTool';
 import { KieApiError, TaskFailedError, toNodeError, WaitTimeoutError } from './errors';
 import { throwIfCancelled } from './pause';
 
-/** Whether the user chose to keep going when an item fails (Settings > On Error). */
+/**
+ * Whether a failed item becomes an error item instead of failing the node: when the user chose to
+ * keep going (Settings > On Error), and always for an agent's tool call, whose model gets the
+ * failure (with its task ID) as an answer it can act on.
+ */
 export function continuesOnFail(ctx: IExecuteFunctions): boolean {
-	return ctx.continueOnFail();
+	return ctx.continueOnFail() || runsAsTool(ctx);
 }
 
 /** Fields that let a failed item be found again: its task, its state, kie's reason. */

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { runsAsTool, TOOL_MAX_WAIT_MINUTES } from './agentTool';
 import { ParameterError } from './errors';
 import type { RateLimit, RetryPolicy } from './interfaces';
 import { waitSettings, type WaitSettings } from './waiting';
@@ -27,7 +28,7 @@ function tuning(ctx: IExecuteFunctions, name: string, label: string, fallback: n
 export function readTaskSettings(ctx: IExecuteFunctions, itemIndex: number): TaskSettings {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const interval = positive(ctx, options.pollIntervalSeconds ?? 15, 'Poll Interval (Seconds)', itemIndex);
-	const maxWait = positive(ctx, options.maxWaitMinutes ?? 30, 'Max Wait Time (Minutes)', itemIndex);
+	const maxWait = positive(ctx, options.maxWaitMinutes ?? (runsAsTool(ctx) ? TOOL_MAX_WAIT_MINUTES : 30), 'Max Wait Time (Minutes)', itemIndex);
 	const rateMax = positive(ctx, options.rateLimitMax ?? 20, 'Max Creates per Window', itemIndex);
 	const rateWindow = tuning(ctx, 'rateLimitWindowSeconds', 'Rate Window (Seconds)', 10, itemIndex);
 	return {
