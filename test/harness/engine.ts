@@ -36,8 +36,22 @@ export const VEO3_TYPE = 'n8n-nodes-veo3.veo3';
 export const TRIGGER_TYPE = 'n8n-nodes-veo3.veo3Trigger';
 export const ITEMS_TYPE = 'test.itemsSource';
 
+export const VEO3_TOOL_TYPE = 'n8n-nodes-veo3.veo3Tool';
+
+/**
+ * The AI-agent tool variant of a node, made the way n8n makes it for every node with
+ * `usableAsTool` (its convertNodeToAiTool): name + "Tool", no main input, an ai_tool output, same
+ * execute(). n8n 2's AI Agent runs this variant as an ordinary node for each tool call.
+ */
+function toolVariant(nodeType: INodeType): INodeType {
+	const description = { ...nodeType.description, name: `${nodeType.description.name}Tool`, displayName: `${nodeType.description.displayName} Tool`, inputs: [], outputs: ['ai_tool'] };
+	delete description.usableAsTool;
+	return Object.assign(Object.create(nodeType) as INodeType, { description });
+}
+
 const nodeTypeMap: Record<string, INodeType> = {
 	[VEO3_TYPE]: new Veo3(),
+	[VEO3_TOOL_TYPE]: toolVariant(new Veo3()),
 	[TRIGGER_TYPE]: new Veo3Trigger(),
 	[ITEMS_TYPE]: new ItemsSource(),
 };
