@@ -4,10 +4,12 @@
 // workflow Webhook → AI Agent (← model, ← Veo3 Tool nodes) called once through its webhook.
 import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
 import { agentWorkflow, createFakeOpenAiCredential, toolNameOf, type AgentSetup, type ToolSpec } from './lib/agent';
-import { startFakeLlm, type Conversation, type FakeLlm, type Script, type ToolAnswer } from './lib/fake-llm';
+import { readConversation, startFakeLlm, type Conversation, type FakeLlm, type Script, type ToolAnswer } from './lib/fake-llm';
 import { callWebhook, nodeOutput, setupVeo3, type Veo3Setup } from './lib/veo3';
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
+/** The AI Agent version a new workflow gets (n8n 1.123: 3, n8n 2.41: 3.1); both run tools as engine requests. */
+const AGENT_VERSION = { v1: 3, v2: 3.1 } as const;
 
 /** Fields a tool answer may have: compact and stable, nothing a model has to wade through. */
 const ANSWER_FIELDS = ['status', 'message', 'taskId', 'videoUrl', 'videoUrls', 'estimatedCredits', 'retryAfterSeconds', 'model', 'aspectRatio'];
@@ -76,7 +78,7 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 	async function ask(tools: ToolSpec[], script: Script, message = 'Make a 9:16 video of a red fox in the snow.') {
 		scenario += 1;
 		const path = `agent-${version}-${scenario}`;
-		const wf = await api.createWorkflow(agentWorkflow(`agent ${scenario}`, path, openAi, veo, tools));
+		const wf = await api.createWorkflow(agentWorkflow(`agent ${scenario}`, path, openAi, veo, tools, AGENT_VERSION[version]));
 		await api.activateWorkflow(wf.id);
 		llm.setScript(script);
 		const started = Date.now();
@@ -84,7 +86,7 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		const seconds = (Date.now() - started) / 1000;
 		await api.deactivateWorkflow(wf.id);
 		const last = llm.requests().at(-1);
-		const conversation: Conversation = last ? (await import('./lib/fake-llm')).readConversation(last) : ({ toolAnswers: [] } as never);
+		const conversation: Conversation = readConversation(last);
 		const execution = await api.waitForExecution(() => true, 30_000, { workflowId: wf.id });
 		return { reply, seconds, conversation, execution, workflowId: wf.id };
 	}

@@ -11,7 +11,10 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
+import { createFakeOpenAiCredential, toolNameOf } from './lib/agent';
+import { startFakeLlm, type FakeLlm } from './lib/fake-llm';
 import {
+	callWebhook,
 	EXAMPLE_N8N_ORIGIN,
 	EXAMPLE_OUTPUT_DIR,
 	EXAMPLE_THIRD_PARTY_TYPES,
@@ -32,6 +35,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
 
 test('examples/ holds the five documented workflows, with community-prefixed node types', () => {
 	expect(listExamples()).toEqual([
+		'ai-agent-video.json',
 		'callback-generate.json',
 		'callback-trigger.json',
 		'image-to-video.json',
@@ -63,6 +67,7 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 	let outDir: string;
 	let imageServer: http.Server;
 	let imageUrl: string;
+	let llm: FakeLlm;
 
 	const load = (file: string) =>
 		prepareExample(readExample(file), veo.credential, {
@@ -80,13 +85,15 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 		imageServer = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG));
 		await new Promise<void>((r) => imageServer.listen(0, '127.0.0.1', r));
 		imageUrl = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}/photo.png`;
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR, env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir } });
+		llm = await startFakeLlm();
+		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR, env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' } });
 		api = await setupOwner(n8n);
 		veo = await setupVeo3(api);
 	}, 300_000);
 
 	afterAll(async () => {
 		await veo?.sim?.stop();
+		await llm?.stop();
 		await n8n?.stop();
 		await new Promise((r) => imageServer?.close(r));
 		if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
@@ -136,5 +143,33 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 		expect(nodeOutput(received, 'Veo3 Trigger')[0].json).toMatchObject({ taskId: started.json.taskId, signatureVerified: true, reference: 'spring-launch' });
 		const [download] = nodeOutput(received, 'Download Video');
 		expect(download.binary?.data?.mimeType).toBe('video/mp4');
+	});
+
+	test('ai-agent-video: a chat message makes a video through the AI Agent and the Veo3 Tool', async () => {
+		veo.sim.reset();
+		const openAi = await createFakeOpenAiCredential(api, llm);
+		const example = load('ai-agent-video.json');
+		for (const node of example.nodes) {
+			if (node.credentials?.openAiApi) node.credentials.openAiApi = openAi.credential;
+			// The chat must be public to be reached over HTTP; in the editor its chat panel works as is.
+			if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') node.parameters = { ...node.parameters, public: true };
+			if (node.name === 'Make Video') node.parameters.options = { pollIntervalSeconds: 0.2 };
+		}
+		const trigger = example.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger')!;
+		const chatPath = `${trigger.webhookId}/chat`;
+		llm.setScript(({ tools, toolAnswers }) => {
+			if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: 'A red fox in the snow', aspectRatio: '9:16' } }] };
+			return { answer: `Your video: ${toolAnswers[0].parsed?.[0]?.videoUrl}` };
+		});
+		const wf = await api.createWorkflow(example);
+		await api.activateWorkflow(wf.id, { webhookPaths: [chatPath] });
+		const reply = await callWebhook(n8n, chatPath, { action: 'sendMessage', sessionId: 'example-session', chatInput: 'Make a portrait video of a red fox in the snow' });
+		await api.deactivateWorkflow(wf.id);
+		expect(reply.status).toBe(200);
+		const [task] = veo.sim.tasks();
+		expect(veo.sim.tasks()).toHaveLength(1);
+		expect(task).toMatchObject({ aspectRatio: '9:16', model: 'veo3_fast' });
+		expect(String(reply.data.output)).toMatch(new RegExp(`^Your video: http.*`));
+		expect(String(reply.data.output)).not.toContain('undefined');
 	});
 });

@@ -38,7 +38,7 @@ export function agentWorkflow(
 	openAi: AgentSetup,
 	veo: Veo3Setup,
 	tools: ToolSpec[],
-	agentVersion = 3.1,
+	agentVersion: number,
 ): WorkflowJson {
 	const trigger = webhookNode(path, 'lastNode', 'Webhook');
 	trigger.parameters.responseData = 'firstEntryJson';
