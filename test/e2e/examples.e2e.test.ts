@@ -33,7 +33,7 @@ const OUR_PACKAGE_DIR = ourPackageDirForTests();
 /** A 1×1 PNG, served as the "image from the web" of image-to-video.json. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
-test('examples/ holds the five documented workflows, with community-prefixed node types', () => {
+test('examples/ holds the six documented workflows, with community-prefixed node types', () => {
 	expect(listExamples()).toEqual([
 		'ai-agent-video.json',
 		'callback-generate.json',

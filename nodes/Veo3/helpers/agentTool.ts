@@ -105,7 +105,7 @@ export function toolAnswer(json: IDataObject): IDataObject {
 export function toolErrorAnswer(error: unknown): IDataObject {
 	const e = error as { name?: string; message?: string; description?: string; reason?: string };
 	if (e?.name === 'SpendRefusedError') {
-		return { status: 'refused', message: oneLine(e.message, 'No video was created; tell the user the spending limit was reached.') };
+		return { status: 'refused', message: oneLine(e.message, 'Tell the user; calling again will be refused too.') };
 	}
 	return { status: 'error', message: oneLine(e?.message, e?.description) || 'The request failed.' };
 }
