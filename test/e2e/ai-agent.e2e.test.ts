@@ -180,4 +180,23 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		expect(waiting).toHaveLength(0);
 		expect(veo.sim.tasks()).toHaveLength(1);
 	});
+
+	test('a looping agent hits the tool's default credit cap: the call over it is refused, creates nothing, and the model relays why', async () => {
+		// Veo 3.1 Quality, 720p: 250 credits a video; the tool's default cap per execution is 600.
+		const prompts = ['A castle at dawn', 'A castle at noon', 'A castle at dusk'];
+		const { reply, conversation } = await ask([generateTool('Make Video', { model: 'veo3' })], ({ tools, toolAnswers }) => {
+			if (toolAnswers.length < prompts.length) {
+				return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: prompts[toolAnswers.length], aspectRatio: '16:9' } }] };
+			}
+			return { answer: `Last answer: ${only(toolAnswers.at(-1)!).message}` };
+		});
+		const answers = conversation.toolAnswers.map(only);
+		answers.forEach(expectCompact);
+		expect(answers.map((a) => a.status)).toEqual(['success', 'success', 'refused']);
+		expect(answers[2].taskId).toBeUndefined();
+		expect(answers[2].message).toMatch(/cap|Max Credits/i);
+		expect(veo.sim.tasks().map((t: any) => t.prompt)).toEqual(prompts.slice(0, 2));
+		expect(String(reply.data.output)).toContain(answers[2].message);
+	});
 });
+
