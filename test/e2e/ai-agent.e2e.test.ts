@@ -181,7 +181,7 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		expect(veo.sim.tasks()).toHaveLength(1);
 	});
 
-	test('a looping agent hits the tool's default credit cap: the call over it is refused, creates nothing, and the model relays why', async () => {
+	test("a looping agent hits the tool's default credit cap: the call over it is refused, creates nothing, and the model relays why", async () => {
 		// Veo 3.1 Quality, 720p: 250 credits a video; the tool's default cap per execution is 600.
 		const prompts = ['A castle at dawn', 'A castle at noon', 'A castle at dusk'];
 		const { reply, conversation } = await ask([generateTool('Make Video', { model: 'veo3' })], ({ tools, toolAnswers }) => {
