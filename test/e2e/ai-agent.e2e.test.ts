@@ -75,10 +75,10 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 	});
 
 	/** Creates and activates the agent workflow, sends `message`, returns the agent's reply and the model's view. */
-	async function ask(tools: ToolSpec[], script: Script, message = 'Make a 9:16 video of a red fox in the snow.') {
+	async function ask(tools: ToolSpec[], script: Script, message = 'Make a 9:16 video of a red fox in the snow.', agentVersion: number = AGENT_VERSION[version]) {
 		scenario += 1;
 		const path = `agent-${version}-${scenario}`;
-		const wf = await api.createWorkflow(agentWorkflow(`agent ${scenario}`, path, openAi, veo, tools, AGENT_VERSION[version]));
+		const wf = await api.createWorkflow(agentWorkflow(`agent ${scenario}`, path, openAi, veo, tools, agentVersion));
 		await api.activateWorkflow(wf.id);
 		llm.setScript(script);
 		const started = Date.now();
@@ -112,6 +112,23 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		expect(offered.description.length).toBeGreaterThan(120);
 		expect(Object.keys(offered.parameters.properties ?? {})).toEqual(expect.arrayContaining(['prompt', 'aspectRatio']));
 		expect(nodeOutput(execution, 'Make Video').every((item) => !item.binary)).toBe(true);
+	});
+
+	test('the AI Agent v2 (tools run as sub-nodes, isToolExecution) gets the same compact answer', async () => {
+		const { reply, conversation } = await ask(
+			[generateTool('Make Video', { waitMode: 'callback' })],
+			({ tools, toolAnswers }) => {
+				if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: 'A red fox in the snow', aspectRatio: '9:16' } }] };
+				return { answer: `Here is your video: ${only(toolAnswers[0]).videoUrl}` };
+			},
+			undefined,
+			2.2,
+		);
+		const answer = only(conversation.toolAnswers[0]);
+		expectCompact(answer);
+		expect(answer).toMatchObject({ status: 'success', taskId: veo.sim.tasks()[0].id });
+		expect(String(reply.data.output)).toContain(answer.videoUrl);
+		expect(veo.sim.tasks()).toHaveLength(1);
 	});
 
 	test('the same call twice (in parallel, then once more) creates one task and answers the same task each time', async () => {
