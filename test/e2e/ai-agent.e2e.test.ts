@@ -114,21 +114,25 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		expect(nodeOutput(execution, 'Make Video').every((item) => !item.binary)).toBe(true);
 	});
 
-	test('the AI Agent v2 (tools run as sub-nodes, isToolExecution) gets the same compact answer', async () => {
+	test('under the AI Agent v2 (tools run as sub-nodes, in parallel) two identical calls in one turn share one task', async () => {
+		const args = { prompt: 'A red fox in the snow', aspectRatio: '9:16' };
 		const { reply, conversation } = await ask(
 			[generateTool('Make Video', { waitMode: 'callback' })],
 			({ tools, toolAnswers }) => {
-				if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: 'A red fox in the snow', aspectRatio: '9:16' } }] };
+				const name = toolNameOf(tools, 'Make Video');
+				if (toolAnswers.length === 0) return { toolCalls: [{ name, args }, { name, args }] };
 				return { answer: `Here is your video: ${only(toolAnswers[0]).videoUrl}` };
 			},
 			undefined,
 			2.2,
 		);
-		const answer = only(conversation.toolAnswers[0]);
-		expectCompact(answer);
-		expect(answer).toMatchObject({ status: 'success', taskId: veo.sim.tasks()[0].id });
-		expect(String(reply.data.output)).toContain(answer.videoUrl);
+		const answers = conversation.toolAnswers.map(only);
+		expect(answers).toHaveLength(2);
+		answers.forEach(expectCompact);
+		expect(answers.map((a) => a.status)).toEqual(['success', 'success']);
+		expect(new Set(answers.map((a) => a.taskId)).size).toBe(1);
 		expect(veo.sim.tasks()).toHaveLength(1);
+		expect(String(reply.data.output)).toContain(answers[0].videoUrl);
 	});
 
 	test('the same call twice (in parallel, then once more) creates one task and answers the same task each time', async () => {

@@ -120,6 +120,42 @@ export async function answerAsTool(
 	items: INodeExecutionData[],
 	run: () => Promise<INodeExecutionData[][]>,
 ): Promise<INodeExecutionData[][]> {
+	return await sharedWithIdenticalCalls(ctx, items, async () => await answer(ctx, items, run));
+}
+
+/**
+ * Calls of the same tool with the same arguments that run at the same time in one execution (an
+ * agent that runs a model turn's tool calls in parallel) share one run, so they never create two
+ * paid tasks before either could see the other's. One after the other, the task ledger reuses.
+ */
+const callsInFlight = new Map<string, Promise<INodeExecutionData[][]>>();
+
+async function sharedWithIdenticalCalls(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: () => Promise<INodeExecutionData[][]>,
+): Promise<INodeExecutionData[][]> {
+	// The call's own id differs per call and says nothing about what is asked.
+	const args = items.map(({ json }) => Object.fromEntries(Object.entries(json).filter(([key]) => key !== 'toolCallId').sort(([a], [b]) => a.localeCompare(b))));
+	// Without arguments to compare, two calls cannot be told apart: never share then.
+	if (args.length === 0 || args.every((json) => Object.keys(json).length === 0)) return await run();
+	const key = JSON.stringify([ctx.getExecutionId(), ctx.getNode().name, args]);
+	const running = callsInFlight.get(key);
+	if (running) return await running;
+	const started = run();
+	callsInFlight.set(key, started);
+	try {
+		return await started;
+	} finally {
+		callsInFlight.delete(key);
+	}
+}
+
+async function answer(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	run: () => Promise<INodeExecutionData[][]>,
+): Promise<INodeExecutionData[][]> {
 	const outcome = await settle(run);
 	if (outcome.ok) {
 		return outcome.value.map((output) => output.map((item) => ({ json: toolAnswer(item.json), pairedItem: item.pairedItem })));
