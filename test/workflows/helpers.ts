@@ -18,7 +18,7 @@ export const FAST_WAIT = { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, retry
 export const PNG_BASE64 =
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-export interface SimFixture {
+interface SimFixture {
 	readonly sim: RunningSimulator;
 	readonly apiKey: string;
 	creds(overrides?: Partial<HarnessCredentials>): HarnessCredentials;
@@ -83,7 +83,7 @@ export const ENDPOINT = {
 	streamUpload: 'POST /upload/api/file-stream-upload',
 } as const;
 
-export interface RunError {
+interface RunError {
 	message: string;
 	description?: string | null;
 	name?: string;
