@@ -493,11 +493,11 @@ describe('package.json metadata', () => {
 		expect(Number(m![1])).toBeGreaterThanOrEqual(20);
 	});
 
-	it('publishes dist, README.md, LICENSE and CHANGELOG.md, and nothing else', () => {
-		expect([...(pkg.files as string[])].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist']);
-		for (const f of ['CHANGELOG.md', 'LICENSE', 'README.md']) expect([f, fs.existsSync(rel(f))]).toEqual([f, true]);
-		// npm always packs "main"; anything outside dist/ would ship a file n8n never loads.
-		if (pkg.main !== undefined) expect(pkg.main).toMatch(/^dist\//);
+	it('publishes dist, index.js, README.md, LICENSE and CHANGELOG.md, and nothing else', () => {
+		expect([...(pkg.files as string[])].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'index.js']);
+		for (const f of ['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js']) expect([f, fs.existsSync(rel(f))]).toEqual([f, true]);
+		// npm always packs "main": it must be the entry point that "files" ships.
+		expect(pkg.main).toBe('index.js');
 	});
 
 	it('has no runtime dependencies, and n8n-workflow as its only peer dependency', () => {
@@ -531,7 +531,7 @@ describe('package.json metadata', () => {
 });
 
 describe('the packed tarball (npm pack --dry-run)', () => {
-	const ALWAYS = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'];
+	const ALWAYS = ['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js', 'package.json'];
 	const n8nFiles = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])] as string[];
 	const staleness = distStaleness(ROOT);
 	let packed: string[] = [];
@@ -545,7 +545,7 @@ describe('the packed tarball (npm pack --dry-run)', () => {
 		packed = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
 	});
 
-	it('holds dist/, README.md, LICENSE, CHANGELOG.md and package.json only', () => {
+	it('holds dist/, index.js, README.md, LICENSE, CHANGELOG.md and package.json only', () => {
 		expect(packed.filter((f) => !f.startsWith('dist/') && !ALWAYS.includes(f))).toEqual([]);
 		expect(packed).toEqual(expect.arrayContaining(ALWAYS));
 		// No sources, tests, simulator or maps inside dist/.
@@ -570,6 +570,20 @@ describe('the packed tarball (npm pack --dry-run)', () => {
 			if (compiled.endsWith('.node.js')) expected.push(compiled.replace(/\.js$/, '.json'));
 		}
 		expect(expected.filter((f) => !packed.includes(f))).toEqual([]);
+	});
+
+	it('exports from "main" (index.js) every node and credential class n8n loads, and nothing else', async () => {
+		if (staleness) throw new Error(`dist/ is not current (${staleness}): run \`npm run build\``);
+		const main = (await import(rel(pkg.main))) as Record<string, unknown>;
+		const expected: Record<string, unknown> = {};
+		for (const compiled of n8nFiles) {
+			const className = path.basename(compiled).split('.')[0];
+			expected[className] = ((await import(rel(compiled))) as Record<string, unknown>)[className];
+			expect([className, typeof expected[className]]).toEqual([className, 'function']);
+		}
+		// The same class objects n8n loads, not copies; no other exports.
+		expect(Object.keys(main).filter((k) => k !== 'default').sort()).toEqual(Object.keys(expected).sort());
+		for (const [name, cls] of Object.entries(expected)) expect([name, main[name] === cls]).toEqual([name, true]);
 	});
 });
 
