@@ -53,7 +53,8 @@ export async function batchThroughput(): Promise<BatchResult> {
 				prompt: '={{ $json.prompt }}',
 				waitMode: 'poll',
 				downloadVideo: false,
-				options: { pollIntervalSeconds: 0.1, maxWaitMinutes: 10, rateLimitMax: maxPerWindow, rateLimitWindowSeconds: windowMs / 1000 },
+				rateLimitWindowSeconds: windowMs / 1000,
+				options: { pollIntervalSeconds: 0.1, maxWaitMinutes: 10, rateLimitMax: maxPerWindow },
 			}),
 			credentials: creds(sim),
 		});
