@@ -4,8 +4,8 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { answerAsTool, toolAnswer, toolErrorAnswer, TOOL_RETRY_AFTER_SECONDS } from '../../nodes/Veo3/helpers/agentTool';
-import { ExecutionCancelledError } from '../../nodes/Veo3/helpers/pause';
+import { answerAsTool, toolAnswer, toolErrorAnswer, TOOL_RETRY_AFTER_SECONDS } from '../../../../../nodes/Veo3/helpers/agentTool';
+import { ExecutionCancelledError } from '../../../../../nodes/Veo3/helpers/pause';
 
 function context(executionId = 'exec-1', abort?: AbortController): IExecuteFunctions {
 	return {
