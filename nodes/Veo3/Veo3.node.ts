@@ -11,7 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { router } from './actions/router';
 import * as account from './actions/account';
 import * as video from './actions/video';
-import { resumeFromCallback } from './helpers/callbackWait';
+import { resumeFromCallback } from './helpers/callbackResume';
 import { unregisteredWebhookMethods } from './helpers/webhookLifecycle';
 
 export class Veo3 implements INodeType {
