@@ -7,7 +7,7 @@
 import type { IConnections, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { ITEMS_TYPE, node, retryExecution, runWorkflow, startWorkflow, VEO3_TYPE, type HarnessRun } from '../harness/engine';
-import { ENDPOINT, FAST_WAIT, until, useSimulator } from './helpers';
+import { ENDPOINT, FAST_WAIT, PNG_BASE64, until, useSimulator } from './helpers';
 
 const fx = useSimulator('sk-composition-errors-5d21');
 
@@ -89,6 +89,15 @@ describe('Retry On Fail', () => {
 		// The engine did run the node again (the retries were real): the failed task was read each time.
 		const reads = fx.apiRequests(ENDPOINT.recordInfo).filter((r) => r.path.includes(failedTask));
 		expect(reads.length).toBeGreaterThanOrEqual(maxTries);
+	});
+
+	it('an image from a binary field (uploaded again on each try, to a new URL): still one task', async () => {
+		const png = { data: PNG_BASE64, mimeType: 'image/png', fileName: 'photo.png' };
+		const parameters = { ...generate(), prompt: '[fail] it comes alive', mode: 'image', imageSource: 'binary', binaryPropertyNames: 'data' };
+		const result = await run([{ binary: { data: png } }], parameters, { retryOnFail: true, maxTries: 3, waitBetweenTries: 1 });
+		expect(result.run.status).toBe('error');
+		expect(fx.apiRequests(ENDPOINT.streamUpload).length).toBeGreaterThanOrEqual(2);
+		expect(fx.sim.counters().tasksCreated).toBe(1);
 	});
 
 	it('a create answered 500 after kie accepted it: one task, never re-sent, the error says it may exist', async () => {

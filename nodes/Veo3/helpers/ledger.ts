@@ -50,6 +50,11 @@ export function requestFingerprint(endpoint: string, body: IDataObject): string 
 		.slice(0, 16);
 }
 
+/** Stands for an uploaded image in a request's identity: an upload gets a new URL every run. */
+export function contentFingerprint(content: Buffer): string {
+	return `sha256:${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
+}
+
 function load(ctx: IExecuteFunctions): StoredLedger {
 	const context = ctx.getContext('node');
 	const stored = context[LEDGER_FIELD] as unknown as StoredLedger | undefined;
