@@ -124,3 +124,20 @@ it('callbacks one at a time on a batch of 12: at most 2 status reads per video, 
 	expect(reads.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(2 * prompts.length);
 	expect(server.execution(run.executionId).continued).toBe(1);
 });
+
+it('Continue (using error output) with Retry On Fail: the failed render on the error output, the other on main, two tasks', async () => {
+	const prompts = ['[fail] a storm', 'a calm'];
+	const run = await start(
+		[node('Items', ITEMS_TYPE, { items: JSON.stringify(prompts.map((prompt, row) => ({ prompt, row }))) }), node('Veo3', VEO3_TYPE, generate(), { onError: 'continueErrorOutput', retryOnFail: true, maxTries: 3, waitBetweenTries: 1 })],
+		chain('Items', 'Veo3'),
+	);
+	const ids = await completeAll(2);
+	const done = await server.waitFor(run.executionId);
+	expect(done.output('Veo3', 0).map((i) => [i.json.prompt, i.json.status, i.pairedItem])).toEqual([['a calm', 'success', { item: 1 }]]);
+	const [failed] = done.output('Veo3', 1);
+	expect(failed.pairedItem).toEqual({ item: 0 });
+	expect(failed.json).toMatchObject({ prompt: '[fail] a storm', row: 0, error: expect.stringContaining('Generation failed') });
+	expect((failed.json.details as IDataObject).taskId).toBe(fx.sim.tasks().find((t) => t.prompt === prompts[0])!.id);
+	expect(fx.sim.counters().tasksCreated).toBe(2);
+	expect(ids).toHaveLength(2);
+});
