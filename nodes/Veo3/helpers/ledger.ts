@@ -1,6 +1,8 @@
 import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from './errors';
+
 /**
  * The paid tasks this node created in this execution. n8n's engine runs a node again on Retry On
  * Fail (after a throw, and when the first output item carries `json.error`) with the same execution
@@ -90,6 +92,57 @@ export function recordInLedger(ctx: IExecuteFunctions, entry: LedgerEntry): void
 	const same = (e: LedgerEntry) => e.run === entry.run && e.item === entry.item && e.request === entry.request;
 	ledger.entries = [...ledger.entries.filter((e) => !same(e)), entry];
 	if (entry.taskId) rememberInCustomData(ctx, entry.taskId);
+}
+
+/** What the ledger needs to know of a create request. */
+export interface LedgerRequest {
+	itemIndex: number;
+	endpoint: string;
+	body: IDataObject;
+	/** Stands for `body` when it holds values that change per run (uploaded image URLs). */
+	identity?: IDataObject;
+	/** Default: 'sameItem'. */
+	reuse?: LedgerMatch;
+}
+
+/** The entry a create of `task` would reuse (nothing is sent for it), if any. */
+export function earlierCreate(ctx: IExecuteFunctions, task: LedgerRequest): LedgerEntry | undefined {
+	const request = requestFingerprint(task.endpoint, task.identity ?? task.body);
+	return findInLedger(ctx, request, task.reuse ?? 'sameItem', currentRun(ctx), task.itemIndex);
+}
+
+function isUncertainCreate(error: unknown): boolean {
+	if (error instanceof KieApiError) return error.uncertainCreate;
+	return error instanceof KieTransportError && error.message.includes(UNCERTAIN_CREATE_TEXT);
+}
+
+/**
+ * Runs `send` (the paid create) unless the ledger already has this item's request: a created task
+ * is returned as `reused`, and a create that may have gone through is reported again, never re-sent.
+ */
+export async function createOnce<R extends LedgerRequest, T extends { taskId: string }>(
+	ctx: IExecuteFunctions,
+	task: R,
+	send: () => Promise<T>,
+): Promise<T | { task: R; taskId: string; reused: true }> {
+	const request = requestFingerprint(task.endpoint, task.identity ?? task.body);
+	const run = currentRun(ctx);
+	const earlier = findInLedger(ctx, request, task.reuse ?? 'sameItem', run, task.itemIndex);
+	if (earlier?.taskId) return { task, taskId: earlier.taskId, reused: true };
+	if (earlier?.uncertain !== undefined) {
+		throw new KieTransportError(`${earlier.uncertain} (An earlier try of this node sent it; not sent again.)`, undefined, task.endpoint);
+	}
+	try {
+		const created = await send();
+		recordInLedger(ctx, { run, item: task.itemIndex, request, taskId: created.taskId });
+		return created;
+	} catch (error) {
+		if (isUncertainCreate(error)) {
+			const text = error instanceof KieApiError ? `${error.message}. ${UNCERTAIN_CREATE_TEXT}` : (error as Error).message;
+			recordInLedger(ctx, { run, item: task.itemIndex, request, uncertain: text });
+		}
+		throw error;
+	}
 }
 
 /** n8n keeps at most 10 custom-data keys per execution (shared with the user's own) and logs values over 255 characters. */

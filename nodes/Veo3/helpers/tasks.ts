@@ -3,9 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { ENDPOINTS, kieRequest, type ApiContext } from '../transport';
 import { DownloadError, downloadVideo } from './binary';
 import { mapSettled, Semaphore } from './concurrency';
-import { KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from './errors';
+import { KieApiError } from './errors';
 import type { ApiConfig, ResendPolicy, VideoResult } from './interfaces';
-import { currentRun, findInLedger, recordInLedger, requestFingerprint, type LedgerMatch } from './ledger';
+import { createOnce, type LedgerMatch } from './ledger';
 import { normalizeRecord } from './normalize';
 import { settle } from './settle';
 import type { TaskSettings } from './settings';
@@ -71,15 +71,10 @@ export async function submitTask(
 	return { task, taskId: String(data.taskId) };
 }
 
-function isUncertainCreate(error: unknown): boolean {
-	if (error instanceof KieApiError) return error.uncertainCreate;
-	return error instanceof KieTransportError && error.message.includes(UNCERTAIN_CREATE_TEXT);
-}
-
 /**
- * Sends the paid create at most once per item and request in an execution: a run of the node that
- * finds the task in the ledger (the engine's Retry On Fail, "Retry execution", a tool called twice)
- * takes that task, and a create that may have gone through is reported again, never re-sent.
+ * Sends the paid create at most once per item and request in an execution (see ledger.ts): a run
+ * that finds the task in the ledger takes it, and a create that may have gone through is reported
+ * again, never re-sent.
  */
 export async function submitOnce(
 	ctx: IExecuteFunctions,
@@ -88,24 +83,7 @@ export async function submitOnce(
 	signal: AbortSignal | undefined,
 	callBackUrl?: string,
 ): Promise<SubmittedTask> {
-	const request = requestFingerprint(task.endpoint, task.identity ?? task.body);
-	const run = currentRun(ctx);
-	const earlier = findInLedger(ctx, request, task.reuse ?? 'sameItem', run, task.itemIndex);
-	if (earlier?.taskId) return { task, taskId: earlier.taskId, reused: true };
-	if (earlier?.uncertain !== undefined) {
-		throw new KieTransportError(`${earlier.uncertain} (An earlier try of this node sent it; not sent again.)`, undefined, task.endpoint);
-	}
-	try {
-		const submitted = await submitTask(ctx, config, task, signal, callBackUrl);
-		recordInLedger(ctx, { run, item: task.itemIndex, request, taskId: submitted.taskId });
-		return submitted;
-	} catch (error) {
-		if (isUncertainCreate(error)) {
-			const text = error instanceof KieApiError ? `${error.message}. ${UNCERTAIN_CREATE_TEXT}` : (error as Error).message;
-			recordInLedger(ctx, { run, item: task.itemIndex, request, uncertain: text });
-		}
-		throw error;
-	}
+	return await createOnce(ctx, task, async () => await submitTask(ctx, config, task, signal, callBackUrl));
 }
 
 /** Reads a task's current state once, in the normalised shape. */
