@@ -157,9 +157,12 @@ export const CUSTOM_DATA_PREFIX = 'veo3_task_ids';
  * names the paid tasks of a stopped execution (execution details, and $execution.customData).
  */
 function rememberInCustomData(ctx: IExecuteFunctions, taskId: string): void {
-	const customData = (ctx as Partial<Pick<IExecuteFunctions, 'customData'>>).customData;
-	if (!customData) return;
 	try {
+		// n8n 2.x offers this.customData; n8n 1.x only $execution.customData (the same store).
+		const customData =
+			(ctx as Partial<Pick<IExecuteFunctions, 'customData'>>).customData ??
+			(ctx.getWorkflowDataProxy(0).$execution as { customData?: IExecuteFunctions['customData'] } | undefined)?.customData;
+		if (!customData) return;
 		const all = customData.getAll();
 		for (let slot = 1; slot <= CUSTOM_DATA_KEYS; slot++) {
 			const key = `${CUSTOM_DATA_PREFIX}_${slot}`;
