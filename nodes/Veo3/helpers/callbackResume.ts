@@ -116,7 +116,7 @@ type ReadResult = 'final' | 'unfinished';
 /**
  * kie's record is authoritative and the callback body is not signed (only the task id and time
  * are), so states always come from status reads, never from the body. The task that called back is
- * read (unless already known final); then the other unknown tasks, least recently read first: one
+ * read (a repeated callback of a task known final reads nothing); then the other unknown tasks, least recently read first: one
  * alone, and if it is final the rest CHECK_LANES at a time, stopping at the first unfinished one.
  * With callbacks arriving one at a time this costs about two reads per video; the last callback
  * of a batch also covers callbacks kie lost. A read failing for good (a 4K kie cannot make, an
@@ -148,7 +148,9 @@ async function learn(
 		return 'final';
 	};
 	const failedHard = () => !batch.continueOnFail && [...memory.outcomes.values()].some((o) => !o.ok || o.result.status !== 'success');
-	if (!memory.outcomes.has(own.taskId as string) && (await read(own, true)) === 'unfinished') return false;
+	// A repeated callback of a task already read final brings nothing new: no reads at all.
+	if (memory.outcomes.has(own.taskId as string)) return false;
+	if ((await read(own, true)) === 'unfinished') return false;
 	const unknown = () =>
 		waiting
 			.filter((t) => !memory.outcomes.has(t.taskId as string))
