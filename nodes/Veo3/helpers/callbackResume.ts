@@ -100,7 +100,7 @@ async function handleCallback(ctx: IWebhookFunctions, batch: StoredBatch): Promi
 		respond(ctx, 200, { received: true, alreadyResumed: true });
 		return { noWebhookResponse: true };
 	}
-	const complete = await learn(ctx, await getApiConfig(ctx), batch, memory, own, waiting);
+	const complete = await learn(ctx, await getApiConfig(ctx, inspected.credentials), batch, memory, own, waiting);
 	if (!complete) {
 		respond(ctx, 200, { received: true, waiting: true });
 		return { noWebhookResponse: true };
