@@ -100,8 +100,13 @@ async function handleCallback(ctx: IWebhookFunctions, batch: StoredBatch): Promi
 		respond(ctx, 200, { received: true, alreadyResumed: true });
 		return { noWebhookResponse: true };
 	}
-	const complete = await learn(ctx, await getApiConfig(ctx, inspected.credentials), batch, memory, own, waiting);
-	if (!complete) {
+	const state = await learn(ctx, await getApiConfig(ctx, inspected.credentials), batch, memory, own, waiting);
+	if (state === 'unreadable') {
+		// kie retries a callback answered with an error; the execution stays waiting.
+		respond(ctx, 503, { error: 'Could not check the task right now; retry later' });
+		return { noWebhookResponse: true };
+	}
+	if (state === 'waiting') {
 		respond(ctx, 200, { received: true, waiting: true });
 		return { noWebhookResponse: true };
 	}
@@ -111,7 +116,8 @@ async function handleCallback(ctx: IWebhookFunctions, batch: StoredBatch): Promi
 	return { workflowData: [outcome.items] };
 }
 
-type ReadResult = 'final' | 'unfinished';
+type ReadResult = 'final' | 'unfinished' | 'unreadable';
+type BatchState = 'complete' | 'waiting' | 'unreadable';
 
 /**
  * kie's record is authoritative and the callback body is not signed (only the task id and time
@@ -121,7 +127,7 @@ type ReadResult = 'final' | 'unfinished';
  * With callbacks arriving one at a time this costs about two reads per video; the last callback
  * of a batch also covers callbacks kie lost. A read failing for good (a 4K kie cannot make, an
  * unknown task) ends that item; without "continue on fail" any final failure resumes at once.
- * Throws when the task that called back cannot be read now (kie retries the callback).
+ * 'unreadable' when the task that called back cannot be read now (kie retries the callback).
  */
 async function learn(
 	ctx: IWebhookFunctions,
@@ -130,8 +136,8 @@ async function learn(
 	memory: BatchMemory,
 	own: StoredTask,
 	waiting: StoredTask[],
-): Promise<boolean> {
-	const read = async (stored: StoredTask, ownRead: boolean): Promise<ReadResult> => {
+): Promise<BatchState> {
+	const read = async (stored: StoredTask): Promise<ReadResult> => {
 		const taskId = stored.taskId as string;
 		memory.lastRead.set(taskId, Date.now());
 		try {
@@ -139,31 +145,30 @@ async function learn(
 			if (result.status === 'generating') return 'unfinished';
 			memory.outcomes.set(taskId, { ok: true, result });
 		} catch (error) {
-			if (isTransient(error)) {
-				if (ownRead) throw error;
-				return 'unfinished';
-			}
+			if (isTransient(error)) return 'unreadable';
 			memory.outcomes.set(taskId, { ok: false, error });
 		}
 		return 'final';
 	};
 	const failedHard = () => !batch.continueOnFail && [...memory.outcomes.values()].some((o) => !o.ok || o.result.status !== 'success');
-	// A repeated callback of a task already read final brings nothing new: no reads at all.
-	if (memory.outcomes.has(own.taskId as string)) return false;
-	if ((await read(own, true)) === 'unfinished') return false;
+	const done = (): BatchState => (unknown().length === 0 || failedHard() ? 'complete' : 'waiting');
 	const unknown = () =>
 		waiting
 			.filter((t) => !memory.outcomes.has(t.taskId as string))
 			.sort((a, b) => (memory.lastRead.get(a.taskId as string) ?? 0) - (memory.lastRead.get(b.taskId as string) ?? 0));
-	if (failedHard()) return true;
+	// A repeated callback of a task already read final brings nothing new: no reads at all.
+	if (memory.outcomes.has(own.taskId as string)) return 'waiting';
+	const ownState = await read(own);
+	if (ownState !== 'final') return ownState === 'unreadable' ? 'unreadable' : 'waiting';
+	if (failedHard()) return 'complete';
 	const [first, ...rest] = unknown();
-	if (first && (await read(first, false)) === 'unfinished') return failedHard();
+	if (first && (await read(first)) !== 'final') return done();
 	for (let start = 0; start < rest.length; start += CHECK_LANES) {
-		const reads = await mapSettled(rest.slice(start, start + CHECK_LANES), CHECK_LANES, async (t) => await read(t, false));
-		if (failedHard()) return true;
-		if (reads.some((r) => r.status !== 'fulfilled' || r.value === 'unfinished')) return false;
+		const reads = await mapSettled(rest.slice(start, start + CHECK_LANES), CHECK_LANES, async (t) => await read(t));
+		if (failedHard()) return 'complete';
+		if (reads.some((r) => r.status !== 'fulfilled' || r.value !== 'final')) return 'waiting';
 	}
-	return unknown().length === 0 || failedHard();
+	return done();
 }
 
 /**

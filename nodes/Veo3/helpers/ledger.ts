@@ -2,6 +2,7 @@ import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from './errors';
+import { settle } from './settle';
 
 /**
  * The paid tasks this node created in this execution. n8n's engine runs a node again on Retry On
@@ -45,7 +46,8 @@ function canonical(value: unknown): unknown {
 
 /** A short, stable name for a create request; the callback URL changes per run, so it is left out. */
 export function requestFingerprint(endpoint: string, body: IDataObject): string {
-	const { callBackUrl: _ignored, ...rest } = body;
+	const rest = { ...body };
+	delete rest.callBackUrl;
 	return createHash('sha256')
 		.update(JSON.stringify([endpoint, canonical(rest)]))
 		.digest('hex')
@@ -132,17 +134,17 @@ export async function createOnce<R extends LedgerRequest, T extends { taskId: st
 	if (earlier?.uncertain !== undefined) {
 		throw new KieTransportError(`${earlier.uncertain} (An earlier try of this node sent it; not sent again.)`, undefined, task.endpoint);
 	}
-	try {
-		const created = await send();
-		recordInLedger(ctx, { run, item: task.itemIndex, request, taskId: created.taskId });
-		return created;
-	} catch (error) {
-		if (isUncertainCreate(error)) {
-			const text = error instanceof KieApiError ? `${error.message}. ${UNCERTAIN_CREATE_TEXT}` : (error as Error).message;
-			recordInLedger(ctx, { run, item: task.itemIndex, request, uncertain: text });
-		}
-		throw error;
+	const created = await settle(send);
+	if (created.ok) {
+		recordInLedger(ctx, { run, item: task.itemIndex, request, taskId: created.value.taskId });
+		return created.value;
 	}
+	const { error } = created;
+	if (isUncertainCreate(error)) {
+		const text = error instanceof KieApiError ? `${error.message}. ${UNCERTAIN_CREATE_TEXT}` : (error as Error).message;
+		recordInLedger(ctx, { run, item: task.itemIndex, request, uncertain: text });
+	}
+	throw error;
 }
 
 /** n8n keeps at most 10 custom-data keys per execution (shared with the user's own) and logs values over 255 characters. */
