@@ -74,8 +74,16 @@ export function ledgerEntries(ctx: IExecuteFunctions): LedgerEntry[] {
 
 /** The node's current run index ($runIndex): a retry of the node keeps it, a loop pass does not. */
 export function currentRun(ctx: IExecuteFunctions): number {
-	return Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
+	let run = runIndexes.get(ctx);
+	if (run === undefined) {
+		run = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
+		runIndexes.set(ctx, run);
+	}
+	return run;
 }
+
+/** n8n builds a new context for every run and try of a node; a data proxy per create is not free. */
+const runIndexes = new WeakMap<IExecuteFunctions, number>();
 
 export function findInLedger(
 	ctx: IExecuteFunctions,
