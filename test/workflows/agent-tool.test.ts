@@ -9,7 +9,7 @@ import { NodeHelpers } from 'n8n-workflow';
 
 import { TOOL_MAX_WAIT_MINUTES, TOOL_RETRY_AFTER_SECONDS } from '../../nodes/Veo3/helpers/agentTool';
 import { readTaskSettings } from '../../nodes/Veo3/helpers/settings';
-import { ITEMS_TYPE, node, nodeTypes, runWorkflow, veo3ExecuteContext, VEO3_TOOL_TYPE, VEO3_TYPE, type HarnessRun } from '../harness/engine';
+import { ITEMS_TYPE, LOOP_TYPE, node, nodeTypes, runWorkflow, veo3ExecuteContext, VEO3_TOOL_TYPE, VEO3_TYPE, type HarnessRun } from '../harness/engine';
 import { ENDPOINT, useSimulator } from './helpers';
 
 const API_KEY = 'sk-agent-tool-4e1a';
@@ -53,6 +53,22 @@ function answerOf(run: HarnessRun): IDataObject {
 
 const creates = () => fx.apiRequests(ENDPOINT.generate).length;
 
+/**
+ * Several calls of one tool in one execution, as an agent makes them: Items → Loop (one item a
+ * pass) → the node → back to Loop, so the node runs once per item in the same execution.
+ */
+async function callsInOneExecution(argsList: IDataObject[], parameters: IDataObject, type = VEO3_TOOL_TYPE): Promise<IDataObject[]> {
+	const nodes = [node('Items', ITEMS_TYPE, { items: JSON.stringify(argsList) }), node('Loop', LOOP_TYPE, { batchSize: 1 }), node('Veo3', type, parameters)];
+	const connections: IConnections = {
+		Items: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
+		Loop: { main: [[], [{ node: 'Veo3', type: 'main', index: 0 }]] },
+		Veo3: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
+	};
+	const run = await runWorkflow({ nodes, connections, credentials: fx.creds() });
+	expect(run.run.status).toBe('success');
+	return run.run.data.resultData.runData.Veo3.map((r) => r.data!.main[0]![0].json);
+}
+
 test('a tool call answers compactly: status, video URL, task ID, one-line message; no binary by default', async () => {
 	const answer = answerOf(await call({ prompt: 'A red fox in the snow', aspectRatio: '9:16' }, generate()));
 	const [task] = fx.sim.tasks();
@@ -62,6 +78,22 @@ test('a tool call answers compactly: status, video URL, task ID, one-line messag
 	expect(creates()).toBe(1);
 	// Nothing downloaded: the only file request would be the MP4.
 	expect(fx.sim.requests().filter((r) => r.endpoint === 'GET /files')).toHaveLength(0);
+});
+
+test('the same call twice in one execution creates one task and answers it both times; a different call creates its own', async () => {
+	const fox = { prompt: 'A red fox in the snow', aspectRatio: '9:16' };
+	// $json, not $fromAI: n8n's $fromAI reads a later run's arguments from the run data the agent
+	// prepares for each call, which this loop does not make; the node reads the same values either way.
+	const byJson = generate({ prompt: '={{ $json.prompt }}', aspectRatio: '={{ $json.aspectRatio }}' });
+	const answers = await callsInOneExecution([fox, fox, { prompt: 'A grey wolf in the snow', aspectRatio: '9:16' }], byJson);
+	expect(answers.map((a) => a.status)).toEqual(['success', 'success', 'success']);
+	expect(answers[1].taskId).toBe(answers[0].taskId);
+	expect(answers[2].taskId).not.toBe(answers[0].taskId);
+	expect(creates()).toBe(2);
+	// The regular node in a loop makes a video per pass, as a user looping over rows wants.
+	fx.sim.reset();
+	await callsInOneExecution([fox, fox], byJson, VEO3_TYPE);
+	expect(creates()).toBe(2);
 });
 
 test('the regular node keeps its full item and its download (the tool behaviour is for tool calls only)', async () => {

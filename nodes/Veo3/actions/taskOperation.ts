@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { toolWaitMode } from '../helpers/agentTool';
+import { asToolTask, toolWaitMode } from '../helpers/agentTool';
 import { submitAndPark } from '../helpers/callbackPark';
 import { mapSettled } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
@@ -30,7 +30,7 @@ export async function executeTaskOperation(
 	const waitMode = toolWaitMode(ctx, ctx.getNodeParameter('waitMode', 0, 'poll') as WaitMode);
 	// Sequential: preparation may upload images, and it must finish checking an item before
 	// anything is sent for it.
-	const prepared = await mapSettled(items, 1, async (item, itemIndex) => await prepare.call(ctx, itemIndex, item, waitMode));
+	const prepared = await mapSettled(items, 1, async (item, itemIndex) => asToolTask(ctx, await prepare.call(ctx, itemIndex, item, waitMode)));
 	throwIfCancelled(ctx.getExecutionCancelSignal());
 	// Without "continue on fail" the node fails on an invalid item anyway: fail before any paid task
 	// is created for the valid ones, so a typo in one row never costs credits for the others.

@@ -1,5 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import type { LedgerMatch } from './ledger';
 import { ExecutionCancelledError } from './pause';
 import { settle } from './settle';
 
@@ -38,6 +39,15 @@ export function runsAsTool(ctx: IExecuteFunctions): boolean {
  */
 export function toolWaitMode<T extends string>(ctx: IExecuteFunctions, chosen: T): T | 'poll' {
 	return chosen === 'callback' && runsAsTool(ctx) ? 'poll' : chosen;
+}
+
+/**
+ * A tool call's create reuses any earlier create of the same request in this execution, whichever
+ * call made it: models repeat a call they did not trust or that seemed slow, and must not pay twice.
+ */
+export function asToolTask<T extends { reuse?: LedgerMatch }>(ctx: IExecuteFunctions, task: T): T {
+	if (runsAsTool(ctx)) task.reuse = 'sameRequest';
+	return task;
 }
 
 function text(value: unknown): string | undefined {
