@@ -159,7 +159,8 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 				const last = only(toolAnswers.at(-1)!);
 				const taskId = only(toolAnswers[0]).taskId;
 				if (last.status === 'success') return { answer: `Done: ${last.videoUrl}` };
-				return { toolCalls: [{ name: toolNameOf(tools, 'Check Video'), args: { taskId } }] };
+				// A model told "ask again later" waits before it does (scaled down: the render takes 2.5 s).
+				return { toolCalls: [{ name: toolNameOf(tools, 'Check Video'), args: { taskId } }], delayMs: toolAnswers.length > 1 ? 400 : 0 };
 			},
 		);
 		const answers = conversation.toolAnswers.map(only);

@@ -41,8 +41,11 @@ export interface ToolCall {
 	args: Record<string, unknown>;
 }
 
-/** The next model turn: call tools (all at once, as parallel tool calls) or answer. */
-export type Turn = { toolCalls: ToolCall[] } | { answer: string };
+/**
+ * The next model turn: call tools (all at once, as parallel tool calls) or answer; `delayMs`
+ * makes the model take that long first (as one that waits before asking about a render again).
+ */
+export type Turn = ({ toolCalls: ToolCall[] } | { answer: string }) & { delayMs?: number };
 
 export type Script = (conversation: Conversation) => Turn;
 
@@ -151,8 +154,7 @@ export async function startFakeLlm(initial: Script = () => ({ answer: 'Hello.' }
 				turn = { answer: `SCRIPT ERROR: ${(error as Error).message}` };
 			}
 			const full = completion(String(body.model ?? 'gpt-4o-mini'), turn);
-			if (body.stream === true) streamed(res, full);
-			else json(200, full);
+			setTimeout(() => (body.stream === true ? streamed(res, full) : json(200, full)), turn.delayMs ?? 0);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
