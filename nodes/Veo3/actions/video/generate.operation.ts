@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputImages } from '../../helpers/binary';
+import { estimateCredits } from '../../helpers/prices';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import {
@@ -193,6 +194,7 @@ async function prepare(
 		echo: { prompt, model, mode, aspectRatio, ...(imageUrls.length ? { imageUrls } : {}), ...common.echo },
 		downloadTo,
 		includeRaw: options.includeRaw === true,
+		estimatedCredits: estimateCredits({ operation: 'generate', model, resolution }),
 	};
 }
 
