@@ -26,6 +26,7 @@ import { Veo3Api } from '../../credentials/Veo3Api.credentials';
 import { Veo3 } from '../../nodes/Veo3/Veo3.node';
 import { Veo3Trigger } from '../../nodes/Veo3Trigger/Veo3Trigger.node';
 import { ItemsSource } from './itemsSource';
+import { LoopRounds } from './loopRounds';
 
 // n8n-core must share one DI container with the services it resolves (see recipes: @n8n/node-cli
 // brings an older @n8n/di to the top level), so take the copy n8n-core itself resolves.
@@ -35,11 +36,13 @@ const { Container } = require(require.resolve('@n8n/di', { paths: [dirname(requi
 export const VEO3_TYPE = 'n8n-nodes-veo3.veo3';
 export const TRIGGER_TYPE = 'n8n-nodes-veo3.veo3Trigger';
 export const ITEMS_TYPE = 'test.itemsSource';
+export const LOOP_TYPE = 'test.loopRounds';
 
 const nodeTypeMap: Record<string, INodeType> = {
 	[VEO3_TYPE]: new Veo3(),
 	[TRIGGER_TYPE]: new Veo3Trigger(),
 	[ITEMS_TYPE]: new ItemsSource(),
+	[LOOP_TYPE]: new LoopRounds(),
 };
 
 export const nodeTypes = {
@@ -87,6 +90,8 @@ export interface WorkflowSpec {
 	webhookWaitingBaseUrl?: string;
 	mode?: WorkflowExecuteMode;
 	continueOnFail?: boolean;
+	/** The workflow's saved static data, as n8n loads it for a production execution. */
+	staticData?: IDataObject;
 }
 
 export interface HarnessRun {
@@ -155,7 +160,7 @@ export async function startWorkflow(spec: WorkflowSpec): Promise<StartedWorkflow
 	await initBinaryData();
 	const executionId = `e${randomUUID().slice(0, 8)}`;
 	const workflowData = { id: `wf-${executionId}`, name: 'harness', active: false, nodes: spec.nodes, connections: spec.connections, settings: { executionOrder: 'v1' } };
-	const workflow = new Workflow({ ...workflowData, nodeTypes } as never);
+	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: spec.staticData } as never);
 	const additionalData = makeAdditionalData(spec, executionId, workflowData);
 	const running = new WorkflowExecute(additionalData, spec.mode ?? 'manual').run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
 	return {
@@ -227,7 +232,7 @@ export function node(name: string, type: string, parameters: IDataObject, extra:
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: parameters as never,
-		...(type === ITEMS_TYPE ? {} : { credentials: { veo3Api: { id: 'cred-1', name: 'Veo3 account' } } }),
+		...(type === ITEMS_TYPE || type === LOOP_TYPE ? {} : { credentials: { veo3Api: { id: 'cred-1', name: 'Veo3 account' } } }),
 		...extra,
 	};
 }
