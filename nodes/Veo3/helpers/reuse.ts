@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { KieApiError } from './errors';
+import { KieApiError, ParameterError } from './errors';
 import type { ApiConfig } from './interfaces';
 import { hashKey, ReuseMemory } from './reuseMemory';
 import { settle } from './settle';
 import { checkTask, type PreparedTask } from './tasks';
-import { ParameterError } from './validation';
 
 /**
  * "Deduplicate By": before anything is paid, each item whose key was seen within the Reuse
@@ -102,7 +101,7 @@ export async function planReuse(
 			}
 			memory.forget(key);
 		}
-		const request = task.check === 'fourK' ? { ...task.body } : undefined;
+		const request = task.readBack === 'repeatFourKRequest' ? { ...task.body } : undefined;
 		task.onCreated = (taskId) => memory.remember(key, taskId, request);
 	}
 	return { prepared: result, plan };

@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { ENDPOINTS, kieRequest } from '../transport';
 import type { ApiConfig } from './interfaces';
 import { readRetryPolicy } from './settings';
 import type { PreparedTask } from './tasks';
-import { ParameterError } from './validation';
+import { ParameterError, SpendRefusedError } from './errors';
 
 /**
  * The spending guards that run once per node run, before the first paid create: the cap per
@@ -20,47 +19,6 @@ export const SPENT_FIELD = 'veo3CreditsSpent';
 export interface SpendDefaults {
 	/** Cap used when "Max Credits per Execution" is empty (the AI-agent tool default). */
 	defaultMaxCredits?: number;
-}
-
-export interface SpendRefusal {
-	reason: 'cap' | 'balance';
-	estimatedCredits: number;
-	itemCount: number;
-	maxCredits?: number;
-	spentBefore?: number;
-	balance?: number;
-	coveredItems?: number;
-}
-
-/** A batch refused before anything was sent; the fields let a workflow or an AI agent act on it. */
-export class SpendRefusedError extends NodeOperationError {
-	constructor(
-		node: INode,
-		readonly refusal: SpendRefusal,
-	) {
-		super(node, refusalMessage(refusal), { description: refusalAdvice(refusal), itemIndex: 0 });
-		this.name = 'SpendRefusedError';
-	}
-}
-
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
-
-function refusalMessage(r: SpendRefusal): string {
-	const batch = `this batch of ${plural(r.itemCount, 'paid request')} is estimated at ${plural(r.estimatedCredits, 'credit')}`;
-	if (r.reason === 'cap') {
-		const earlier = r.spentBefore ? ` (plus ${r.spentBefore} already spent by this node in this execution)` : '';
-		return `Spending cap reached: ${batch}${earlier}, over the Max Credits per Execution of ${r.maxCredits}. Nothing was sent.`;
-	}
-	return (
-		`Not enough kie.ai credits: ${batch}, but the balance is ${plural(r.balance ?? 0, 'credit')}, ` +
-		`which covers ${r.coveredItems} of the ${r.itemCount} items. Nothing was sent.`
-	);
-}
-
-function refusalAdvice(r: SpendRefusal): string {
-	return r.reason === 'cap'
-		? 'Raise "Max Credits per Execution", clear it for no cap, or send fewer or cheaper items (model, resolution).'
-		: 'Top up at https://kie.ai, send fewer items, or choose a cheaper model or resolution. Set "Check Balance First" to Never to let kie.ai refuse item by item instead.';
 }
 
 /** "Max Credits per Execution": empty means no cap (or the caller's default). */
@@ -127,7 +85,7 @@ export async function guardSpend(
 			await kieRequest<number>(ctx, config, {
 				method: 'GET',
 				endpoint: ENDPOINTS.credit,
-				kind: 'read',
+				resend: 'safe',
 				retry: readRetryPolicy(ctx, 0),
 				signal: ctx.getExecutionCancelSignal(),
 			}),
