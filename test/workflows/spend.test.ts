@@ -154,6 +154,14 @@ describe('Deduplicate By', () => {
 		expect(creates()).toBe(1);
 	});
 
+	it('Wait for Callback with a reused task: answered at once by the earlier task, nothing parked', async () => {
+		const first = await production([{ prompt: 'a red kite', row: 9 }], byRow({}, { waitMode: 'poll', downloadVideo: false }));
+		const second = await production([{ prompt: 'a red kite', row: 9 }], byRow({}, { waitMode: 'callback' }), first.saved);
+		expect(second.run.run.status).toBe('success');
+		expect(veo3Output(second.run)[0].json).toMatchObject({ taskId: veo3Output(first.run)[0].json.taskId, status: 'success', reused: true });
+		expect(creates()).toBe(1);
+	});
+
 	it('the same key twice in one batch: one create, the follower reused', async () => {
 		const { run } = await production([{ prompt: 'a', row: 1 }, { prompt: 'b', row: 2 }, { prompt: 'a again', row: 1 }], byRow());
 		const out = veo3Output(run);
