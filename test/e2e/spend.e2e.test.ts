@@ -7,8 +7,8 @@ import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8n
 import {
 	callWebhook,
 	chain,
-	E2E_POLL,
 	executionError,
+	generateParameters,
 	nodeOutput,
 	nodeRuns,
 	setupVeo3,
@@ -20,17 +20,7 @@ import {
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
 
-const generate = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => ({
-	resource: 'video',
-	operation: 'generate',
-	prompt: '={{ $json.prompt ?? $json.body.prompt }}',
-	mode: 'text',
-	model: 'veo3_fast',
-	aspectRatio: '16:9',
-	waitMode: 'none',
-	...extra,
-	options: { ...E2E_POLL, ...options },
-});
+const generate = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => generateParameters({ waitMode: 'none', ...extra }, options);
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => `shot ${i + 1}: a kite over a beach`);
 
 describe.each(selectedVersions())('spending control in real n8n %s', (version) => {
