@@ -76,6 +76,16 @@ describe('Max Credits per Execution', () => {
 		expect(creates()).toBe(7);
 	});
 
+	it("n8n's Retry On Fail repeats the same round: its tries are not counted twice against the cap", async () => {
+		// 2 × 60 = 120 = the cap. A failed render fails the node, and n8n runs it again (same run index):
+		// the retry must meet the render failure again, not a spending-cap refusal.
+		const items = [{ prompt: 'a calm lake' }, { prompt: 'a storm [fail]' }];
+		const run = await fx.run(items, generate({ maxCreditsPerExecution: 120 }, { waitMode: 'poll', downloadVideo: false }), { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+		const error = runError(run);
+		expect(error.message).toMatch(/failed at kie.ai/);
+		expect(error.message).not.toMatch(/Spending cap/);
+	});
+
 	it('an invalid cap is refused by name before anything is sent', async () => {
 		const error = runError(await fx.run(prompts(1), generate({ maxCreditsPerExecution: 'lots' })));
 		expect(error.message).toBe('Invalid "Max Credits per Execution": "lots" is not a number of credits');
