@@ -2,13 +2,12 @@
  * What each paid kie.ai request costs, in credits (1 credit ≈ $0.005). The one place prices live:
  * estimates on output items, the spending cap, the balance check and Get Credits all read it.
  *
- * Source: kie.ai's model catalogue (`pricingDesc` of `veo-3-1`, as published in PRICES_PUBLISHED)
+ * Source: kie.ai's model catalogue (`pricingDesc` of `veo-3-1`, as published in October 2026)
  * and its pricing page, read for this table on PRICES_READ_ON. kie bills per clip: no published Veo price depends on the clip's duration
  * (4, 6 or 8 s), so a duration, when given, does not change the estimate. Extend renders a new
  * clip at the tier's 720p price. kie may change prices at any time; the real charge is kie's
  * (`creditsConsumed` where kie reports it).
  */
-export const PRICES_PUBLISHED = '2026-10';
 export const PRICES_READ_ON = '2026-11-29';
 
 export type PricedModel = 'veo3' | 'veo3_fast' | 'veo3_lite';
@@ -25,13 +24,6 @@ export const PRICE_TABLE = {
 	get1080p: 5,
 	get4k: 120,
 } as const;
-
-/** Model names as users see them in the node, for messages and Get Credits. */
-export const MODEL_LABELS: Record<PricedModel, string> = {
-	veo3_lite: 'Veo 3.1 Lite',
-	veo3_fast: 'Veo 3.1 Fast',
-	veo3: 'Veo 3.1 Quality',
-};
 
 export type PriceRequest =
 	| { operation: 'generate'; model: PricedModel; resolution?: PricedResolution; duration?: number }

@@ -14,7 +14,7 @@ import { checkTask, type PreparedTask } from './tasks';
  */
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** kie keeps generated files and task records for 14 days: a task older than that cannot be reused. */
-export const MAX_REUSE_DAYS = 14;
+const MAX_REUSE_DAYS = 14;
 
 export interface ReusePlan {
 	/** Items answered by an earlier task, by item index (no create). */
@@ -40,7 +40,7 @@ function readWindowMs(ctx: IExecuteFunctions): number {
 }
 
 /** The node's reuse memory; manual test runs do not share the process-wide copy. */
-export function openReuseMemory(ctx: IExecuteFunctions): ReuseMemory {
+function openReuseMemory(ctx: IExecuteFunctions): ReuseMemory {
 	const scope = ctx.getMode() === 'manual' ? undefined : `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 	return new ReuseMemory(ctx.getWorkflowStaticData('node'), scope, readWindowMs(ctx));
 }

@@ -15,7 +15,7 @@ export const REUSE_FIELD = 'veo3Reuse';
 /** Entries kept per node; the oldest are forgotten first. */
 export const MAX_REMEMBERED_TASKS = 5000;
 
-export interface RememberedTask extends IDataObject {
+interface RememberedTask extends IDataObject {
 	taskId: string;
 	/** When the task was created (epoch ms). */
 	at: number;

@@ -10,11 +10,11 @@ import { ParameterError, SpendRefusedError } from './errors';
  * The spending guards that run once per node run, before the first paid create: the cap per
  * execution and the balance check. Both send nothing when they refuse.
  */
-export type BalanceCheck = 'batches' | 'always' | 'never';
-export const BALANCE_CHECKS: readonly BalanceCheck[] = ['batches', 'always', 'never'];
+type BalanceCheck = 'batches' | 'always' | 'never';
+const BALANCE_CHECKS: readonly BalanceCheck[] = ['batches', 'always', 'never'];
 
 /** Node-context field: credits this node has asked for in this execution, per run and item. */
-export const SPENT_FIELD = 'veo3CreditsSpent';
+const SPENT_FIELD = 'veo3CreditsSpent';
 
 export interface SpendDefaults {
 	/** Cap used when "Max Credits per Execution" is empty (the AI-agent tool default). */
@@ -22,7 +22,7 @@ export interface SpendDefaults {
 }
 
 /** "Max Credits per Execution": empty means no cap (or the caller's default). */
-export function readMaxCredits(node: INode, options: IDataObject, defaults: SpendDefaults): number | undefined {
+function readMaxCredits(node: INode, options: IDataObject, defaults: SpendDefaults): number | undefined {
 	const value = options.maxCreditsPerExecution;
 	if (value === undefined || value === null || value === '') return defaults.defaultMaxCredits;
 	const n = typeof value === 'string' ? Number(value.trim()) : value;
@@ -32,7 +32,7 @@ export function readMaxCredits(node: INode, options: IDataObject, defaults: Spen
 	return n;
 }
 
-export function readBalanceCheck(node: INode, options: IDataObject): BalanceCheck {
+function readBalanceCheck(node: INode, options: IDataObject): BalanceCheck {
 	const value = options.checkBalanceFirst ?? 'batches';
 	if (typeof value === 'string' && (BALANCE_CHECKS as readonly string[]).includes(value)) return value as BalanceCheck;
 	throw new ParameterError(node, 'Check Balance First', `${JSON.stringify(value)} is not supported`, BALANCE_CHECKS.join(', '), 0);
