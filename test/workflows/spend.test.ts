@@ -7,7 +7,7 @@ import type { IConnections, IDataObject } from 'n8n-workflow';
 
 import { PRICE_TABLE } from '../../nodes/Veo3/helpers/prices';
 import { REUSE_FIELD, forgetProcessMemory } from '../../nodes/Veo3/helpers/reuseMemory';
-import { ITEMS_TYPE, LOOP_TYPE, node, runWorkflow, VEO3_TYPE, type HarnessRun } from '../harness/engine';
+import { ITEMS_TYPE, LOOP_TYPE, node, runWorkflow, startWorkflow, VEO3_TYPE, type HarnessRun } from '../harness/engine';
 import { ENDPOINT, FAST_WAIT, runError, sleep, until, useSimulator, veo3Output } from './helpers';
 
 const fx = useSimulator('sk-spend-7a21c0');
@@ -169,6 +169,26 @@ describe('Deduplicate By', () => {
 		const second = await production([{ prompt: 'a red kite', row: 9 }], byRow({}, { waitMode: 'callback' }), first.saved);
 		expect(second.run.run.status).toBe('success');
 		expect(veo3Output(second.run)[0].json).toMatchObject({ taskId: veo3Output(first.run)[0].json.taskId, status: 'success', reused: true });
+		expect(creates()).toBe(1);
+	});
+
+	it('stopped while polling: n8n still saves the memory, and running the row again creates nothing', async () => {
+		fx.sim.configure({ renderMs: 600_000 });
+		const spec = {
+			nodes: [node('Items', ITEMS_TYPE, { items: JSON.stringify([{ prompt: 'an endless sunset', row: 5 }]) }), node('Veo3', VEO3_TYPE, byRow({}, { waitMode: 'poll' }), { id: 'veo3-node' })],
+			connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } } as IConnections,
+		};
+		const started = await startWorkflow({ ...spec, credentials: fx.creds(), mode: 'webhook' });
+		await until(() => fx.apiRequests(ENDPOINT.recordInfo).length >= 1, 5000, 'polling');
+		started.cancel();
+		const stopped = await started.done;
+		expect(stopped.run.status).toBe('canceled');
+		// n8n-core hands the static data to the save hook when it changed, also for a stopped run.
+		const data = stopped.workflow.staticData as IDataObject & { __dataChanged?: boolean };
+		expect(data.__dataChanged).toBe(true);
+		const saved = JSON.parse(JSON.stringify(data)) as IDataObject;
+		const again = await production([{ prompt: 'an endless sunset', row: 5 }], byRow(), saved);
+		expect(veo3Output(again.run)[0].json).toMatchObject({ taskId: fx.sim.tasks()[0].id, status: 'generating', reused: true });
 		expect(creates()).toBe(1);
 	});
 
