@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { submitAndPark } from '../helpers/callbackWait';
+import { submitAndPark } from '../helpers/callbackPark';
 import { mapSettled } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
 import { collectOutcomes, continuesOnFail } from '../helpers/items';
@@ -55,7 +55,8 @@ export async function executeTaskOperation(
 		const own = byItem.get(leader ?? itemIndex) as PromiseSettledResult<INodeExecutionData>;
 		return leader === undefined ? own : followerOutcome(own, p.value);
 	});
-	return [collectOutcomes(ctx, outcomes)];
+	const echoes = spend.prepared.map((p) => (p.status === 'fulfilled' ? p.value.echo : {}));
+	return [collectOutcomes(ctx, outcomes, undefined, echoes)];
 }
 
 /**
