@@ -8,7 +8,7 @@ import * as path from 'path';
 
 import { selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
 import { callWebhook, chain, respondWithExecutionIdNode, sleep, until, webhookNode } from './lib/veo3';
-import { ENGINE_PROBE_DIR, PROBE, probeNode, probeRecord, waitForWebhookNode, type ProbeBehaviour } from './fixtures/engine-probe';
+import { ENGINE_PROBE_DIR, probeNode, probeRecord, waitForWebhookNode, type ProbeBehaviour } from './fixtures/engine-probe';
 
 const fact = (label: string, value: unknown) => console.log(`[fact] ${label}: ${JSON.stringify(value)}`);
 
@@ -33,98 +33,125 @@ describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 		return { workflowId: wf.id, executionId: String(res.data.executionId) };
 	}
 
-	test('Retry On Fail: same runIndex, node context kept across tries; the "json.error in first item" rule', async () => {
+	test('Retry On Fail: every try sees what earlier tries wrote (node context, custom data), same run; a first item with json.error re-runs the node', async () => {
 		const thrown = await start('throw', { untilTry: 3 }, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
 		const a = probeRecord(await api.waitForExecutionDone(thrown.executionId));
 		fact('retryOnFail throw x2 then pass', a);
+		expect(a.status).toBe('success');
+		expect(a.runs).toHaveLength(1);
+		const [out] = a.runs[0].outputs[0];
+		expect(out).toMatchObject({ tryNumber: 3, runIndex: 0, contextBefore: { tries: 2 }, customDataBefore: { probe_try_1: expect.any(String), probe_try_2: expect.any(String) } });
+
 		const errorItem = await start('errorItem', { untilTry: 3 }, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
 		const b = probeRecord(await api.waitForExecutionDone(errorItem.executionId));
 		fact('retryOnFail errorItem x2 then pass', b);
+		expect(b.runs[0].outputs[0][0]).toMatchObject({ tryNumber: 3, contextBefore: { tries: 2 } });
+
 		const always = await start('errorItem', {}, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
 		const c = probeRecord(await api.waitForExecutionDone(always.executionId));
 		fact('retryOnFail errorItem always', c);
+		// The last try's error item is the output, and the execution counts as a success.
+		expect(c.status).toBe('success');
+		expect(c.runs[0].outputs[0][0]).toMatchObject({ tryNumber: 3, error: 'probe error item on try 3' });
 	});
 
-	test('On Error "Continue (using error output)": which item shape goes to the error output', async () => {
-		for (const behaviour of ['errorItem', 'errorOnlyItem', 'throw'] as ProbeBehaviour[]) {
-			const run = await start(behaviour, {}, { onError: 'continueErrorOutput' });
-			fact(`continueErrorOutput ${behaviour}`, probeRecord(await api.waitForExecutionDone(run.executionId)));
+	test('On Error "Continue (using error output)": only an item whose json is just {error[, message, details]} or that carries item.error goes to the error output', async () => {
+		const outputs = async (behaviour: ProbeBehaviour, onError = 'continueErrorOutput') => {
+			const run = await start(behaviour, {}, { onError });
+			const record = probeRecord(await api.waitForExecutionDone(run.executionId));
+			fact(`${onError} ${behaviour}`, record);
+			return { status: record.status, outputs: record.runs[0].outputs as any[][] };
+		};
+		const extraKeys = await outputs('errorItem');
+		expect(extraKeys.outputs.map((o) => o.length)).toEqual([1, 0]);
+		const onlyError = await outputs('errorOnlyItem');
+		expect(onlyError.outputs.map((o) => o.length)).toEqual([0, 1]);
+		// n8n merges the paired input item's json into the error item.
+		expect(onlyError.outputs[1][0]).toMatchObject({ error: 'probe error item on try 1', body: {} });
+		const itemError = await outputs('errorField');
+		expect(itemError.outputs.map((o) => o.length)).toEqual([0, 1]);
+		// With item.error set, n8n replaces json by { error: item.error.message }: other fields are lost.
+		expect(itemError.outputs[1][0]).toEqual({ error: 'probe item error 0' });
+		// A node that throws: its input items leave on the success output, and as the last node the execution ends "error".
+		for (const onError of ['continueErrorOutput', 'continueRegularOutput']) {
+			const thrown = await outputs('throw', onError);
+			expect(thrown.outputs.map((o) => o.length)).toEqual([1]);
+			expect(thrown.outputs[0][0]).toHaveProperty('webhookUrl');
+			expect(thrown.status).toBe('error');
 		}
-		const regular = await start('throw', {}, { onError: 'continueRegularOutput' });
-		fact('continueRegularOutput throw', probeRecord(await api.waitForExecutionDone(regular.executionId)));
 	});
 
-	test('stop while the node runs, and while the execution is parked', async () => {
+	test('stop while the node runs: run data and node context are lost, custom data is kept; while parked: everything is kept', async () => {
 		const running = await start('sleep', { sleepMs: 60_000 });
 		await until(async () => (await api.getExecution(running.executionId)).status === 'running', 15_000, 'running');
 		await sleep(1000);
 		await api.rest('POST', `/executions/${running.executionId}/stop`, {});
-		const stopped = await api.waitForExecutionDone(running.executionId, 30_000);
-		fact('stop while running (immediately)', probeRecord(stopped));
-		await sleep(3000);
-		fact('stop while running (3 s later)', probeRecord(await api.getExecution(running.executionId)));
+		await api.waitForExecutionDone(running.executionId, 30_000);
+		await sleep(2000);
+		const stopped = probeRecord(await api.getExecution(running.executionId));
+		fact('stop while running', stopped);
+		expect(stopped).toMatchObject({ status: 'canceled', context: null, runs: [] });
 		const restExec = await api.rest('GET', `/executions/${running.executionId}`);
-		fact('stop while running: REST customData', restExec?.customData ?? Object.keys(restExec ?? {}));
+		fact('stop while running: REST customData', restExec?.customData);
+		expect(restExec.customData).toMatchObject({ probe_try_1: running.executionId + ':0' });
 		fact('static data after stop', (await api.getWorkflow(running.workflowId)).staticData ?? null);
 
 		const parked = await start('pass', {}, {}, [waitForWebhookNode()]);
 		await api.waitForExecutionStatus(parked.executionId, ['waiting'], 15_000);
-		fact('parked (before stop)', probeRecord(await api.getExecution(parked.executionId)));
 		await api.rest('POST', `/executions/${parked.executionId}/stop`, {});
-		const stoppedParked = await api.waitForExecutionDone(parked.executionId, 30_000);
-		fact('stop while parked', probeRecord(stoppedParked));
-		const restParked = await api.rest('GET', `/executions/${parked.executionId}`);
-		fact('stop while parked: REST customData', restParked?.customData ?? null);
+		const stoppedParked = probeRecord(await api.waitForExecutionDone(parked.executionId, 30_000));
+		fact('stop while parked', stoppedParked);
+		expect(stoppedParked).toMatchObject({ status: 'canceled', context: { tries: 1 } });
+		expect(stoppedParked.runs).toHaveLength(1);
 	});
 
-	test('"Retry execution" (REST, as the executions list calls it): what the retried run carries over', async () => {
+	test('"Retry execution" (REST, both "original" and "currently saved" workflow) re-runs the failed node with the old node context and custom data', async () => {
 		for (const loadWorkflow of [false, true]) {
 			const failed = await start('throw', { untilTry: 2 });
-			const first = await api.waitForExecutionDone(failed.executionId);
-			fact(`original (loadWorkflow=${loadWorkflow})`, probeRecord(first));
-			fact('static data after failure', (await api.getWorkflow(failed.workflowId)).staticData ?? null);
-			const retried = await api.rest('POST', `/executions/${failed.executionId}/retry`, { loadWorkflow });
-			fact(`retry response (loadWorkflow=${loadWorkflow})`, typeof retried === 'object' ? Object.keys(retried ?? {}) : retried);
+			const first = probeRecord(await api.waitForExecutionDone(failed.executionId));
+			fact(`original (loadWorkflow=${loadWorkflow})`, first);
+			expect(first).toMatchObject({ status: 'error', context: { tries: 1 } });
+			await api.rest('POST', `/executions/${failed.executionId}/retry`, { loadWorkflow });
 			const list = await api.getExecutions({ workflowId: failed.workflowId, includeData: true });
-			const retry = list.find((e: any) => String(e.retryOf ?? '') === failed.executionId) ?? list.find((e) => e.id !== failed.executionId);
-			fact(`retried execution (loadWorkflow=${loadWorkflow})`, { id: retry?.id, mode: retry?.mode, retryOf: (retry as any)?.retryOf, ...probeRecord(retry as any) });
+			const retry = list.find((e: any) => String(e.retryOf ?? '') === failed.executionId) as any;
+			const record = probeRecord(retry);
+			fact(`retried execution (loadWorkflow=${loadWorkflow})`, { id: retry?.id, mode: retry?.mode, retryOf: retry?.retryOf, ...record });
+			expect(retry.mode).toBe('retry');
+			expect(record.status).toBe('success');
+			expect(record.runs[0].outputs[0][0]).toMatchObject({
+				tryNumber: 2,
+				runIndex: 0,
+				contextBefore: { tries: 1, marks: [`${failed.executionId}:0:1`] },
+				customDataBefore: { probe_try_1: `${failed.executionId}:0` },
+			});
 		}
-		// A stopped execution retried.
-		const running = await start('sleep', { sleepMs: 60_000 });
-		await until(async () => (await api.getExecution(running.executionId)).status === 'running', 15_000, 'running');
-		await sleep(800);
-		await api.rest('POST', `/executions/${running.executionId}/stop`, {});
-		await api.waitForExecutionDone(running.executionId, 30_000);
-		const retriedStopped = await api.session.request('POST', `/rest/executions/${running.executionId}/retry`, { loadWorkflow: false }, 90_000);
-		fact('retry of a stopped execution', { status: retriedStopped.status, body: JSON.stringify(retriedStopped.data).slice(0, 300) });
 	});
 
-	test('restart while the node runs (SIGTERM, then SIGKILL)', async () => {
-		for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
-			const folder = fs.mkdtempSync(path.join(os.tmpdir(), `facts-restart-${version}-`));
-			let one: N8nHandle | undefined = await startN8n({ version, packageDir: null, extraPackageDirs: [ENGINE_PROBE_DIR], userFolder: folder, env: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5' } });
-			try {
-				const oneApi = await setupOwner(one);
-				const run = await start('sleep', { sleepMs: 120_000 }, {}, [], { n8n: () => one as N8nHandle, api: () => oneApi });
-				await sleep(1500);
-				const t0 = Date.now();
-				await one.kill(signal);
-				fact(`${signal}: n8n gone after ms`, Date.now() - t0);
-				await one.stop();
-				one = await startN8n({ version, packageDir: null, extraPackageDirs: [ENGINE_PROBE_DIR], userFolder: folder, port: one.port });
-				const again = await setupOwnerOrLogin(one);
-				await sleep(3000);
-				const after = await again.getExecution(run.executionId);
-				fact(`${signal}: execution after restart`, probeRecord(after));
-			} finally {
-				await one?.stop();
-				fs.rmSync(folder, { recursive: true, force: true });
-			}
+	test('restart (SIGTERM) while the node runs: the execution is marked crashed, its node context and custom data are gone', async () => {
+		const folder = fs.mkdtempSync(path.join(os.tmpdir(), `facts-restart-${version}-`));
+		let one: N8nHandle | undefined = await startN8n({ version, packageDir: null, extraPackageDirs: [ENGINE_PROBE_DIR], userFolder: folder, env: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '3' } });
+		try {
+			const oneApi = await setupOwner(one);
+			const run = await start('sleep', { sleepMs: 120_000 }, {}, [], { n8n: () => one as N8nHandle, api: () => oneApi });
+			await sleep(1500);
+			await one.kill('SIGTERM');
+			await one.stop();
+			one = await startN8n({ version, packageDir: null, extraPackageDirs: [ENGINE_PROBE_DIR], userFolder: folder, port: one.port });
+			const again = await loginAgain(one);
+			const after = await again.waitForExecutionDone(run.executionId, 30_000);
+			const record = probeRecord(after);
+			const rest = await again.rest('GET', `/executions/${run.executionId}`);
+			fact('SIGTERM: execution after restart', { ...record, restCustomData: rest?.customData });
+			expect(record).toMatchObject({ status: 'crashed', context: null });
+			expect(rest?.customData ?? {}).toEqual({});
+		} finally {
+			await one?.stop();
+			fs.rmSync(folder, { recursive: true, force: true });
 		}
-	});
+	}, 240_000);
 });
 
-async function setupOwnerOrLogin(n8n: N8nHandle): Promise<N8nApi> {
+async function loginAgain(n8n: N8nHandle): Promise<N8nApi> {
 	const { CookieSession, N8nApi: Api, E2E_OWNER } = await import('./lib');
 	const session = new CookieSession(n8n.baseUrl);
 	await session.rest('POST', '/login', { emailOrLdapLoginId: E2E_OWNER.email, password: E2E_OWNER.password });
@@ -132,4 +159,3 @@ async function setupOwnerOrLogin(n8n: N8nHandle): Promise<N8nApi> {
 	const key = await session.rest<{ rawApiKey: string }>('POST', '/api-keys', { label: `e2e-again-${Date.now()}`, expiresAt: null, scopes });
 	return new Api(n8n, session, key.rawApiKey, { email: E2E_OWNER.email, password: E2E_OWNER.password });
 }
-void PROBE;
