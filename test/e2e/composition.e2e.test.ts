@@ -38,7 +38,7 @@ describe.each(selectedVersions())('Veo3 composition in real n8n %s', (version) =
 		const built: Built = await buildCell(api, n8n, veo, cell, `${version}-${++seq}`);
 		try {
 			const run = await built.start();
-			await checkCell({ api, veo, cell, built, run });
+			await checkCell({ api, veo, cell, built, run, version });
 		} finally {
 			await built.cleanup();
 		}
