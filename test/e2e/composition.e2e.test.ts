@@ -6,30 +6,24 @@
 // (every input item exactly once), the execution's final state, and at the simulator exactly
 // one create per input item. Plus stops (mid-poll, while submitting, while parked): every task
 // created is named in the saved execution. One n8n and one simulator per version for the file.
-import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type Execution, type N8nApi, type N8nHandle } from './lib';
-import { callWebhook, setupVeo3, sleep, until, type Veo3Setup } from './lib/veo3';
+import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
+import { startVeo3Instance, type Veo3Instance, type Veo3Setup } from './lib/veo3';
 import { buildCell, CELLS, cellLabel, type Cell, type Built } from './fixtures/composition-cells';
-import { checkCell, settle, stopCase, type StopCase } from './fixtures/composition-checks';
-
-const OUR_PACKAGE_DIR = ourPackageDirForTests();
+import { checkCell, stopCase, type StopCase } from './fixtures/composition-checks';
 
 describe.each(selectedVersions())('Veo3 composition in real n8n %s', (version) => {
+	let instance: Veo3Instance | undefined;
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;
 	let seq = 0;
 
 	beforeAll(async () => {
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR });
-		console.log(`[e2e] ${n8n.name} ready in ${n8n.startupMs} ms`);
-		api = await setupOwner(n8n);
-		veo = await setupVeo3(api);
+		instance = await startVeo3Instance(version);
+		({ n8n, api, veo } = instance);
 	}, 300_000);
 
-	afterAll(async () => {
-		await veo?.sim?.stop();
-		await n8n?.stop();
-	}, 60_000);
+	afterAll(async () => await instance?.stop(), 60_000);
 
 	beforeEach(() => veo?.sim.reset());
 
@@ -51,10 +45,4 @@ describe.each(selectedVersions())('Veo3 composition in real n8n %s', (version) =
 	] as Array<[string, StopCase]>)('%s', async (_label, stop) => {
 		await stopCase({ api, n8n, veo, version, seq: ++seq, stop });
 	}, 120_000);
-
-	void callWebhook;
-	void sleep;
-	void until;
-	void settle;
-	void ({} as Execution);
 });
