@@ -10,9 +10,9 @@ import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import {
 	callWebhook,
 	chain,
-	E2E_POLL,
 	executionError,
 	fetchBinary,
+	generateParameters,
 	noOpNode,
 	nodeOutput,
 	nodeRuns,
@@ -33,16 +33,7 @@ import {
 	type Veo3Setup,
 } from './lib/veo3';
 
-const generate = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => ({
-	resource: 'video',
-	operation: 'generate',
-	prompt: '={{ $json.prompt ?? $json.body.prompt }}',
-	mode: 'text',
-	model: 'veo3_fast',
-	aspectRatio: '16:9',
-	...extra,
-	options: { ...E2E_POLL, ...options },
-});
+const generate = generateParameters;
 
 describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 	let n8n: N8nHandle;
