@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
+import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import {
 	callWebhook,
 	chain,
@@ -17,7 +17,7 @@ import {
 	nodeOutput,
 	nodeRuns,
 	respondWithExecutionIdNode,
-	setupVeo3,
+	startVeo3Instance,
 	sleep,
 	splitOutNode,
 	triggerPath,
@@ -29,10 +29,9 @@ import {
 	VEO3_TYPE,
 	webhookNode,
 	writeFileNode,
+	type Veo3Instance,
 	type Veo3Setup,
 } from './lib/veo3';
-
-const OUR_PACKAGE_DIR = ourPackageDirForTests();
 
 const generate = generateParameters;
 
@@ -41,19 +40,17 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 	let api: N8nApi;
 	let veo: Veo3Setup;
 	let outDir: string;
+	let instance: Veo3Instance | undefined;
 
 	beforeAll(async () => {
 		// v2 only lets file nodes touch ~/.n8n-files by default: allow our output folder (both versions).
 		outDir = fs.mkdtempSync(path.join(os.tmpdir(), `veo3-e2e-out-${version}-`));
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR, env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir } });
-		console.log(`[e2e] ${n8n.name} ready in ${n8n.startupMs} ms`);
-		api = await setupOwner(n8n);
-		veo = await setupVeo3(api);
+		instance = await startVeo3Instance(version, { N8N_RESTRICT_FILE_ACCESS_TO: outDir });
+		({ n8n, api, veo } = instance);
 	}, 300_000);
 
 	afterAll(async () => {
-		await veo?.sim?.stop();
-		await n8n?.stop();
+		await instance?.stop();
 		if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
 	}, 60_000);
 

@@ -76,6 +76,12 @@ export interface N8nHandle {
 	logTail(lines?: number): string;
 	/** Runs another n8n CLI command (import:*, execute, export:*) against the same DB. */
 	runCli(args: string[], timeoutMs?: number): Promise<CliResult>;
+	/**
+	 * Stops main (and workers) like a crash or a container restart would: SIGKILL kills at once;
+	 * SIGTERM lets n8n shut down gracefully (N8N_GRACEFUL_SHUTDOWN_TIMEOUT). Resolves when the
+	 * processes are gone. Unlike stop(), the user folder is kept, to start again on the same DB.
+	 */
+	kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -321,6 +327,10 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		webhookUrl: (webhookPath: string) => `${baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`,
 		logTail: (lines?: number) => tail(logPath, lines),
 		runCli: async (args: string[], timeoutMs = 120_000) => await runCli(version, env, cwd, args, timeoutMs),
+		kill: async (signal: 'SIGKILL' | 'SIGTERM') => {
+			for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) killGroup(p.pgid, signal);
+			for (const p of procs) await stopProc(p, 60_000);
+		},
 		stop,
 	};
 }

@@ -90,7 +90,9 @@ export function linkPackage(userFolder: string, dir: string, mode: LinkMode = 'c
  */
 /** The built package for the tests; a missing build fails them loudly rather than skipping them. */
 export function ourPackageDirForTests(): string {
-	const reason = process.env.E2E_SKIP_PACKAGE === '1' ? 'run.sh could not build it (E2E_SKIP_PACKAGE=1)' : packageProblem(REPO_ROOT);
+	// E2E_PACKAGE_DIR: run the suites against another built checkout (e.g. a branch in a scratch worktree).
+	const dir = process.env.E2E_PACKAGE_DIR || REPO_ROOT;
+	const reason = process.env.E2E_SKIP_PACKAGE === '1' ? 'run.sh could not build it (E2E_SKIP_PACKAGE=1)' : packageProblem(dir);
 	if (reason) throw new Error(`n8n-nodes-veo3 is not built, so it cannot be installed into n8n: ${reason}. Run npm run build.`);
-	return REPO_ROOT;
+	return dir;
 }

@@ -7,8 +7,10 @@ import * as path from 'path';
 
 import type { N8nApi, Execution, WorkflowJson } from './api';
 import { plainClient } from './http';
-import type { N8nHandle } from './n8n';
-import { REPO_ROOT } from './paths';
+import { startN8n, type N8nHandle } from './n8n';
+import { setupOwner } from './owner';
+import { ourPackageDirForTests } from './package-link';
+import { REPO_ROOT, type N8nVersion } from './paths';
 import { startSimulatorForE2E } from './simulator';
 
 export const VEO3_TYPE = 'n8n-nodes-veo3.veo3';
@@ -76,6 +78,31 @@ export async function setupVeo3(api: N8nApi, options: Veo3SetupOptions = {}): Pr
 		webhookHmacSecret: hmacKey,
 	});
 	return { sim, apiKey, hmacKey, credential, credentials: { veo3Api: { id: credential.id, name: credential.name } } };
+}
+
+export interface Veo3Instance {
+	n8n: N8nHandle;
+	api: N8nApi;
+	veo: Veo3Setup;
+	/** Stops the simulator and n8n. */
+	stop(): Promise<void>;
+}
+
+/** One n8n with our package, its owner and API key, and the simulator behind a `veo3Api` credential. */
+export async function startVeo3Instance(version: N8nVersion, env: Record<string, string> = {}): Promise<Veo3Instance> {
+	const n8n = await startN8n({ version, packageDir: ourPackageDirForTests(), env });
+	console.log(`[e2e] ${n8n.name} ready in ${n8n.startupMs} ms`);
+	const api = await setupOwner(n8n);
+	const veo = await setupVeo3(api);
+	return {
+		n8n,
+		api,
+		veo,
+		stop: async () => {
+			await veo.sim.stop();
+			await n8n.stop();
+		},
+	};
 }
 
 // ---- workflow builders -----------------------------------------------------------------------
