@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { fourKPayload, generationPayload, type CallbackPayload } from './callback-payloads';
+import { fourKPayload, generationPayload, type CallbackPayload } from './callbackPayloads';
 import { chance } from './random';
 import { CancelledError } from './scheduler';
 import { signatureHeaders, type SignOptions } from './signing';

@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from './body';
-import { fourKPayload, generationPayload, type CallbackPayload } from './callback-payloads';
+import { fourKPayload, generationPayload, type CallbackPayload } from './callbackPayloads';
 import { dispatchCallback } from './callbacks';
 import { OUTCOMES, redactConfig, validatePatch, type ConfigPatch, type Outcome } from './config';
 import { writeJson } from './envelope';

@@ -1,7 +1,7 @@
 /**
  * Resolution upgrades of a finished task: GET 1080p (§5) and POST 4K (§6).
  */
-import { fourKUrls } from './callback-payloads';
+import { fourKUrls } from './callbackPayloads';
 import { sendFourKCallback } from './callbacks';
 import { fail, MSG, ok, type ApiResult } from './envelope';
 import { PRICE_1080P, PRICE_4K } from './pricing';

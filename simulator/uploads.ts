@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { MSG, type ApiResult } from './envelope';
-import { fetchRemote } from './fetch-remote';
+import { fetchRemote } from './fetchRemote';
 import { boundaryOf, parseMultipart } from './multipart';
 import { hexId } from './random';
 import type { SimState } from './state';
