@@ -7,7 +7,7 @@ import { MSG } from './envelope';
 import { encodeUrls, sortedObject } from './formats';
 import { OUTCOME_INFO, resultResolution } from './outcomes';
 import type { SimState } from './state';
-import type { FourKJob, Task } from './tasks';
+import type { FourKJob, Task } from './types';
 import { taskFileUrl } from './urls';
 
 export interface CallbackPayload {

@@ -9,7 +9,7 @@ import { chance } from './random';
 import { CancelledError } from './scheduler';
 import { signatureHeaders, type SignOptions } from './signing';
 import type { CallbackLogEntry, SimState } from './state';
-import type { FourKJob, Task } from './tasks';
+import type { FourKJob, Task } from './types';
 import { isHttpUrl } from './validation';
 
 export interface DispatchOptions extends SignOptions {

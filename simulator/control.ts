@@ -11,7 +11,8 @@ import { writeJson } from './envelope';
 import { recordData } from './record';
 import type { Tamper } from './signing';
 import type { SimState } from './state';
-import { ageTask, completeTask, type Task } from './tasks';
+import { ageTask, completeTask } from './tasks';
+import type { Task } from './types';
 import { finishUpgrades, hd1080Ready } from './upgrades';
 
 export interface TaskView {

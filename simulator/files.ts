@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bufferSource, largeMp4Source, MIN_LARGE_BYTES, sampleThumbnail, sampleVideo, serveSource, type ByteSource } from './media';
 import { isSuccessful } from './outcomes';
 import type { SimState } from './state';
-import { isExpired, RESULTS_PER_TASK, type Task } from './tasks';
+import { isExpired, RESULTS_PER_TASK } from './tasks';
+import type { Task } from './types';
 import { hd1080Ready } from './upgrades';
 import { DOWNLOAD_RE, LARGE_FILE_RE, TASK_FILE_RE, UPLOAD_FILE_PREFIX, type Variant } from './urls';
 

@@ -6,7 +6,7 @@ import { taskResultUrls } from './callbackPayloads';
 import { encodeUrls, formatTime, sortedObject } from './formats';
 import { isSuccessful, OUTCOME_INFO, resultResolution } from './outcomes';
 import type { SimState } from './state';
-import type { Task } from './tasks';
+import type { Task } from './types';
 
 export function recordData(state: SimState, task: Task): Record<string, unknown> {
 	const c = state.config;

@@ -6,7 +6,7 @@
 import { mergeConfig, PROFILES, type ConfigPatch, type ProfileTimings, type SimulatorConfig } from './config';
 import { namedRng, type Rng } from './random';
 import { Scheduler } from './scheduler';
-import type { Task } from './tasks';
+import type { Task } from './types';
 
 export interface Counters {
 	/** generate + extend tasks created. */

@@ -7,7 +7,8 @@ import { fail, MSG, ok, type ApiResult } from './envelope';
 import { PRICE_1080P, PRICE_4K } from './pricing';
 import { intBetween } from './random';
 import type { SimState } from './state';
-import { lookupSuccessfulTask, RESULTS_PER_TASK, type FourKJob, type Hd1080Job, type Task } from './tasks';
+import { lookupSuccessfulTask, RESULTS_PER_TASK } from './tasks';
+import type { FourKJob, Hd1080Job, Task } from './types';
 import { taskFileUrl } from './urls';
 import type { FourKParams } from './validation';
 
