@@ -79,7 +79,13 @@ export function resolveFile(state: SimState, pathname: string): ResolvedFile | n
 	if (pathname.startsWith(UPLOAD_FILE_PREFIX)) {
 		const key = decodePath(pathname.slice('/files/'.length));
 		const upload = key === null ? undefined : state.uploads.get(key);
-		return upload ? { source: bufferSource(upload.bytes), contentType: upload.mimeType } : null;
+		if (!upload) return null;
+		// kie deletes uploaded files 24 h after the upload (config uploadTtlMs).
+		if (Date.now() - upload.storedAt >= state.config.uploadTtlMs) {
+			state.uploads.delete(key as string);
+			return null;
+		}
+		return { source: bufferSource(upload.bytes), contentType: upload.mimeType };
 	}
 	return null;
 }

@@ -2,7 +2,7 @@
  * The record-info `data` object (§4.1), in the current shape or the G0 legacy shape, with the time
  * and URL encodings chosen by config.
  */
-import { taskResultUrls } from './callbackPayloads';
+import { taskResultUrls } from './results';
 import { encodeUrls, formatTime, sortedObject } from './formats';
 import { isSuccessful, OUTCOME_INFO, resultResolution } from './outcomes';
 import type { SimState } from './state';

@@ -28,9 +28,21 @@ export interface FourKJob {
 
 export interface Task {
 	id: string;
-	kind: 'generate' | 'extend';
-	/** For extend tasks: the task that was extended. */
+	/**
+	 * generate / extend make a video; hd1080 / fourK are upgrades of a finished video that the Jobs
+	 * API runs as tasks of their own (the dedicated endpoints keep them inside the parent's jobs).
+	 */
+	kind: 'generate' | 'extend' | 'hd1080' | 'fourK';
+	/** Which API created the task. Each API's record endpoint knows only its own tasks. */
+	api: TaskApi;
+	/** Jobs API only: the catalog model, the request as sent (echoed as `param`) and the record id. */
+	jobs: JobsInfo | null;
+	/** Clip length in seconds, when the request chose one (Jobs API `duration`). */
+	duration: number | null;
+	/** For extend and upgrade tasks: the task they continue or upgrade. */
 	parentId: string | null;
+	/** Upgrade tasks: which video of the parent. */
+	index: number;
 	prompt: string;
 	/** Generate: veo3|veo3_fast|veo3_lite; extend: fast|quality|lite. */
 	model: string;
@@ -52,11 +64,29 @@ export interface Task {
 	hd1080: Map<number, Hd1080Job>;
 	fourK: Map<number, FourKJob>;
 	cancelRender: () => void;
+	/** Runs once when the task finishes (upgrade tasks mark their parent's job ready). */
+	onComplete: ((task: Task) => void) | null;
+}
+
+export type TaskApi = 'veo' | 'jobs';
+
+export interface JobsInfo {
+	model: string;
+	param: Record<string, unknown>;
+	recordId: string;
 }
 
 export interface NewTask {
 	kind: Task['kind'];
+	api: TaskApi;
+	jobs?: JobsInfo;
+	duration?: number | null;
 	parentId: string | null;
+	index?: number;
+	/** Upgrade tasks: their render time and outcome are fixed by the caller. */
+	renderMs?: number;
+	outcome?: Outcome;
+	onComplete?: (task: Task) => void;
 	prompt: string;
 	model: string;
 	aspectRatio: AspectRatio;
@@ -67,3 +97,12 @@ export interface NewTask {
 	price: number;
 }
 
+
+/** A callback body ready to send. */
+export interface CallbackPayload {
+	body: Record<string, unknown>;
+	/** The id that is signed (§8.4) — the same value the body carries. */
+	taskId: string;
+	/** Envelope code, for the callback log. */
+	code: number;
+}
