@@ -1,17 +1,31 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ENDPOINTS, kieRequest, type ApiContext } from '../transport';
+import { isRetiredEndpoint, isUnknownTask } from '../transport/jobs';
 import { DownloadError, downloadVideo } from './binary';
 import { mapSettled, Semaphore } from './concurrency';
 import { KieApiError } from './errors';
 import type { ApiConfig, ResendPolicy, VideoResult } from './interfaces';
-import { normalizeRecord } from './normalize';
+import { normalizeJobsRecord, normalizeRecord } from './normalize';
 import { settle } from './settle';
 import type { TaskSettings } from './settings';
 import { waitUntilFinal } from './waiting';
 
-/** How a task's state is read back: record-info for generate/extend, a repeat POST for 4K (reference §6). */
-export type StateReadBack = 'recordInfo' | 'repeatFourKRequest';
+/**
+ * How a task's state is read back: record-info for generate/extend, a repeat POST for 4K (reference
+ * §6), the Jobs API's recordInfo for every task created through the Jobs API.
+ */
+export type StateReadBack = 'recordInfo' | 'repeatFourKRequest' | 'jobsRecord';
+
+/**
+ * The same request in the Jobs API's form. It is sent when the dedicated endpoint is gone or does
+ * not know the task (a Jobs API task): answers that cannot have created anything.
+ */
+export interface JobsForm {
+	body: IDataObject;
+	/** Added to the output when the Jobs form is used. */
+	echo?: IDataObject;
+}
 
 /** A create request that passed validation, with everything needed to wait for it and report it. */
 export interface PreparedTask {
@@ -27,6 +41,9 @@ export interface PreparedTask {
 	/** Extend results: the stitched full video is the one users want. */
 	preferFullVideo?: boolean;
 	includeRaw: boolean;
+	jobsForm?: JobsForm;
+	/** Why this request has no Jobs form; said if the dedicated endpoint is gone. */
+	noJobsForm?: string;
 }
 
 export interface SubmittedTask {
@@ -38,8 +55,35 @@ export interface SubmittedTask {
 
 export type WaitMode = 'none' | 'poll' | 'callback';
 
-/** Sends the paid create. Never retried when kie might have created the task (see transport). */
+/** Sends the paid create, moving to the Jobs API when the dedicated API cannot take it. */
 export async function submitTask(
+	ctx: ApiContext,
+	config: ApiConfig,
+	task: PreparedTask,
+	signal: AbortSignal | undefined,
+	callBackUrl?: string,
+): Promise<SubmittedTask> {
+	const first = await settle(async () => await submitOnce(ctx, config, task, signal, callBackUrl));
+	if (first.ok) return first.value;
+	const retired = isRetiredEndpoint(first.error);
+	if (retired && !task.jobsForm && task.noJobsForm) {
+		throw new KieApiError(410, `kie.ai no longer offers ${task.endpoint}. ${task.noJobsForm}`, 404, task.endpoint);
+	}
+	if (!task.jobsForm || !isUnknownTask(first.error)) throw first.error;
+	const notice = retired ? { notice: `kie.ai no longer offers ${task.endpoint}, so this request went through kie's Jobs API.` } : {};
+	const moved: PreparedTask = {
+		...task,
+		endpoint: ENDPOINTS.jobsCreateTask,
+		body: task.jobsForm.body,
+		readBack: 'jobsRecord',
+		echo: { ...task.echo, ...task.jobsForm.echo, ...notice },
+		jobsForm: undefined,
+	};
+	return await submitOnce(ctx, config, moved, signal, callBackUrl);
+}
+
+/** One paid create. Never retried when kie might have created the task (see transport). */
+async function submitOnce(
 	ctx: ApiContext,
 	config: ApiConfig,
 	task: PreparedTask,
@@ -73,15 +117,16 @@ export async function checkTask(
 	signal: AbortSignal | undefined,
 ): Promise<VideoResult> {
 	if (task.readBack === 'repeatFourKRequest') return await requestFourK(ctx, config, task, task.body, signal, 'safe');
+	const jobs = task.readBack === 'jobsRecord';
 	const data = await kieRequest<IDataObject>(ctx, config, {
 		method: 'GET',
-		endpoint: ENDPOINTS.recordInfo,
+		endpoint: jobs ? ENDPOINTS.jobsRecordInfo : ENDPOINTS.recordInfo,
 		qs: { taskId },
 		resend: 'safe',
 		retry: task.settings.retry,
 		signal,
 	});
-	const result = normalizeRecord(data ?? {}, taskId);
+	const result = jobs ? normalizeJobsRecord(data ?? {}, taskId) : normalizeRecord(data ?? {}, taskId);
 	if (task.includeRaw) result.raw = data;
 	return result;
 }
@@ -183,10 +228,10 @@ export async function runTasks(
 			submitted.finished ??
 			(await waitUntilFinal(
 				submitted.taskId,
-				async () => await reads.run(async () => await checkTask(ctx, config, task, submitted.taskId, signal)),
+				async () => await reads.run(async () => await checkTask(ctx, config, submitted.task, submitted.taskId, signal)),
 				task.settings.wait,
 				signal,
 			));
-		return await finishItem(ctx, task, result);
+		return await finishItem(ctx, submitted.task, result);
 	});
 }
