@@ -8,6 +8,7 @@ import { fourKPayload, generationPayload, type CallbackPayload } from './callbac
 import { dispatchCallback } from './callbacks';
 import { OUTCOMES, redactConfig, validatePatch, type ConfigPatch, type Outcome } from './config';
 import { writeJson } from './envelope';
+import { jobsRecordData } from './jobsRecord';
 import { recordData } from './record';
 import type { Tamper } from './signing';
 import type { SimState } from './state';
@@ -35,7 +36,7 @@ export interface TaskView {
 	largeBytes: number | null;
 	hd1080: Array<{ index: number; calls: number; readyMs: number; ready: boolean }>;
 	fourK: Array<{ index: number; readyMs: number; done: boolean; failed: boolean; callBackUrl: string | null }>;
-	/** What record-info would answer now (`data`). */
+	/** What the task's record endpoint (record-info or the Jobs API's recordInfo) would answer now (`data`). */
 	record: Record<string, unknown>;
 }
 
@@ -71,7 +72,7 @@ export function taskView(state: SimState, task: Task): TaskView {
 			failed: j.failed,
 			callBackUrl: j.callBackUrl,
 		})),
-		record: recordData(state, task),
+		record: task.api === 'jobs' ? jobsRecordData(state, task) : recordData(state, task),
 	};
 }
 
