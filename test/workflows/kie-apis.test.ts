@@ -182,6 +182,7 @@ describe('code 433 (sub-key usage limit)', () => {
 	it('is said plainly and never retried, on a paid create', async () => {
 		const error = runError(await fx.run([{}], generate()));
 		expect(error.message).toMatch(/usage limit/);
+		expect(error.description).toMatch(/kie\.ai\/api-key/);
 		expect(fx.apiRequests(ENDPOINT.generate)).toHaveLength(1);
 		expect(fx.sim.tasks()).toHaveLength(0);
 	});
