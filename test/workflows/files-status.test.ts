@@ -70,7 +70,7 @@ describe('Video → Get Download Link', () => {
 });
 
 describe('Account → Get Service Status', () => {
-	const status = async (items: object[] = [{}]) => veo3Output(await fx.run(items, { resource: 'account', operation: 'getServiceStatus', ...FAST_TUNING }));
+	const status = async (items: Array<Record<string, never>> = [{}]) => veo3Output(await fx.run(items, { resource: 'account', operation: 'getServiceStatus', ...FAST_TUNING }));
 
 	it('normal when Veo tasks succeed at kie; one request for the whole batch', async () => {
 		await fx.finishedTask();
