@@ -157,11 +157,11 @@ describe('uploads (kie guide)', () => {
 
 	it('deletes an uploaded file once it is older than uploadTtlMs (kie: 24 h)', async () => {
 		expect(h.sim.config.uploadTtlMs).toBe(24 * 3600 * 1000);
-		h.sim.configure({ uploadTtlMs: 300 });
+		h.sim.configure({ uploadTtlMs: 2000 });
 		const res = await h.upload.post('/api/file-base64-upload', { base64Data: 'aGVsbG8=', uploadPath: 'images/inputs', fileName: 'a.txt' });
 		const url = res.data.data.downloadUrl;
 		expect((await h.anon.get(url)).status).toBe(200);
-		await sleep(350);
+		await sleep(2050);
 		expect((await h.anon.get(url)).status).toBe(404);
 	});
 });

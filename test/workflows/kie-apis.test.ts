@@ -187,3 +187,14 @@ describe('code 433 (sub-key usage limit)', () => {
 		expect(fx.sim.tasks()).toHaveLength(0);
 	});
 });
+
+describe('a task neither API knows', () => {
+	it("Extend reports the dedicated API's answer, after asking the Jobs API too", async () => {
+		const error = runError(
+			await fx.run([{}], video('extend', { taskId: 'b'.repeat(32), prompt: 'more', extendModel: 'fast', waitMode: 'none', options: FAST_WAIT, ...FAST_TUNING })),
+		);
+		expect(error.message).toMatch(/kie\.ai error 404: The original video task does not exist/);
+		expect(fx.apiRequests(JOBS_CREATE)).toHaveLength(1);
+		expect(fx.sim.tasks()).toHaveLength(0);
+	});
+});

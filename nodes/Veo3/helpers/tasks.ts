@@ -79,7 +79,10 @@ export async function submitTask(
 		echo: { ...task.echo, ...task.jobsForm.echo, ...notice },
 		jobsForm: undefined,
 	};
-	return await submitOnce(ctx, config, moved, signal, callBackUrl);
+	const second = await settle(async () => await submitOnce(ctx, config, moved, signal, callBackUrl));
+	if (second.ok) return second.value;
+	// Neither API knows the task: the dedicated API's answer says it best.
+	throw !retired && isUnknownTask(second.error) ? first.error : second.error;
 }
 
 /** One paid create. Never retried when kie might have created the task (see transport). */
