@@ -59,7 +59,7 @@ export interface CallbackLogEntry {
 	code: number;
 }
 
-export interface StoredUpload {
+interface StoredUpload {
 	/** When it was stored: kie deletes uploads 24 h later (config uploadTtlMs). */
 	storedAt: number;
 	bytes: Buffer;
@@ -67,7 +67,7 @@ export interface StoredUpload {
 	fileName: string;
 }
 
-export interface DownloadLink {
+interface DownloadLink {
 	/** Path under /files of the target. */
 	target: string;
 	expiresAt: number;

@@ -11,7 +11,7 @@ import { hexId, intBetween } from './random';
 import type { SimState } from './state';
 import type { NewTask, Task, TaskApi } from './types';
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 
 /** Number of videos per task. kie returns one; index must be below this. */
 export const RESULTS_PER_TASK = 1;
