@@ -14,7 +14,7 @@ import { jobsResultUrls } from './results';
 import type { SimState } from './state';
 
 
-export type JobsState = 'waiting' | 'queuing' | 'generating' | 'success' | 'fail';
+type JobsState = 'waiting' | 'queuing' | 'generating' | 'success' | 'fail';
 
 /** The not-final states in order; a task spends the first tenth waiting and the next tenth queuing. */
 function runningState(task: Task): JobsState {
@@ -24,7 +24,7 @@ function runningState(task: Task): JobsState {
 	return 'generating';
 }
 
-export function jobsState(task: Task): JobsState {
+function jobsState(task: Task): JobsState {
 	if (task.outcome === null) return runningState(task);
 	return isSuccessful(task.outcome) ? 'success' : 'fail';
 }

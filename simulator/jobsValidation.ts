@@ -30,8 +30,8 @@ import {
 	type GenerationType,
 } from './validation';
 
-export const JOBS_MODELS = ['veo-3-1', 'veo/extend', 'veo/get-1080p-video', 'veo/get-4k-video'] as const;
-export type JobsModel = (typeof JOBS_MODELS)[number];
+const JOBS_MODELS = ['veo-3-1', 'veo/extend', 'veo/get-1080p-video', 'veo/get-4k-video'] as const;
+type JobsModel = (typeof JOBS_MODELS)[number];
 
 /** veo-3-1 `duration`: an integer number of seconds. */
 export const DURATIONS = [4, 6, 8] as const;
@@ -54,7 +54,7 @@ const INPUT_FIELDS: Record<JobsModel, readonly string[]> = {
 	'veo/get-4k-video': ['task_id', 'index'],
 };
 
-export interface JobsGenerateInput {
+interface JobsGenerateInput {
 	prompt: string;
 	aspectRatio: AspectRatio;
 	resolution: Resolution;

@@ -8,7 +8,7 @@ import { MSG } from './envelope';
 import type { ExtendModel, GenerateModel, Resolution } from './pricing';
 
 export type AspectRatio = '16:9' | '9:16' | 'Auto';
-type GenerationType = 'TEXT_2_VIDEO' | 'FIRST_AND_LAST_FRAMES_2_VIDEO' | 'REFERENCE_2_VIDEO';
+export type GenerationType = 'TEXT_2_VIDEO' | 'FIRST_AND_LAST_FRAMES_2_VIDEO' | 'REFERENCE_2_VIDEO';
 
 const MODELS: readonly GenerateModel[] = ['veo3', 'veo3_fast', 'veo3_lite'];
 const EXTEND_MODELS: readonly ExtendModel[] = ['fast', 'quality', 'lite'];
@@ -22,7 +22,7 @@ export const RESOLUTIONS: readonly Resolution[] = ['720p', '1080p', '4k'];
 const SEED_MIN = 10000;
 const SEED_MAX = 99999;
 
-type Checked<T> = { ok: true; value: T } | { ok: false; msg: string };
+export type Checked<T> = { ok: true; value: T } | { ok: false; msg: string };
 
 interface GenerateParams {
 	prompt: string;
@@ -149,7 +149,7 @@ export function imageUrlsOf(body: Body, field = 'imageUrls'): string[] {
 }
 
 /** Field names of the image list and the mode: camelCase on /veo/generate, snake_case in Jobs input. */
-export interface ImageFields {
+interface ImageFields {
 	urls: string;
 	type: string;
 }

@@ -21,7 +21,7 @@ export type StateReadBack = 'recordInfo' | 'repeatFourKRequest' | 'jobsRecord';
  * The same request in the Jobs API's form. It is sent when the dedicated endpoint is gone or does
  * not know the task (a Jobs API task): answers that cannot have created anything.
  */
-export interface JobsForm {
+interface JobsForm {
 	body: IDataObject;
 	/** Added to the output when the Jobs form is used. */
 	echo?: IDataObject;

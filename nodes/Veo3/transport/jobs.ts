@@ -46,12 +46,7 @@ export function isUnknownTask(error: unknown): boolean {
 	return error.code === 404 && error.httpStatus !== 404 && error.endpoint === ENDPOINTS.extend;
 }
 
-/** A Jobs createTask body: `{model, input, callBackUrl?}`. */
-export function jobsBody(model: string, input: IDataObject): IDataObject {
-	return { model, input };
-}
-
-export interface FoundRecord {
+interface FoundRecord {
 	api: 'veo' | 'jobs';
 	data: IDataObject;
 }

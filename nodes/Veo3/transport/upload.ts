@@ -20,7 +20,7 @@ export interface UploadedFile {
 }
 
 /** Where a file goes: `uploadPath` has no leading or trailing slash (kie's rule). */
-export interface UploadTarget {
+interface UploadTarget {
 	uploadPath: string;
 	fileName: string;
 }

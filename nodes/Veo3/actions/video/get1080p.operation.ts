@@ -67,7 +67,7 @@ export const description = updateDisplayOptions({ show: { resource: ['video'], o
  * documented one) and 422 "…being generated" (seen by clients). Both code and words must match: a
  * 500 "…while processing the request" is a server error, not a state to wait out.
  */
-export function isStillMaking1080p(error: unknown): boolean {
+function isStillMaking1080p(error: unknown): boolean {
 	if (!(error instanceof KieApiError)) return false;
 	if (error.code === 400) return /1080p? is processing/i.test(error.kieMessage);
 	if (error.code === 422) return /being generated|1080p? is processing/i.test(error.kieMessage);

@@ -8,7 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { forgetAllCallbacks } from '../../nodes/Veo3Trigger/dedupe';
 import { SimControl } from '../harness/kie';
 import { CallbackServer } from '../harness/webhooks';
-import { useSimulator } from '../workflows/helpers';
+import { useSimulator } from './helpers';
 
 const API_KEY = 'sk-trigger-jobs-7d20';
 const HMAC = 'hmac-trigger-jobs-91c4';
