@@ -9,7 +9,7 @@ import { readRetryPolicy } from '../../helpers/settings';
 import { requireHttpUrl, requireIndex, requireOneOf, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
 import { readAnyRecord } from '../../transport/jobs';
-import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
+import { taskIdProperty, videoIndexProperty, videoUrlProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [
@@ -37,15 +37,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { source: ['taskId'] } },
 	},
 	{ ...videoIndexProperty, displayOptions: { show: { source: ['taskId'] } } },
-	{
-		displayName: 'Video URL',
-		name: 'videoUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://tempfile.aiquickdraw.com/v/….mp4',
-		displayOptions: { show: { source: ['url'] } },
-	},
+	{ ...videoUrlProperty, displayOptions: { show: { source: ['url'] } } },
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyOutput',

@@ -5,21 +5,14 @@ import { UnexpectedAnswerError } from '../../helpers/errors';
 import { readRetryPolicy } from '../../helpers/settings';
 import { requireHttpUrl } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { videoUrlProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
 /** kie's direct download links work for 20 minutes. */
 const LINK_LIFETIME_MS = 20 * 60 * 1000;
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Video URL',
-		name: 'videoUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://tempfile.aiquickdraw.com/v/….mp4',
-		description: 'A result URL from kie.ai (for example videoUrl of Generate or Get Details). Other URLs are refused by kie.ai.',
-	},
+	{ ...videoUrlProperty, description: 'A result URL from kie.ai, such as videoUrl of Generate or Get Details. kie.ai refuses other URLs.' },
 ];
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getDownloadLink'] } }, properties);
