@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { findTaskId, normalizeCallback, type NormalizedCallback } from './normalize';
 import { SIGNATURE_FAILURE_TEXT, verifySignature } from './signature';
@@ -8,7 +8,7 @@ export const MAX_CALLBACK_BYTES = 256 * 1024;
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 
 export type InspectedCallback =
-	| { ok: true; body: IDataObject; taskId: string; callback: NormalizedCallback; signed: boolean }
+	| { ok: true; body: IDataObject; taskId: string; callback: NormalizedCallback; signed: boolean; credentials: ICredentialDataDecryptedObject }
 	| { ok: false; status: 400 | 401; reason: string };
 
 /**
@@ -48,7 +48,7 @@ export async function inspectCallback(ctx: IWebhookFunctions, toleranceSeconds: 
 	}
 	const callback = normalizeCallback(body);
 	if (!callback) return { ok: false, status: 400, reason: 'Callback body has no task id' };
-	return { ok: true, body, taskId, callback, signed: hmacKey !== '' };
+	return { ok: true, body, taskId, callback, signed: hmacKey !== '', credentials };
 }
 
 /** Answers the request directly; used for refusals and for callbacks that start nothing. */

@@ -1,11 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { ENDPOINTS, kieRequest, type ApiContext } from '../transport';
-import { isRetiredEndpoint, isUnknownTask } from '../transport/jobs';
 import { DownloadError, downloadVideo } from './binary';
 import { mapSettled, Semaphore } from './concurrency';
 import { KieApiError } from './errors';
+import { sendWithJobsFallback, type JobsForm } from './jobsFallback';
 import type { ApiConfig, ResendPolicy, VideoResult } from './interfaces';
+import { createOnce, type LedgerMatch } from './ledger';
 import { normalizeJobsRecord, normalizeRecord } from './normalize';
 import { settle } from './settle';
 import type { TaskSettings } from './settings';
@@ -17,15 +18,6 @@ import { waitUntilFinal } from './waiting';
  */
 export type StateReadBack = 'recordInfo' | 'repeatFourKRequest' | 'jobsRecord';
 
-/**
- * The same request in the Jobs API's form. It is sent when the dedicated endpoint is gone or does
- * not know the task (a Jobs API task): answers that cannot have created anything.
- */
-interface JobsForm {
-	body: IDataObject;
-	/** Added to the output when the Jobs form is used. */
-	echo?: IDataObject;
-}
 
 /** A create request that passed validation, with everything needed to wait for it and report it. */
 export interface PreparedTask {
@@ -44,11 +36,17 @@ export interface PreparedTask {
 	jobsForm?: JobsForm;
 	/** Why this request has no Jobs form; said if the dedicated endpoint is gone. */
 	noJobsForm?: string;
+	/** What identifies the request when `body` holds values that change per run (uploaded image URLs). */
+	identity?: IDataObject;
+	/** Which earlier task of this execution a create may reuse (default: the same item's). */
+	reuse?: LedgerMatch;
 }
 
 export interface SubmittedTask {
 	task: PreparedTask;
 	taskId: string;
+	/** The task was created by an earlier run of this node in this execution (nothing was sent). */
+	reused?: boolean;
 	/** 4K may already be done when requested again (kie answers 422 "generated successfully"). */
 	finished?: VideoResult;
 }
@@ -63,30 +61,11 @@ export async function submitTask(
 	signal: AbortSignal | undefined,
 	callBackUrl?: string,
 ): Promise<SubmittedTask> {
-	const first = await settle(async () => await submitOnce(ctx, config, task, signal, callBackUrl));
-	if (first.ok) return first.value;
-	const retired = isRetiredEndpoint(first.error);
-	if (retired && !task.jobsForm && task.noJobsForm) {
-		throw new KieApiError(410, `kie.ai no longer offers ${task.endpoint}. ${task.noJobsForm}`, 404, task.endpoint);
-	}
-	if (!task.jobsForm || !isUnknownTask(first.error)) throw first.error;
-	const notice = retired ? { notice: `kie.ai no longer offers ${task.endpoint}, so this request went through kie's Jobs API.` } : {};
-	const moved: PreparedTask = {
-		...task,
-		endpoint: ENDPOINTS.jobsCreateTask,
-		body: task.jobsForm.body,
-		readBack: 'jobsRecord',
-		echo: { ...task.echo, ...task.jobsForm.echo, ...notice },
-		jobsForm: undefined,
-	};
-	const second = await settle(async () => await submitOnce(ctx, config, moved, signal, callBackUrl));
-	if (second.ok) return second.value;
-	// Neither API knows the task: the dedicated API's answer says it best.
-	throw !retired && isUnknownTask(second.error) ? first.error : second.error;
+	return await sendWithJobsFallback(task, async (sent) => await sendCreate(ctx, config, sent, signal, callBackUrl));
 }
 
 /** One paid create. Never retried when kie might have created the task (see transport). */
-async function submitOnce(
+async function sendCreate(
 	ctx: ApiContext,
 	config: ApiConfig,
 	task: PreparedTask,
@@ -109,6 +88,21 @@ async function submitOnce(
 	});
 	if (!data?.taskId) throw new KieApiError(500, 'kie.ai accepted the request but returned no taskId', 200, task.endpoint, data);
 	return { task, taskId: String(data.taskId) };
+}
+
+/**
+ * Sends the paid create at most once per item and request in an execution (see ledger.ts): a run
+ * that finds the task in the ledger takes it, and a create that may have gone through is reported
+ * again, never re-sent.
+ */
+export async function submitOnce(
+	ctx: IExecuteFunctions,
+	config: ApiConfig,
+	task: PreparedTask,
+	signal: AbortSignal | undefined,
+	callBackUrl?: string,
+): Promise<SubmittedTask> {
+	return await createOnce(ctx, task, async () => await submitTask(ctx, config, task, signal, callBackUrl));
 }
 
 /** Reads a task's current state once, in the normalised shape. */
@@ -221,12 +215,12 @@ export async function runTasks(
 ): Promise<Array<PromiseSettledResult<INodeExecutionData>>> {
 	const signal = ctx.getExecutionCancelSignal();
 	if (waitMode === 'none') {
-		return await mapSettled(tasks, 5, async (task) => submittedItem(await submitTask(ctx, config, task, signal)));
+		return await mapSettled(tasks, 5, async (task) => submittedItem(await submitOnce(ctx, config, task, signal)));
 	}
 	const reads = new Semaphore(10);
 	return await mapSettled(tasks, tasks.length, async (task) => {
 		// Creates are paced by the rate limiter, not by the read lanes, so checks never queue behind them.
-		const submitted = await submitTask(ctx, config, task, signal);
+		const submitted = await submitOnce(ctx, config, task, signal);
 		const result =
 			submitted.finished ??
 			(await waitUntilFinal(
