@@ -36,6 +36,12 @@ export interface PreparedTask {
 	jobsForm?: JobsForm;
 	/** Why this request has no Jobs form; said if the dedicated endpoint is gone. */
 	noJobsForm?: string;
+	/** Credits this request is expected to cost (price table). */
+	estimatedCredits: number;
+	/** Set when an earlier task is reused instead of creating one ("Deduplicate By"). */
+	existing?: { taskId: string; finished?: VideoResult };
+	/** Told the new task's ID as soon as kie has accepted the create. */
+	onCreated?: (taskId: string) => void;
 	/** What identifies the request when `body` holds values that change per run (uploaded image URLs). */
 	identity?: IDataObject;
 	/** Which earlier task of this execution a create may reuse (default: the same item's). */
@@ -61,6 +67,7 @@ export async function submitTask(
 	signal: AbortSignal | undefined,
 	callBackUrl?: string,
 ): Promise<SubmittedTask> {
+	if (task.existing) return { task, taskId: task.existing.taskId, finished: task.existing.finished };
 	return await sendWithJobsFallback(task, async (sent) => await sendCreate(ctx, config, sent, signal, callBackUrl));
 }
 
@@ -75,6 +82,7 @@ async function sendCreate(
 	const body = callBackUrl ? { ...task.body, callBackUrl } : task.body;
 	if (task.readBack === 'repeatFourKRequest') {
 		const state = await requestFourK(ctx, config, task, body, signal, 'paid');
+		task.onCreated?.(state.taskId);
 		return { task, taskId: state.taskId, finished: state.status === 'success' ? state : undefined };
 	}
 	const data = await kieRequest<{ taskId?: string }>(ctx, config, {
@@ -87,6 +95,7 @@ async function sendCreate(
 		signal,
 	});
 	if (!data?.taskId) throw new KieApiError(500, 'kie.ai accepted the request but returned no taskId', 200, task.endpoint, data);
+	task.onCreated?.(String(data.taskId));
 	return { task, taskId: String(data.taskId) };
 }
 
@@ -215,7 +224,10 @@ export async function runTasks(
 ): Promise<Array<PromiseSettledResult<INodeExecutionData>>> {
 	const signal = ctx.getExecutionCancelSignal();
 	if (waitMode === 'none') {
-		return await mapSettled(tasks, 5, async (task) => submittedItem(await submitOnce(ctx, config, task, signal)));
+		return await mapSettled(tasks, 5, async (task) => {
+			const submitted = await submitOnce(ctx, config, task, signal);
+			return submitted.finished ? successItem(task, submitted.finished) : submittedItem(submitted);
+		});
 	}
 	const reads = new Semaphore(10);
 	return await mapSettled(tasks, tasks.length, async (task) => {

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { estimateCredits } from '../../helpers/prices';
 import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
@@ -64,6 +65,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 		// A Jobs API video is extended through the Jobs API, which has no tier field: Fast only.
 		...(model === 'fast' ? { jobsForm: { body: jobsExtendBody(body) } } : { noJobsForm: "kie.ai's Jobs API has no choice of tier: choose Fast." }),
 		includeRaw: options.includeRaw === true,
+		estimatedCredits: estimateCredits({ operation: 'extend', model }),
 	};
 }
 

@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { downloadVideo } from '../../helpers/binary';
 import { KieApiError, not1080pUpgradableError, ParameterError, toNodeError, UnexpectedAnswerError, WaitTimeoutError } from '../../helpers/errors';
 import { pause } from '../../helpers/pause';
+import { estimateCredits } from '../../helpers/prices';
 import { readRetryPolicy } from '../../helpers/settings';
 import { settle } from '../../helpers/settle';
 import { requireIndex, requirePositiveNumber, requireTaskId } from '../../helpers/validation';
@@ -126,7 +127,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (answer.ok || viaJobs) {
 				const videoUrl = viaJobs?.videoUrl ?? (answer.ok ? answer.value?.resultUrl : undefined);
 				if (!videoUrl) throw toNodeError(node, new UnexpectedAnswerError('kie.ai answered without a 1080p URL'), itemIndex);
-				const json: IDataObject = { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success' };
+				const json: IDataObject = { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success', estimatedCredits: estimateCredits({ operation: 'get1080p' }) };
 				if (viaJobs) json.upgradeTaskId = viaJobs.upgradeTaskId;
 				const item: INodeExecutionData = { json };
 				if (download) item.binary = { [field]: await downloadVideo(this, videoUrl, `${taskId}_1080p.mp4`) };
