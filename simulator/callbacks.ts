@@ -4,12 +4,12 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { fourKPayload, generationPayload, type CallbackPayload } from './callback-payloads';
+import { fourKPayload, generationPayload, type CallbackPayload } from './callbackPayloads';
 import { chance } from './random';
 import { CancelledError } from './scheduler';
 import { signatureHeaders, type SignOptions } from './signing';
 import type { CallbackLogEntry, SimState } from './state';
-import type { FourKJob, Task } from './tasks';
+import type { FourKJob, Task } from './types';
 import { isHttpUrl } from './validation';
 
 interface DispatchOptions extends SignOptions {

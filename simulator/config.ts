@@ -66,6 +66,20 @@ export interface SimulatorConfig {
 	/** §11: 20 creates per 10 s. */
 	rateLimit: { max: number; windowMs: number; httpStatus: number };
 	maintenance: boolean;
+	/** Every /api/v1/veo/* endpoint answers like a removed route (HTTP 404), as the day kie retires them. */
+	veoRetired: boolean;
+	/** Every API request answers code 433: the key's sub-key usage limit is reached. */
+	subKeyLimited: boolean;
+	/** Jobs API: recordInfo calls allowed per task per second (kie: 10). */
+	recordInfoPerTaskPerSecond: number;
+	/** Jobs API: models/price/schema/success-rate calls per second, one budget for all four (kie: 1). */
+	discoveryPerSecond: number;
+	/** success-rate: report this rate (0–1) for the last hour instead of the one measured from tasks. */
+	successRateOverride: number | null;
+	/** success-rate figures as percentages (0–100) or fractions (0–1): kie does not document the unit. */
+	successRateScale: 'percent' | 'fraction';
+	/** Uploaded files are deleted this long after the upload (kie: 24 h). */
+	uploadTtlMs: number;
 	/** §11 / §4.2: "Temporarily supports records within 14 days." */
 	retentionDays: number;
 	/** §10.2: download-url links live 20 minutes. */
@@ -148,6 +162,13 @@ export function defaultConfig(): SimulatorConfig {
 		fourKOutcome: 'success',
 		rateLimit: { max: 20, windowMs: 10_000, httpStatus: 200 },
 		maintenance: false,
+		veoRetired: false,
+		subKeyLimited: false,
+		recordInfoPerTaskPerSecond: 10,
+		discoveryPerSecond: 1,
+		successRateOverride: null,
+		successRateScale: 'percent',
+		uploadTtlMs: 24 * 60 * MINUTE,
 		retentionDays: 14,
 		downloadUrlTtlMs: 20 * MINUTE,
 		timeFormat: 'epoch',
@@ -228,6 +249,7 @@ const ENUMS: Record<string, readonly (string | null)[]> = {
 	callbackPromptJson: ['object', 'string'],
 	callbackTaskIdKey: ['taskId', 'task_id'],
 	fourKCallbackShape: ['page', 'openapi'],
+	successRateScale: ['percent', 'fraction'],
 	scope: ['reads', 'creates', 'all'],
 };
 
@@ -242,6 +264,7 @@ const NULLABLE: Record<string, 'string' | 'number'> = {
 	forceOutcome: 'string',
 	callbackRetryDelayMs: 'number',
 	largeResultBytes: 'number',
+	successRateOverride: 'number',
 };
 
 /**

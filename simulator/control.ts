@@ -4,14 +4,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody } from './body';
-import { fourKPayload, generationPayload, type CallbackPayload } from './callback-payloads';
+import { fourKPayload, generationPayload, type CallbackPayload } from './callbackPayloads';
 import { dispatchCallback } from './callbacks';
 import { OUTCOMES, redactConfig, validatePatch, type ConfigPatch, type Outcome } from './config';
 import { writeJson } from './envelope';
+import { jobsRecordData } from './jobsRecord';
 import { recordData } from './record';
 import type { Tamper } from './signing';
 import type { SimState } from './state';
-import { ageTask, completeTask, type Task } from './tasks';
+import { ageTask, completeTask } from './tasks';
+import type { Task } from './types';
 import { finishUpgrades, hd1080Ready } from './upgrades';
 
 export interface TaskView {
@@ -34,7 +36,7 @@ export interface TaskView {
 	largeBytes: number | null;
 	hd1080: Array<{ index: number; calls: number; readyMs: number; ready: boolean }>;
 	fourK: Array<{ index: number; readyMs: number; done: boolean; failed: boolean; callBackUrl: string | null }>;
-	/** What record-info would answer now (`data`). */
+	/** What the task's record endpoint (record-info or the Jobs API's recordInfo) would answer now (`data`). */
 	record: Record<string, unknown>;
 }
 
@@ -70,7 +72,7 @@ export function taskView(state: SimState, task: Task): TaskView {
 			failed: j.failed,
 			callBackUrl: j.callBackUrl,
 		})),
-		record: recordData(state, task),
+		record: task.api === 'jobs' ? jobsRecordData(state, task) : recordData(state, task),
 	};
 }
 

@@ -44,6 +44,14 @@ export const MSG = {
 	serverError: 'Server Error - An unexpected error occurred while processing the request',
 	// §4.2
 	recordNull: 'record is null.',
+	// The Jobs API's answer for an unknown taskId (observed live).
+	jobsRecordNull: 'recordInfo is null',
+	// Observed live for a create without `model` (and used for unknown models).
+	invalidModel: 'Invalid model',
+	// Upgrades and extends need a video task, not an upgrade task. Wording is ours.
+	notAVideo: 'This task is not a video generation or extension task.',
+	// Sub-key usage limit (code 433). kie documents the code, not its text; wording is ours.
+	subKeyLimit: 'The usage limit of this API sub-key has been reached. Raise it at kie.ai or use another key.',
 	retention: 'Temporarily supports records within 14 days.',
 	notSuccess: 'record status is not success.',
 	// §5 / §3.4: the "still processing" text kept on the generate page

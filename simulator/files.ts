@@ -7,7 +7,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { bufferSource, largeMp4Source, MIN_LARGE_BYTES, sampleThumbnail, sampleVideo, serveSource, type ByteSource } from './media';
 import { isSuccessful } from './outcomes';
 import type { SimState } from './state';
-import { isExpired, RESULTS_PER_TASK, type Task } from './tasks';
+import { isExpired, RESULTS_PER_TASK } from './tasks';
+import type { Task } from './types';
 import { hd1080Ready } from './upgrades';
 import { DOWNLOAD_RE, LARGE_FILE_RE, TASK_FILE_RE, UPLOAD_FILE_PREFIX, type Variant } from './urls';
 
@@ -78,7 +79,13 @@ export function resolveFile(state: SimState, pathname: string): ResolvedFile | n
 	if (pathname.startsWith(UPLOAD_FILE_PREFIX)) {
 		const key = decodePath(pathname.slice('/files/'.length));
 		const upload = key === null ? undefined : state.uploads.get(key);
-		return upload ? { source: bufferSource(upload.bytes), contentType: upload.mimeType } : null;
+		if (!upload) return null;
+		// kie deletes uploaded files 24 h after the upload (config uploadTtlMs).
+		if (Date.now() - upload.storedAt >= state.config.uploadTtlMs) {
+			state.uploads.delete(key as string);
+			return null;
+		}
+		return { source: bufferSource(upload.bytes), contentType: upload.mimeType };
 	}
 	return null;
 }

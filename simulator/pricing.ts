@@ -1,6 +1,7 @@
 /**
- * Credit prices, §11 (kie.ai/pricing via third parties). The docs themselves only give ratios.
- * Quality 4K is 380 for T2V and 370 for I2V on the pricing page; the simulator uses 380 throughout.
+ * Credit prices (1 credit ≈ $0.005) as kie's own `pricingDesc` for veo-3-1 gives them (2026-10):
+ * Lite 30/35/150, Fast 60/65/180, Quality 250/255/370 for 720p/1080p/4K. An older pricing page
+ * said 380 for Quality 4K text-to-video; pricingDesc "matches what is billed", so 370 it is.
  * REFERENCE_2_VIDEO costs the same as Fast/Lite, so generationType does not enter the price.
  */
 
@@ -11,7 +12,7 @@ export type Resolution = '720p' | '1080p' | '4k';
 const GENERATE: Record<GenerateModel, Record<Resolution, number>> = {
 	veo3_fast: { '720p': 60, '1080p': 65, '4k': 180 },
 	veo3_lite: { '720p': 30, '1080p': 35, '4k': 150 },
-	veo3: { '720p': 250, '1080p': 255, '4k': 380 },
+	veo3: { '720p': 250, '1080p': 255, '4k': 370 },
 };
 
 const EXTEND: Record<ExtendModel, number> = { fast: 60, lite: 30, quality: 250 };

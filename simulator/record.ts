@@ -2,11 +2,11 @@
  * The record-info `data` object (§4.1), in the current shape or the G0 legacy shape, with the time
  * and URL encodings chosen by config.
  */
-import { taskResultUrls } from './callback-payloads';
+import { taskResultUrls } from './results';
 import { encodeUrls, formatTime, sortedObject } from './formats';
 import { isSuccessful, OUTCOME_INFO, resultResolution } from './outcomes';
 import type { SimState } from './state';
-import type { Task } from './tasks';
+import type { Task } from './types';
 
 export function recordData(state: SimState, task: Task): Record<string, unknown> {
 	const c = state.config;

@@ -5,6 +5,8 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { handleCredit, handleDownloadUrl } from './account';
+import { handleCreateTask, handleJobsRecordInfo } from './jobs';
+import { handleModelAspect, handleModels, type ModelAspect } from './models';
 import type { ApiResult } from './envelope';
 import type { EndpointKind } from './faults';
 import type { SimState } from './state';
@@ -21,11 +23,16 @@ export interface RouteContext {
 	raw: Buffer;
 	/** Parsed JSON body (json routes); undefined when the body was empty. */
 	json: unknown;
+	/** Groups of a pattern route, decoded. */
+	params: string[];
 }
 
 export interface ApiRoute {
 	method: 'GET' | 'POST';
+	/** The path, or for pattern routes its template (used in counters and logs). */
 	path: string;
+	/** Paths with a parameter (a model id may itself contain a slash, sent plain or as %2F). */
+	pattern?: RegExp;
 	kind: EndpointKind;
 	body: 'none' | 'json' | 'multipart';
 	handle(ctx: RouteContext): ApiResult | Promise<ApiResult>;
@@ -42,6 +49,19 @@ const API_ROUTES: readonly ApiRoute[] = [
 	// §2: 4K is POST (1080p is GET) — the 4K page stresses the difference.
 	{ method: 'POST', path: '/api/v1/veo/get-4k-video', kind: 'create', body: 'json', handle: (c) => handle4k(c.state, c.json) },
 	{ method: 'POST', path: '/api/v1/veo/extend', kind: 'create', body: 'json', handle: (c) => handleExtend(c.state, c.json) },
+	{ method: 'POST', path: '/api/v1/jobs/createTask', kind: 'create', body: 'json', handle: (c) => handleCreateTask(c.state, c.json) },
+	{ method: 'GET', path: '/api/v1/jobs/recordInfo', kind: 'read', body: 'none', handle: (c) => handleJobsRecordInfo(c.state, c.query) },
+	{ method: 'GET', path: '/api/v1/models', kind: 'read', body: 'none', handle: (c) => handleModels(c.state, c.query) },
+	...(['price', 'schema', 'success-rate'] as ModelAspect[]).map(
+		(aspect): ApiRoute => ({
+			method: 'GET',
+			path: `/api/v1/models/{model}/${aspect}`,
+			pattern: new RegExp(`^/api/v1/models/(.+)/${aspect}$`),
+			kind: 'read',
+			body: 'none',
+			handle: (c) => handleModelAspect(c.state, c.params[0], aspect),
+		}),
+	),
 	{ method: 'GET', path: '/api/v1/chat/credit', kind: 'read', body: 'none', handle: (c) => handleCredit(c.state) },
 	{ method: 'POST', path: '/api/v1/common/download-url', kind: 'read', body: 'json', handle: (c) => handleDownloadUrl(c.state, c.json) },
 	{
@@ -71,11 +91,29 @@ export function routeName(route: ApiRoute): string {
 	return `${route.method} ${route.path}`;
 }
 
-export type RouteMatch = { route: ApiRoute } | { wrongMethod: true } | null;
+export type RouteMatch = { route: ApiRoute; params: string[] } | { wrongMethod: true } | null;
+
+function paramsOf(route: ApiRoute, pathname: string): string[] | null {
+	if (!route.pattern) return route.path === pathname ? [] : null;
+	const m = route.pattern.exec(pathname);
+	if (!m) return null;
+	try {
+		return m.slice(1).map(decodeURIComponent);
+	} catch {
+		return null;
+	}
+}
 
 export function findRoute(method: string | undefined, pathname: string): RouteMatch {
-	const candidates = API_ROUTES.filter((r) => r.path === pathname);
+	const candidates = API_ROUTES.flatMap((route) => {
+		const params = paramsOf(route, pathname);
+		return params ? [{ route, params }] : [];
+	});
 	if (candidates.length === 0) return null;
-	const route = candidates.find((r) => r.method === method);
-	return route ? { route } : { wrongMethod: true };
+	return candidates.find((c) => c.route.method === method) ?? { wrongMethod: true };
+}
+
+/** The dedicated Veo endpoints, which `veoRetired` removes. */
+export function isVeoPath(pathname: string): boolean {
+	return pathname.startsWith('/api/v1/veo/');
 }

@@ -1,6 +1,7 @@
 /**
  * The HTTP front door. Order of checks for an API request:
- *   outage (socket destroyed) → maintenance 455 → auth 401 → injected slow / 429 burst / 500
+ *   outage (socket destroyed) → retired route 404 → maintenance 455 → auth 401 → sub-key limit 433
+ *   → injected slow / 429 burst / 500
  *   → create window 429 → JSON body → handler → (optional 500 after commit).
  * Control requests (`/__sim/...`) skip all of it; files (`/files/...`) only honour the outage.
  */
@@ -11,7 +12,7 @@ import { handleControl } from './control';
 import { fail, MSG, writeJson, type ApiResult } from './envelope';
 import { createWindowFull, decideFaults, rateLimited, recordCreate, serverError } from './faults';
 import { handleFile } from './files';
-import { findRoute, routeName, type ApiRoute, type RouteContext } from './router';
+import { findRoute, isVeoPath, routeName, type ApiRoute, type RouteContext } from './router';
 import type { SimState } from './state';
 
 const API_BODY_LIMIT = 10 * 1024 * 1024;
@@ -48,7 +49,8 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
 		return;
 	}
 
-	const match = findRoute(req.method, pathname);
+	// Retired endpoints answer exactly like paths kie never had.
+	const match = state.config.veoRetired && isVeoPath(pathname) ? null : findRoute(req.method, pathname);
 	if (!match) {
 		const result = fail(404, 'Not Found - The requested resource or endpoint does not exist', null, 404);
 		writeJson(res, result.status, result.body);
@@ -61,13 +63,13 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
 		return;
 	}
 
-	const { route } = match;
+	const { route, params } = match;
 	const name = routeName(route);
 	state.countRequest(name);
 	const body = await readBody(req, bodyLimit(state, route));
 	if (!body.ok && body.reason === 'aborted') return;
 	const { result, created } = body.ok
-		? await runApi(state, route, url, req, body.raw)
+		? await runApi(state, route, { url, req, raw: body.raw, params })
 		: { result: tooLarge(route), created: false };
 	if (route.kind === 'create' && !created) state.counters.createsRejected++;
 	writeJson(res, result.status, result.body);
@@ -83,18 +85,22 @@ function tooLarge(route: ApiRoute): ApiResult {
 	return route.kind === 'upload' ? fail(400, 'request body is too large') : fail(422, 'request body is too large');
 }
 
-async function runApi(
-	state: SimState,
-	route: ApiRoute,
-	url: URL,
-	req: IncomingMessage,
-	raw: Buffer,
-): Promise<{ result: ApiResult; created: boolean }> {
+interface Incoming {
+	url: URL;
+	req: IncomingMessage;
+	raw: Buffer;
+	params: string[];
+}
+
+async function runApi(state: SimState, route: ApiRoute, incoming: Incoming): Promise<{ result: ApiResult; created: boolean }> {
+	const { url, req, raw, params } = incoming;
 	const refuse = (result: ApiResult) => ({ result, created: false });
 	// §1 code list: 455 maintenance; applies before anything else, auth included.
 	if (state.config.maintenance) return refuse(fail(455, MSG.maintenance));
 	// §1: wrong/missing key → HTTP 200, body code 401.
 	if (!isAuthorized(req.headers, state.config.apiKey)) return refuse(fail(401, MSG.unauthorized));
+	// 433: the key is right, but its sub-key usage limit is used up; nothing is done.
+	if (state.config.subKeyLimited) return refuse(fail(433, MSG.subKeyLimit));
 
 	const faults = decideFaults(state, route.kind);
 	if (faults.slowMs > 0) {
@@ -123,7 +129,7 @@ async function runApi(
 			return refuse(fail(route.kind === 'upload' ? 400 : 422, 'request body is not valid JSON'));
 		}
 	}
-	const ctx: RouteContext = { state, req, query: url.searchParams, raw, json };
+	const ctx: RouteContext = { state, req, query: url.searchParams, raw, json, params };
 	const result = await route.handle(ctx);
 	const created = isCreate && result.body.code === 200;
 	if (created) recordCreate(state);

@@ -6,7 +6,7 @@
 import { mergeConfig, PROFILES, type ConfigPatch, type ProfileTimings, type SimulatorConfig } from './config';
 import { namedRng, type Rng } from './random';
 import { Scheduler } from './scheduler';
-import type { Task } from './tasks';
+import type { Task } from './types';
 
 export interface Counters {
 	/** generate + extend tasks created. */
@@ -60,6 +60,8 @@ export interface CallbackLogEntry {
 }
 
 interface StoredUpload {
+	/** When it was stored: kie deletes uploads 24 h later (config uploadTtlMs). */
+	storedAt: number;
 	bytes: Buffer;
 	mimeType: string;
 	fileName: string;
@@ -117,6 +119,9 @@ export class SimState {
 	burstRemaining = 0;
 	/** Times of accepted creates inside the sliding window (§11). */
 	createTimes: number[] = [];
+	/** Jobs API read limits: answered recordInfo calls per task, and discovery calls (limits.ts). */
+	recordInfoTimes = new Map<string, number[]>();
+	discoveryTimes: number[] = [];
 	/** Until this time every non-control request has its socket destroyed. */
 	outageUntil = 0;
 	requestLog: RequestLogEntry[] = [];
@@ -180,6 +185,8 @@ export class SimState {
 		this.counters = emptyCounters(this.credits);
 		this.burstRemaining = 0;
 		this.createTimes = [];
+		this.recordInfoTimes.clear();
+		this.discoveryTimes = [];
 		this.outageUntil = 0;
 		this.requestLog = [];
 		this.callbackLog = [];

@@ -7,72 +7,11 @@ import { SLOW_FACTOR, type Outcome } from './config';
 import { sendGenerationCallback } from './callbacks';
 import { fail, MSG, type ApiResult } from './envelope';
 import { isSlowPrompt, isSuccessful, outcomeFromPrompt } from './outcomes';
-import type { Resolution } from './pricing';
 import { hexId, intBetween } from './random';
 import type { SimState } from './state';
-import type { AspectRatio } from './validation';
+import type { NewTask, Task, TaskApi } from './types';
 
 const DAY_MS = 86_400_000;
-
-/** One 1080p upgrade (§5): processing for a while, then a single URL. */
-export interface Hd1080Job {
-	startedAt: number;
-	calls: number;
-	readyMs: number;
-}
-
-/** One 4K upgrade (§6): async, callback on completion. */
-export interface FourKJob {
-	startedAt: number;
-	/** Render time picked at start (profile or fourKMs). */
-	readyMs: number;
-	done: boolean;
-	failed: boolean;
-	callBackUrl: string | null;
-	/** Cancels the completion timer (control API "complete now"). */
-	cancel: () => void;
-}
-
-export interface Task {
-	id: string;
-	kind: 'generate' | 'extend';
-	/** For extend tasks: the task that was extended. */
-	parentId: string | null;
-	prompt: string;
-	/** Generate: veo3|veo3_fast|veo3_lite; extend: fast|quality|lite. */
-	model: string;
-	aspectRatio: AspectRatio;
-	resolution: Resolution;
-	seed: number;
-	callBackUrl: string | null;
-	/** Submitted parameters as echoed in paramJson / promptJson (§4.1, §8.2). */
-	echo: Record<string, unknown>;
-	plannedOutcome: Outcome;
-	renderMs: number;
-	createdAt: number;
-	completedAt: number | null;
-	/** null while generating. */
-	outcome: Outcome | null;
-	/** Result files are generated streams of this size (config largeResultBytes at creation). */
-	largeBytes: number | null;
-	creditsCharged: number;
-	hd1080: Map<number, Hd1080Job>;
-	fourK: Map<number, FourKJob>;
-	cancelRender: () => void;
-}
-
-export interface NewTask {
-	kind: Task['kind'];
-	parentId: string | null;
-	prompt: string;
-	model: string;
-	aspectRatio: AspectRatio;
-	resolution: Resolution;
-	seeds: number | null;
-	callBackUrl: string | null;
-	echo: Record<string, unknown>;
-	price: number;
-}
 
 /** Number of videos per task. kie returns one; index must be below this. */
 export const RESULTS_PER_TASK = 1;
@@ -85,10 +24,11 @@ function pickRenderMs(state: SimState, prompt: string): number {
 
 /** The fallback model only exists for generation (§3.5); an extend "fallback" is a plain success. */
 function outcomeFor(kind: Task['kind'], outcome: Outcome): Outcome {
-	return kind === 'extend' && outcome === 'fallback' ? 'success' : outcome;
+	return kind !== 'generate' && outcome === 'fallback' ? 'success' : outcome;
 }
 
 function pickOutcome(state: SimState, spec: NewTask): Outcome {
+	if (spec.outcome) return spec.outcome;
 	return outcomeFor(spec.kind, state.config.forceOutcome ?? outcomeFromPrompt(spec.prompt) ?? 'success');
 }
 
@@ -101,7 +41,11 @@ export function createTask(state: SimState, spec: NewTask): Task {
 	const task: Task = {
 		id,
 		kind: spec.kind,
+		api: spec.api,
+		jobs: spec.jobs ?? null,
+		duration: spec.duration ?? null,
 		parentId: spec.parentId,
+		index: spec.index ?? 0,
 		prompt: spec.prompt,
 		model: spec.model,
 		aspectRatio: spec.aspectRatio,
@@ -110,7 +54,7 @@ export function createTask(state: SimState, spec: NewTask): Task {
 		callBackUrl: spec.callBackUrl,
 		echo: spec.echo,
 		plannedOutcome: pickOutcome(state, spec),
-		renderMs: pickRenderMs(state, spec.prompt),
+		renderMs: spec.renderMs ?? pickRenderMs(state, spec.prompt),
 		createdAt: Date.now(),
 		completedAt: null,
 		outcome: null,
@@ -119,9 +63,10 @@ export function createTask(state: SimState, spec: NewTask): Task {
 		hd1080: new Map(),
 		fourK: new Map(),
 		cancelRender: () => undefined,
+		onComplete: spec.onComplete ?? null,
 	};
 	state.tasks.set(id, task);
-	state.counters.tasksCreated++;
+	if (spec.kind === 'generate' || spec.kind === 'extend') state.counters.tasksCreated++;
 	task.cancelRender = state.scheduler.after(task.renderMs, () => completeTask(state, task));
 	return task;
 }
@@ -132,6 +77,7 @@ export function completeTask(state: SimState, task: Task, outcome: Outcome = tas
 	task.cancelRender();
 	task.outcome = outcomeFor(task.kind, outcome);
 	task.completedAt = Date.now();
+	task.onComplete?.(task);
 	sendGenerationCallback(state, task);
 	return true;
 }
@@ -140,23 +86,42 @@ export function isExpired(state: SimState, task: Task): boolean {
 	return Date.now() - task.createdAt > state.config.retentionDays * DAY_MS;
 }
 
+/** How each API answers for a task it does not know (the Jobs API's text is observed live). */
+const UNKNOWN_TASK: Record<TaskApi, string> = { veo: MSG.recordNull, jobs: MSG.jobsRecordNull };
+
 /**
  * Find a task for a read-style endpoint: §4.2 "record is null." for unknown ids and
- * "Temporarily supports records within 14 days." past retention.
+ * "Temporarily supports records within 14 days." past retention. Each API's record endpoint knows
+ * only the tasks it created; `any` (the Jobs API's extend and upgrade models) takes both.
  */
-export function lookupTask(state: SimState, taskId: string): { task: Task } | { error: ApiResult } {
+export function lookupTask(
+	state: SimState,
+	taskId: string,
+	api: TaskApi | 'any' = 'veo',
+): { task: Task } | { error: ApiResult } {
 	const task = state.tasks.get(taskId);
-	if (!task) return { error: fail(422, MSG.recordNull) };
+	const known = task !== undefined && (api === 'any' || task.api === api);
+	if (!known) return { error: fail(422, UNKNOWN_TASK[api === 'any' ? 'jobs' : api]) };
 	if (isExpired(state, task)) return { error: fail(422, MSG.retention) };
 	return { task };
 }
 
-/** Look up a finished, successful task (1080p / 4K / extend precondition). */
-export function lookupSuccessfulTask(state: SimState, taskId: string): { task: Task } | { error: ApiResult } {
-	const found = lookupTask(state, taskId);
+/** Look up a finished, successful video task (1080p / 4K / extend precondition). */
+export function lookupSuccessfulTask(
+	state: SimState,
+	taskId: string,
+	api: TaskApi | 'any' = 'veo',
+): { task: Task } | { error: ApiResult } {
+	const found = lookupTask(state, taskId, api);
 	if ('error' in found) return found;
+	if (!isVideoTask(found.task)) return { error: fail(422, MSG.notAVideo) };
 	if (!isSuccessful(found.task.outcome)) return { error: fail(422, MSG.notSuccess) };
 	return found;
+}
+
+/** Generate and extend tasks make videos; upgrade tasks only point at their parent's files. */
+export function isVideoTask(task: Task): boolean {
+	return task.kind === 'generate' || task.kind === 'extend';
 }
 
 /** Control API: pretend the task was created `days` ago (for the retention rule). */

@@ -1,13 +1,14 @@
 /**
  * Resolution upgrades of a finished task: GET 1080p (§5) and POST 4K (§6).
  */
-import { fourKUrls } from './callback-payloads';
+import { fourKUrls } from './results';
 import { sendFourKCallback } from './callbacks';
 import { fail, MSG, ok, type ApiResult } from './envelope';
 import { PRICE_1080P, PRICE_4K } from './pricing';
 import { intBetween } from './random';
 import type { SimState } from './state';
-import { lookupSuccessfulTask, RESULTS_PER_TASK, type FourKJob, type Hd1080Job, type Task } from './tasks';
+import { lookupSuccessfulTask, RESULTS_PER_TASK } from './tasks';
+import type { FourKJob, Hd1080Job, Task } from './types';
 import { taskFileUrl } from './urls';
 import type { FourKParams } from './validation';
 
@@ -18,6 +19,32 @@ function pickMs(state: SimState, override: number | null, range: [number, number
 function checkIndex(index: number): ApiResult | null {
 	if (index < RESULTS_PER_TASK) return null;
 	return fail(422, `index must be between 0 and ${RESULTS_PER_TASK - 1} (this task has ${RESULTS_PER_TASK} video)`);
+}
+
+/** Why a finished video cannot get this upgrade, or null: fallback videos have none, and the index must exist. */
+export function upgradeRefusal(task: Task, index: number, upgrade: '1080p' | '4k'): ApiResult | null {
+	if (task.outcome === 'fallback') return fail(422, upgrade === '1080p' ? MSG.hd1080Fallback : MSG.fourKFallback);
+	return checkIndex(index);
+}
+
+/** The 1080p job of one video: started (and charged 5 credits) by the first request, then reused. */
+export function hd1080Job(state: SimState, task: Task, index: number): { job: Hd1080Job; charged: number } | { error: ApiResult } {
+	const existing = task.hd1080.get(index);
+	if (existing) return { job: existing, charged: 0 };
+	if (!state.charge(PRICE_1080P)) return { error: fail(402, MSG.insufficientCredits) };
+	const job = { startedAt: Date.now(), calls: 0, readyMs: pickMs(state, state.config.hd1080Ms, state.timings.hd1080Ms) };
+	task.hd1080.set(index, job);
+	state.counters.hd1080Jobs++;
+	return { job, charged: PRICE_1080P };
+}
+
+/** Make a 1080p job ready now (control API, or the Jobs API's upgrade task finishing). */
+export function markHd1080Ready(state: SimState, job: Hd1080Job): boolean {
+	if (hd1080Ready(state, job)) return false;
+	job.readyMs = 0;
+	// Calls mode counts answers, so mark enough calls as made.
+	job.calls = Math.max(job.calls, (state.config.hd1080Calls ?? 0) + 1);
+	return true;
 }
 
 /** Ready after `hd1080Calls` "processing" answers if set, else `readyMs` after the first request. */
@@ -35,16 +62,11 @@ export function get1080p(state: SimState, taskId: string, index: number): ApiRes
 	const found = lookupSuccessfulTask(state, taskId);
 	if ('error' in found) return found.error;
 	const { task } = found;
-	if (task.outcome === 'fallback') return fail(422, MSG.hd1080Fallback);
-	const bad = checkIndex(index);
-	if (bad) return bad;
-	let job = task.hd1080.get(index);
-	if (!job) {
-		if (!state.charge(PRICE_1080P)) return fail(402, MSG.insufficientCredits);
-		job = { startedAt: Date.now(), calls: 0, readyMs: pickMs(state, state.config.hd1080Ms, state.timings.hd1080Ms) };
-		task.hd1080.set(index, job);
-		state.counters.hd1080Jobs++;
-	}
+	const refused = upgradeRefusal(task, index, '1080p');
+	if (refused) return refused;
+	const started = hd1080Job(state, task, index);
+	if ('error' in started) return started.error;
+	const { job } = started;
 	job.calls++;
 	if (!hd1080Ready(state, job)) return fail(400, MSG.hd1080Processing);
 	return ok({ resultUrl: taskFileUrl(state.publicUrl, task.id, index, '1080p') });
@@ -59,9 +81,8 @@ export function request4k(state: SimState, params: FourKParams): ApiResult {
 	const found = lookupSuccessfulTask(state, params.taskId);
 	if ('error' in found) return found.error;
 	const { task } = found;
-	if (task.outcome === 'fallback') return fail(422, MSG.fourKFallback);
-	const bad = checkIndex(params.index);
-	if (bad) return bad;
+	const refused = upgradeRefusal(task, params.index, '4k');
+	if (refused) return refused;
 	const data = (urls: { resultUrls: string[]; imageUrls: string[] } | null) => ({
 		taskId: task.id,
 		resultUrls: urls?.resultUrls ?? null,
@@ -78,7 +99,8 @@ export function request4k(state: SimState, params: FourKParams): ApiResult {
 	return fail(422, MSG.fourKDone, data(fourKUrls(state.publicUrl, task, params.index)));
 }
 
-function startFourK(state: SimState, task: Task, params: FourKParams): void {
+/** Start a 4K job (already charged by the caller); it finishes on its own timer. */
+export function startFourK(state: SimState, task: Task, params: FourKParams): FourKJob {
 	const job: FourKJob = {
 		startedAt: Date.now(),
 		readyMs: pickMs(state, state.config.fourKMs, state.timings.fourKMs),
@@ -90,6 +112,7 @@ function startFourK(state: SimState, task: Task, params: FourKParams): void {
 	task.fourK.set(params.index, job);
 	state.counters.fourKJobs++;
 	job.cancel = state.scheduler.after(job.readyMs, () => finishFourK(state, task, params.index, job));
+	return job;
 }
 
 /** Complete a 4K job (timer or control API) and send its callback (§8.3). */
@@ -105,14 +128,7 @@ export function finishFourK(state: SimState, task: Task, index: number, job: Fou
 /** Control API: make every pending 1080p/4K job of a task ready now. Returns how many changed. */
 export function finishUpgrades(state: SimState, task: Task): number {
 	let n = 0;
-	for (const job of task.hd1080.values()) {
-		if (!hd1080Ready(state, job)) {
-			job.readyMs = 0;
-			// Calls mode counts answers, so mark enough calls as made.
-			job.calls = Math.max(job.calls, (state.config.hd1080Calls ?? 0) + 1);
-			n++;
-		}
-	}
+	for (const job of task.hd1080.values()) if (markHd1080Ready(state, job)) n++;
 	for (const [index, job] of task.fourK) if (finishFourK(state, task, index, job)) n++;
 	return n;
 }

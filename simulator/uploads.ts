@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import path from 'node:path';
 import { MSG, type ApiResult } from './envelope';
-import { fetchRemote } from './fetch-remote';
+import { fetchRemote } from './fetchRemote';
 import { boundaryOf, parseMultipart } from './multipart';
 import { hexId } from './random';
 import type { SimState } from './state';
@@ -58,6 +58,10 @@ interface Names {
 /** Validate uploadPath / fileName (before any download, for url uploads). */
 function checkNames(uploadPath: unknown, fileName: unknown): { names: Names } | { error: ApiResult } {
 	if (typeof uploadPath !== 'string' || uploadPath.trim() === '') return { error: uploadFail('uploadPath is required') };
+	// kie's guide: "no leading or trailing slash".
+	if (uploadPath.startsWith('/') || uploadPath.endsWith('/')) {
+		return { error: uploadFail('uploadPath must not start or end with a slash, e.g. "images/inputs"') };
+	}
 	const segments = uploadPath.split('/').filter((s) => s !== '');
 	if (segments.length === 0 || segments.some((s) => s === '.' || s === '..')) {
 		return { error: uploadFail('uploadPath must be a relative path without "." or ".." segments') };
@@ -93,7 +97,7 @@ function store(state: SimState, input: Incoming): ApiResult {
 	const fileName = given ?? `${hexId(16)}${ext}`;
 	const filePath = ['kieai', SIM_USER_ID, ...segments, fileName].join('/');
 	// §10.3: the same name overwrites the old file.
-	state.uploads.set(filePath, { bytes: input.bytes, mimeType, fileName });
+	state.uploads.set(filePath, { storedAt: Date.now(), bytes: input.bytes, mimeType, fileName });
 	const encoded = filePath.split('/').map(encodeURIComponent).join('/');
 	return {
 		status: 200,

@@ -4,10 +4,11 @@
  * Where docs disagree on the *input*, the simulator accepts every documented shape (§3.3: both
  * `aspect_ratio` and `aspectRatio`).
  */
+import { MSG } from './envelope';
 import type { ExtendModel, GenerateModel, Resolution } from './pricing';
 
 export type AspectRatio = '16:9' | '9:16' | 'Auto';
-type GenerationType = 'TEXT_2_VIDEO' | 'FIRST_AND_LAST_FRAMES_2_VIDEO' | 'REFERENCE_2_VIDEO';
+export type GenerationType = 'TEXT_2_VIDEO' | 'FIRST_AND_LAST_FRAMES_2_VIDEO' | 'REFERENCE_2_VIDEO';
 
 const MODELS: readonly GenerateModel[] = ['veo3', 'veo3_fast', 'veo3_lite'];
 const EXTEND_MODELS: readonly ExtendModel[] = ['fast', 'quality', 'lite'];
@@ -21,7 +22,7 @@ export const RESOLUTIONS: readonly Resolution[] = ['720p', '1080p', '4k'];
 const SEED_MIN = 10000;
 const SEED_MAX = 99999;
 
-type Checked<T> = { ok: true; value: T } | { ok: false; msg: string };
+export type Checked<T> = { ok: true; value: T } | { ok: false; msg: string };
 
 interface GenerateParams {
 	prompt: string;
@@ -54,16 +55,16 @@ export interface FourKParams {
 	callBackUrl: string | null;
 }
 
-type Body = Record<string, unknown>;
+export type Body = Record<string, unknown>;
 
 class Invalid extends Error {}
 
-function invalid(msg: string): never {
+export function invalid(msg: string): never {
 	throw new Invalid(msg);
 }
 
 /** Run a validator that throws `Invalid`, converting to a Checked result. */
-function check<T>(fn: () => T): Checked<T> {
+export function check<T>(fn: () => T): Checked<T> {
 	try {
 		return { ok: true, value: fn() };
 	} catch (e) {
@@ -73,16 +74,16 @@ function check<T>(fn: () => T): Checked<T> {
 }
 
 /** null and undefined both mean "not sent" for optional fields. */
-function present(v: unknown): boolean {
+export function present(v: unknown): boolean {
 	return v !== undefined && v !== null;
 }
 
-function requireObject(body: unknown): Body {
+export function requireObject(body: unknown): Body {
 	if (typeof body !== 'object' || body === null || Array.isArray(body)) invalid('request body must be a JSON object');
 	return body as Body;
 }
 
-function requiredText(body: Body, field: string): string {
+export function requiredText(body: Body, field: string): string {
 	const v = body[field];
 	if (!present(v)) invalid(`${field} is required`);
 	if (typeof v !== 'string') invalid(`${field} must be a string`);
@@ -90,28 +91,28 @@ function requiredText(body: Body, field: string): string {
 	return v;
 }
 
-function optionalEnum<T extends string>(body: Body, field: string, allowed: readonly T[]): T | null {
+export function optionalEnum<T extends string>(body: Body, field: string, allowed: readonly T[]): T | null {
 	const v = body[field];
 	if (!present(v)) return null;
 	if (typeof v !== 'string' || !allowed.includes(v as T)) invalid(`${field} must be one of ${allowed.join(', ')}`);
 	return v as T;
 }
 
-function optionalString(body: Body, field: string): string | null {
+export function optionalString(body: Body, field: string): string | null {
 	const v = body[field];
 	if (!present(v)) return null;
 	if (typeof v !== 'string') invalid(`${field} must be a string`);
 	return v;
 }
 
-function optionalBoolean(body: Body, field: string, fallback: boolean): boolean {
+export function optionalBoolean(body: Body, field: string, fallback: boolean): boolean {
 	const v = body[field];
 	if (!present(v)) return fallback;
 	if (typeof v !== 'boolean') invalid(`${field} must be a boolean (true or false)`);
 	return v;
 }
 
-function optionalSeeds(body: Body): number | null {
+export function optionalSeeds(body: Body): number | null {
 	const v = body.seeds;
 	if (!present(v)) return null;
 	if (typeof v !== 'number' || !Number.isInteger(v) || v < SEED_MIN || v > SEED_MAX) {
@@ -137,27 +138,35 @@ function aspectRatioOf(body: Body): AspectRatio {
 	return snake ?? camel ?? '16:9';
 }
 
-function imageUrlsOf(body: Body): string[] {
-	const v = body.imageUrls;
+export function imageUrlsOf(body: Body, field = 'imageUrls'): string[] {
+	const v = body[field];
 	if (!present(v)) return [];
-	if (!Array.isArray(v)) invalid('imageUrls must be an array of http(s) URLs');
+	if (!Array.isArray(v)) invalid(`${field} must be an array of http(s) URLs`);
 	v.forEach((u, i) => {
-		if (typeof u !== 'string' || !isHttpUrl(u)) invalid(`imageUrls[${i}] must be an http(s) URL`);
+		if (typeof u !== 'string' || !isHttpUrl(u)) invalid(`${field}[${i}] must be an http(s) URL`);
 	});
 	return v as string[];
 }
 
+/** Field names of the image list and the mode: camelCase on /veo/generate, snake_case in Jobs input. */
+interface ImageFields {
+	urls: string;
+	type: string;
+}
+
+const VEO_IMAGE_FIELDS: ImageFields = { urls: 'imageUrls', type: 'generationType' };
+
 /** §3.2 image counts per mode; absent generationType is auto-detected from imageUrls (§3.1). */
-function checkImageCount(type: GenerationType | null, count: number): void {
-	if (type === 'TEXT_2_VIDEO' && count > 0) invalid('imageUrls must be empty when generationType is TEXT_2_VIDEO');
+export function checkImageCount(type: GenerationType | null, count: number, f: ImageFields = VEO_IMAGE_FIELDS): void {
+	if (type === 'TEXT_2_VIDEO' && count > 0) invalid(`${f.urls} must be empty when ${f.type} is TEXT_2_VIDEO`);
 	if (type === 'FIRST_AND_LAST_FRAMES_2_VIDEO' && (count < 1 || count > 2)) {
-		invalid('imageUrls must contain 1 or 2 images when generationType is FIRST_AND_LAST_FRAMES_2_VIDEO');
+		invalid(`${f.urls} must contain 1 or 2 images when ${f.type} is FIRST_AND_LAST_FRAMES_2_VIDEO`);
 	}
 	if (type === 'REFERENCE_2_VIDEO' && (count < 1 || count > 3)) {
-		invalid('imageUrls must contain 1 to 3 images when generationType is REFERENCE_2_VIDEO');
+		invalid(`${f.urls} must contain 1 to 3 images when ${f.type} is REFERENCE_2_VIDEO`);
 	}
 	if (type === null && count > 2) {
-		invalid('imageUrls must contain at most 2 images unless generationType is REFERENCE_2_VIDEO');
+		invalid(`${f.urls} must contain at most 2 images unless ${f.type} is REFERENCE_2_VIDEO`);
 	}
 }
 
@@ -165,7 +174,10 @@ export function validateGenerate(raw: unknown): Checked<GenerateParams> {
 	return check(() => {
 		const body = requireObject(raw);
 		const prompt = requiredText(body, 'prompt');
-		const model = optionalEnum(body, 'model', MODELS) ?? 'veo3_fast'; // §3.1: G2/G3 default
+		// The docs give a default (veo3_fast), but kie answers a create without `model` with 422
+		// "Invalid model" (observed live), so the simulator does too.
+		if (!present(body.model)) invalid(MSG.invalidModel);
+		const model = optionalEnum(body, 'model', MODELS) as GenerateModel;
 		const aspectRatio = aspectRatioOf(body);
 		const sentType = optionalEnum(body, 'generationType', GENERATION_TYPES);
 		const imageUrls = imageUrlsOf(body);

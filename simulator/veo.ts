@@ -7,7 +7,7 @@ import { fail, MSG, ok, type ApiResult } from './envelope';
 import { extendPrice, generatePrice } from './pricing';
 import { recordData } from './record';
 import type { SimState } from './state';
-import { createTask, isExpired, lookupTask } from './tasks';
+import { createTask, isExpired, isVideoTask, lookupTask } from './tasks';
 import { get1080p, request4k } from './upgrades';
 import { isSuccessful } from './outcomes';
 import { parseIndex, validateExtend, validateFourK, validateGenerate, validateTaskIdQuery } from './validation';
@@ -21,6 +21,7 @@ export function handleGenerate(state: SimState, body: unknown): ApiResult {
 	if (!state.charge(price)) return fail(402, MSG.insufficientCredits);
 	const task = createTask(state, {
 		kind: 'generate',
+		api: 'veo',
 		parentId: null,
 		prompt: p.prompt,
 		model: p.model,
@@ -54,13 +55,16 @@ export function handleExtend(state: SimState, body: unknown): ApiResult {
 	const p = v.value;
 	const parent = state.tasks.get(p.taskId);
 	// §7: 404 for an unknown original task; 422 when it is not (or no longer) a successful record.
-	if (!parent) return fail(404, MSG.extendNotFound);
+	// The dedicated endpoints know only the tasks they created.
+	if (!parent || parent.api !== 'veo') return fail(404, MSG.extendNotFound);
 	if (isExpired(state, parent)) return fail(422, MSG.retention);
+	if (!isVideoTask(parent)) return fail(422, MSG.notAVideo);
 	if (!isSuccessful(parent.outcome)) return fail(422, MSG.notSuccess);
 	const price = extendPrice(p.model);
 	if (!state.charge(price)) return fail(402, MSG.insufficientCredits);
 	const task = createTask(state, {
 		kind: 'extend',
+		api: 'veo',
 		parentId: parent.id,
 		prompt: p.prompt,
 		model: p.model,

@@ -10,6 +10,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { router } from './actions/router';
 import * as account from './actions/account';
+import * as file from './actions/file';
 import * as video from './actions/video';
 import { tuningProperties } from './actions/common.descriptions';
 import { toolDescriptionProperties } from './actions/toolDescriptions';
@@ -53,12 +54,14 @@ export class Veo3 implements INodeType {
 				noDataExpression: true,
 				options: [
 					{ name: 'Account', value: 'account' },
+					{ name: 'File', value: 'file' },
 					{ name: 'Video', value: 'video' },
 				],
 				default: 'video',
 			},
 			...video.description,
 			...account.description,
+			...file.description,
 			...tuningProperties,
 		],
 	};

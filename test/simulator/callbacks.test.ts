@@ -248,7 +248,7 @@ describe('seeded drop / duplicate faults', () => {
 			});
 			const ids: string[] = [];
 			for (let i = 0; i < 30; i++) {
-				ids.push((await api.post('/api/v1/veo/generate', { prompt: `p${i}`, callBackUrl: local.url })).data.data.taskId);
+				ids.push((await api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: `p${i}`, callBackUrl: local.url })).data.data.taskId);
 			}
 			await waitFor(() => sim.tasks().every((t) => t.state !== 'generating'));
 			const c = () => sim.counters();

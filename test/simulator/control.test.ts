@@ -172,7 +172,7 @@ describe('in-process lifecycle', () => {
 		const sim = await startSimulator({ publicUrl: 'http://sim.docker.internal:9999', renderMs: 5 });
 		try {
 			const api = axios.create({ baseURL: sim.url, headers: { Authorization: 'Bearer sim-key' } });
-			const id = (await api.post('/api/v1/veo/generate', { prompt: 'x' })).data.data.taskId;
+			const id = (await api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.data.taskId;
 			await waitFor(() => sim.task(id)?.state === 'success');
 			const rec = (await api.get('/api/v1/veo/record-info', { params: { taskId: id } })).data.data;
 			expect(rec.response.resultUrls[0]).toMatch(/^http:\/\/sim\.docker\.internal:9999\/files\/v\//);
@@ -190,8 +190,8 @@ describe('in-process lifecycle', () => {
 		const sim = await startSimulator({ renderMs: 5 });
 		try {
 			const api = axios.create({ baseURL: sim.url, headers: { Authorization: 'Bearer sim-key' } });
-			await api.post('/api/v1/veo/generate', { prompt: 'x', callBackUrl: hanging.url });
-			await api.post('/api/v1/veo/generate', { prompt: 'y', callBackUrl: hanging.url });
+			await api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x', callBackUrl: hanging.url });
+			await api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'y', callBackUrl: hanging.url });
 			await hanging.waitForCount(2);
 			const t = Date.now();
 			await sim.stop();

@@ -72,7 +72,7 @@ describe('auth', () => {
 	});
 
 	it('an unauthorized create creates nothing and charges nothing', async () => {
-		await h.anon.post('/api/v1/veo/generate', { prompt: 'x' });
+		await h.anon.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' });
 		expect(h.sim.tasks()).toHaveLength(0);
 		expect(h.sim.counters().credits).toBe(10000);
 		expect(h.sim.counters().createsRejected).toBe(1);
@@ -105,7 +105,7 @@ describe('maintenance (455)', () => {
 
 	it('does not create tasks while in maintenance', async () => {
 		h.sim.configure({ maintenance: true });
-		await h.api.post('/api/v1/veo/generate', { prompt: 'x' });
+		await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' });
 		expect(h.sim.tasks()).toHaveLength(0);
 	});
 });

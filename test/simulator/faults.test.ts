@@ -24,7 +24,7 @@ const READS = (api: AxiosInstance, id: string) => [
 	() => api.post('/api/v1/common/download-url', { url: `${h.sim.url}/files/v/${id}_0.mp4` }),
 ];
 const CREATES = (api: AxiosInstance, id: string) => [
-	() => api.post('/api/v1/veo/generate', { prompt: 'x' }),
+	() => api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' }),
 	() => api.post('/api/v1/veo/extend', { taskId: id, prompt: 'x' }),
 	() => api.post('/api/v1/veo/get-4k-video', { taskId: id }),
 ];
@@ -68,7 +68,7 @@ describe('HTTP 500 injection', () => {
 	it('create500AfterCommit: the task is created and charged, but the client sees a 500', async () => {
 		h.sim.configure({ faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
 		const before = h.sim.counters();
-		const res = await h.api.post('/api/v1/veo/generate', { prompt: 'x' });
+		const res = await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' });
 		expect(res.status).toBe(500);
 		expect(res.data).toEqual(SERVER_ERROR);
 		const after = h.sim.counters();
@@ -105,7 +105,7 @@ describe('slow responses', () => {
 		expect((await h.api.get('/api/v1/chat/credit')).data.code).toBe(200);
 		expect(Date.now() - t).toBeGreaterThanOrEqual(240);
 		t = Date.now();
-		await h.api.post('/api/v1/veo/generate', { prompt: 'x' });
+		await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' });
 		expect(Date.now() - t).toBeLessThan(200);
 		expect(h.sim.counters().faults.slow).toBe(1);
 	});
@@ -116,7 +116,7 @@ describe('429 bursts', () => {
 		h.sim.configure({ faults: { seed: 3, burst429: { rate: 0.15, length: 3, scope: 'creates' } } });
 		const before = h.sim.counters().tasksCreated;
 		const codes: number[] = [];
-		for (let i = 0; i < 60; i++) codes.push((await h.api.post('/api/v1/veo/generate', { prompt: `p${i}` })).data.code);
+		for (let i = 0; i < 60; i++) codes.push((await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: `p${i}` })).data.code);
 		// Reads are out of scope.
 		expect((await h.api.get('/api/v1/chat/credit')).data.code).toBe(200);
 		const runs = codes.join(',').split(/,?200,?/).filter(Boolean).map((r) => r.split(',').length);
@@ -130,20 +130,20 @@ describe('429 bursts', () => {
 
 describe('outage', () => {
 	it('destroys connections without a response for ms, control API stays up', async () => {
-		const res = await h.control.post('/outage', { ms: 300 });
+		const res = await h.control.post('/outage', { ms: 1500 });
 		expect(res.status).toBe(200);
 		await expect(h.api.get('/api/v1/chat/credit')).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|ERR_SOCKET|EPIPE/) });
 		await expect(h.anon.get(`/files/v/${doneId}_0.mp4`)).rejects.toBeDefined();
 		expect((await h.control.get('/health')).data.ok).toBe(true);
 		expect(h.sim.counters().faults.outageDrops).toBe(2);
-		await sleep(320);
+		await sleep(1550);
 		expect((await h.api.get('/api/v1/chat/credit')).data.code).toBe(200);
 	});
 
 	it('a create during an outage creates nothing', async () => {
 		await h.control.post('/outage', { ms: 200 });
 		const before = h.sim.counters().tasksCreated;
-		await expect(h.api.post('/api/v1/veo/generate', { prompt: 'x' })).rejects.toBeDefined();
+		await expect(h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).rejects.toBeDefined();
 		expect(h.sim.counters().tasksCreated).toBe(before);
 	});
 });

@@ -13,8 +13,10 @@ beforeEach(() => h.sim.reset());
 
 const IMG = (n: number) => Array.from({ length: n }, (_, i) => `https://example.com/img${i}.png`);
 
+/** Posts a generate body; a model is added unless the body names one (kie refuses a create without it). */
 async function post(body: unknown) {
-	return h.api.post('/api/v1/veo/generate', body);
+	const isObject = typeof body === 'object' && body !== null && !Array.isArray(body);
+	return h.api.post('/api/v1/veo/generate', isObject ? { model: 'veo3_fast', ...body } : body);
 }
 
 describe('success', () => {
@@ -54,7 +56,7 @@ describe('success', () => {
 		expect(params).not.toHaveProperty('aspect_ratio');
 	});
 
-	it('fills documented defaults into paramJson: veo3_fast, 16:9, translation on, fallback off', async () => {
+	it('fills documented defaults into paramJson: 16:9, translation on, fallback off', async () => {
 		const id = await generate(h.api, { prompt: 'cat' });
 		expect(JSON.parse((await recordInfo(h.api, id)).data.paramJson)).toEqual({
 			aspectRatio: '16:9',
@@ -106,7 +108,7 @@ describe('success', () => {
 		['resolution 4k', { resolution: '4k' }],
 		['seeds lower bound', { seeds: 10000 }],
 		['seeds upper bound', { seeds: 99999 }],
-		['null optionals', { model: null, seeds: null, imageUrls: null }],
+		['null optionals', { seeds: null, imageUrls: null }],
 	])('accepts %s', async (_name, extra) => {
 		const res = await post({ prompt: 'ok', ...extra });
 		expect(res.data).toMatchObject({ code: 200, msg: 'success' });
@@ -120,6 +122,8 @@ describe('422 validation', () => {
 		['whitespace prompt', { prompt: '   \n\t' }, 'prompt is required'],
 		['non-string prompt', { prompt: 42 }, 'prompt must be a string'],
 		['unknown model', { prompt: 'x', model: 'veo4' }, 'model must be one of veo3, veo3_fast, veo3_lite'],
+		['missing model (kie answers "Invalid model")', { prompt: 'x', model: undefined }, 'Invalid model'],
+		['null model', { prompt: 'x', model: null }, 'Invalid model'],
 		['aspect_ratio 1:1', { prompt: 'x', aspect_ratio: '1:1' }, 'aspect_ratio must be one of 16:9, 9:16, Auto'],
 		['aspectRatio lowercase auto', { prompt: 'x', aspectRatio: 'auto' }, 'aspectRatio must be one of 16:9, 9:16, Auto'],
 		[

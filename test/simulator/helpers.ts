@@ -36,7 +36,7 @@ export async function startHarness(opts: ConfigPatch = {}): Promise<Harness> {
 
 /** Create a generation task and return its id (fails the test on a non-200 envelope). */
 export async function generate(api: AxiosInstance, body: Record<string, unknown> = {}): Promise<string> {
-	const res = await api.post('/api/v1/veo/generate', { prompt: 'a cat on a skateboard', ...body });
+	const res = await api.post('/api/v1/veo/generate', { prompt: 'a cat on a skateboard', model: 'veo3_fast', ...body });
 	if (res.data?.code !== 200) throw new Error(`generate failed: ${JSON.stringify(res.data)}`);
 	return res.data.data.taskId as string;
 }

@@ -172,6 +172,17 @@ export const taskIdProperty: INodeProperties = {
 	description: 'The taskId returned by Generate or Extend',
 };
 
+/** A result file's URL, as Generate and Get Details output it (Download, Get Download Link). */
+export const videoUrlProperty: INodeProperties = {
+	displayName: 'Video URL',
+	name: 'videoUrl',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'https://tempfile.aiquickdraw.com/v/….mp4',
+	description: 'A result URL from kie.ai, such as videoUrl of Generate or Get Details',
+};
+
 export const videoIndexProperty: INodeProperties = {
 	displayName: 'Video Index',
 	name: 'videoIndex',

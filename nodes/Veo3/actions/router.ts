@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { answerAsTool, runsAsTool } from '../helpers/agentTool';
 import { unsupportedOperationError } from '../helpers/errors';
 import * as account from './account';
+import * as file from './file';
 import * as video from './video';
 
 type Operation = { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]> };
@@ -15,8 +16,10 @@ const operations: Record<string, Record<string, Operation>> = {
 		get1080p: video.get1080p,
 		get4k: video.get4k,
 		getDetails: video.getDetails,
+		getDownloadLink: video.getDownloadLink,
 	},
-	account: { getCredits: account.getCredits },
+	account: { getCredits: account.getCredits, getServiceStatus: account.getServiceStatus },
+	file: { upload: file.upload },
 };
 
 /** Resource and operation are fixed per node (noDataExpression), so item 0 decides for all items. */

@@ -25,6 +25,7 @@ const HINTS: Record<number, string> = {
 	408: 'kie.ai upstream timed out (no result for over 10 minutes). Try again later.',
 	422: 'kie.ai rejected a parameter or the task is not in a state that allows this. The message says which.',
 	429: 'Rate limited by kie.ai (20 new tasks per 10 seconds per account). Try again in a few seconds.',
+	433: 'The usage limit set on this API key at kie.ai is used up. Raise it at https://kie.ai/api-key or use another key: trying again will not help until then.',
 	451: 'kie.ai could not fetch the image. Make sure the image URL is public.',
 	455: 'kie.ai is in maintenance. Try again later.',
 	500: 'kie.ai had an internal error. Try again later.',
@@ -114,7 +115,11 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	}
 	if (error instanceof KieApiError) {
 		const errorResponse: JsonObject = { code: error.code, msg: error.kieMessage };
-		const message = `kie.ai error ${error.code}: ${error.kieMessage}`;
+		// 433 (sub-key usage limit) is a limit on the user's own key, not a passing kie.ai state: said plainly.
+		const message =
+			error.code === 433
+				? `kie.ai refused the request: this API key has reached its usage limit (code 433: ${error.kieMessage})`
+				: `kie.ai error ${error.code}: ${error.kieMessage}`;
 		const hint = hintForCode(error.code);
 		const description = error.uncertainCreate ? `${UNCERTAIN_CREATE_TEXT}${hint ? ` ${hint}` : ''}` : hint;
 		return keepMessage(new NodeApiError(node, errorResponse, { message, description, httpCode: String(error.code), itemIndex }), message);

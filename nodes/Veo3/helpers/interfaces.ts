@@ -27,6 +27,8 @@ export interface VideoResult extends IDataObject {
 	errorMessage: string | null;
 	createdAt: string | null;
 	completedAt: string | null;
+	/** Credits kie reports for the task; only the Jobs API's record gives them. */
+	creditsConsumed?: number | null;
 }
 
 export interface ApiConfig {

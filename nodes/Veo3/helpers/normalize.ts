@@ -69,6 +69,41 @@ export function normalizeRecord(data: IDataObject, fallbackTaskId = ''): VideoRe
 	};
 }
 
+/** Jobs API `state`: waiting, queuing, generating (not final), success, fail. */
+function statusFromJobsState(state: unknown, successFlag: unknown): TaskStatus {
+	const text = typeof state === 'string' ? state.toLowerCase() : '';
+	if (text === 'success') return 'success';
+	if (text === 'fail' || text === 'failed') return 'failed';
+	return text ? 'generating' : statusFromSuccessFlag(successFlag);
+}
+
+/**
+ * Normalises a Jobs API record (`GET /api/v1/jobs/recordInfo` data) or a Jobs-shaped callback's
+ * `data`: `state`, the result as `response` (parsed) or `resultJson` (JSON text), `failCode` and
+ * `failMsg`, `creditsConsumed`, and the request echoed in `param` (JSON text).
+ */
+export function normalizeJobsRecord(data: IDataObject, fallbackTaskId = ''): VideoResult {
+	const result = { ...asObject(data.resultJson), ...asObject(data.response) };
+	const status = statusFromJobsState(data.state, data.successFlag);
+	const input = asObject(asObject(data.param).input);
+	const credits = asNumberOrNull(data.creditsConsumed);
+	return {
+		taskId: String(data.taskId ?? data.task_id ?? fallbackTaskId),
+		status,
+		videoUrls: parseUrlList(result.resultUrls),
+		originUrls: parseUrlList(result.originUrls),
+		fullVideoUrls: parseUrlList(result.fullResultUrls),
+		imageUrls: parseUrlList(result.imageUrls),
+		resolution: asTextOrNull(result.resolution) ?? asTextOrNull(input.resolution),
+		fallback: false,
+		errorCode: status === 'failed' ? asNumberOrNull(data.failCode) : null,
+		errorMessage: status === 'failed' ? (asTextOrNull(data.failMsg) ?? 'no reason given') : null,
+		createdAt: toIsoTime(data.createTime),
+		completedAt: toIsoTime(data.completeTime),
+		...(credits === null ? {} : { creditsConsumed: credits }),
+	};
+}
+
 export type CallbackKind = 'generation' | '4k';
 
 export interface NormalizedCallback {
@@ -86,6 +121,12 @@ export function normalizeCallback(body: IDataObject): NormalizedCallback | undef
 	const taskId = findTaskId(body);
 	if (taskId === undefined) return undefined;
 	const data = asObject(body.data);
+	if ('state' in data || 'resultJson' in data) {
+		// A Jobs API callback: its `state` says how the task ended.
+		const failed = asNumberOrNull(body.code) !== 200 && !('state' in data);
+		const fields = failed ? { ...data, state: 'fail', failMsg: data.failMsg ?? body.msg } : data;
+		return { kind: 'generation', result: normalizeJobsRecord({ ...fields, taskId }, taskId) };
+	}
 	const info = asObject(data.info);
 	const code = asNumberOrNull(body.code);
 	const message = asTextOrNull(body.msg);
@@ -115,4 +156,9 @@ export function normalizeCallback(body: IDataObject): NormalizedCallback | undef
 			completedAt: null,
 		},
 	};
+}
+
+/** A record from either API, normalised by the shape its API uses. */
+export function normalizeAnyRecord(found: { api: 'veo' | 'jobs'; data: IDataObject }, taskId: string): VideoResult {
+	return found.api === 'jobs' ? normalizeJobsRecord(found.data, taskId) : normalizeRecord(found.data, taskId);
 }

@@ -4,15 +4,20 @@ import { ENDPOINTS, kieRequest, type ApiContext } from '../transport';
 import { DownloadError, downloadVideo } from './binary';
 import { mapSettled, Semaphore } from './concurrency';
 import { KieApiError } from './errors';
+import { sendWithJobsFallback, type JobsForm } from './jobsFallback';
 import type { ApiConfig, ResendPolicy, VideoResult } from './interfaces';
 import { createOnce, type LedgerMatch } from './ledger';
-import { normalizeRecord } from './normalize';
+import { normalizeJobsRecord, normalizeRecord } from './normalize';
 import { settle } from './settle';
 import type { TaskSettings } from './settings';
 import { waitUntilFinal } from './waiting';
 
-/** How a task's state is read back: record-info for generate/extend, a repeat POST for 4K (reference §6). */
-export type StateReadBack = 'recordInfo' | 'repeatFourKRequest';
+/**
+ * How a task's state is read back: record-info for generate/extend, a repeat POST for 4K (reference
+ * §6), the Jobs API's recordInfo for every task created through the Jobs API.
+ */
+export type StateReadBack = 'recordInfo' | 'repeatFourKRequest' | 'jobsRecord';
+
 
 /** A create request that passed validation, with everything needed to wait for it and report it. */
 export interface PreparedTask {
@@ -28,6 +33,9 @@ export interface PreparedTask {
 	/** Extend results: the stitched full video is the one users want. */
 	preferFullVideo?: boolean;
 	includeRaw: boolean;
+	jobsForm?: JobsForm;
+	/** Why this request has no Jobs form; said if the dedicated endpoint is gone. */
+	noJobsForm?: string;
 	/** Credits this request is expected to cost (price table). */
 	estimatedCredits: number;
 	/** Set when an earlier task is reused instead of creating one ("Deduplicate By"). */
@@ -51,7 +59,7 @@ export interface SubmittedTask {
 
 export type WaitMode = 'none' | 'poll' | 'callback';
 
-/** Sends the paid create. Never retried when kie might have created the task (see transport). */
+/** Sends the paid create, moving to the Jobs API when the dedicated API cannot take it. */
 export async function submitTask(
 	ctx: ApiContext,
 	config: ApiConfig,
@@ -60,6 +68,17 @@ export async function submitTask(
 	callBackUrl?: string,
 ): Promise<SubmittedTask> {
 	if (task.existing) return { task, taskId: task.existing.taskId, finished: task.existing.finished };
+	return await sendWithJobsFallback(task, async (sent) => await sendCreate(ctx, config, sent, signal, callBackUrl));
+}
+
+/** One paid create. Never retried when kie might have created the task (see transport). */
+async function sendCreate(
+	ctx: ApiContext,
+	config: ApiConfig,
+	task: PreparedTask,
+	signal: AbortSignal | undefined,
+	callBackUrl?: string,
+): Promise<SubmittedTask> {
 	const body = callBackUrl ? { ...task.body, callBackUrl } : task.body;
 	if (task.readBack === 'repeatFourKRequest') {
 		const state = await requestFourK(ctx, config, task, body, signal, 'paid');
@@ -104,15 +123,16 @@ export async function checkTask(
 	signal: AbortSignal | undefined,
 ): Promise<VideoResult> {
 	if (task.readBack === 'repeatFourKRequest') return await requestFourK(ctx, config, task, task.body, signal, 'safe');
+	const jobs = task.readBack === 'jobsRecord';
 	const data = await kieRequest<IDataObject>(ctx, config, {
 		method: 'GET',
-		endpoint: ENDPOINTS.recordInfo,
+		endpoint: jobs ? ENDPOINTS.jobsRecordInfo : ENDPOINTS.recordInfo,
 		qs: { taskId },
 		resend: 'safe',
 		retry: task.settings.retry,
 		signal,
 	});
-	const result = normalizeRecord(data ?? {}, taskId);
+	const result = jobs ? normalizeJobsRecord(data ?? {}, taskId) : normalizeRecord(data ?? {}, taskId);
 	if (task.includeRaw) result.raw = data;
 	return result;
 }
@@ -217,10 +237,10 @@ export async function runTasks(
 			submitted.finished ??
 			(await waitUntilFinal(
 				submitted.taskId,
-				async () => await reads.run(async () => await checkTask(ctx, config, task, submitted.taskId, signal)),
+				async () => await reads.run(async () => await checkTask(ctx, config, submitted.task, submitted.taskId, signal)),
 				task.settings.wait,
 				signal,
 			));
-		return await finishItem(ctx, task, result);
+		return await finishItem(ctx, submitted.task, result);
 	});
 }

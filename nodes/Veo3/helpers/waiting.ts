@@ -40,7 +40,7 @@ export function* pollDelays(settings: WaitSettings): Generator<number> {
 export function isTransient(error: unknown): boolean {
 	if (error instanceof KieTransportError) return true;
 	if (error instanceof KieApiError) {
-		return error.code === 429 || error.code === 455 || error.code >= 500 || /record is null/i.test(error.kieMessage);
+		return error.code === 429 || error.code === 455 || error.code >= 500 || /record(Info)? is null/i.test(error.kieMessage);
 	}
 	return false;
 }

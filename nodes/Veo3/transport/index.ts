@@ -26,6 +26,11 @@ export const ENDPOINTS = {
 	credit: '/api/v1/chat/credit',
 	downloadUrl: '/api/v1/common/download-url',
 	streamUpload: '/api/file-stream-upload',
+	urlUpload: '/api/file-url-upload',
+	// kie's unified Jobs API (https://docs.kie.ai/market/quickstart), where Veo 3.1 is `veo-3-1`.
+	jobsCreateTask: '/api/v1/jobs/createTask',
+	jobsRecordInfo: '/api/v1/jobs/recordInfo',
+	models: '/api/v1/models',
 } as const;
 
 export type ApiContext = IExecuteFunctions | IWebhookFunctions;

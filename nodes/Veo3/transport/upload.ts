@@ -5,15 +5,33 @@ import { UnexpectedAnswerError } from '../helpers/errors';
 import type { ApiConfig, RetryPolicy } from '../helpers/interfaces';
 import { ENDPOINTS, kieRequest, type ApiContext } from './index';
 
-/** Where uploads go on kie's upload host; kie keeps them 1–3 days (reference §10.3). */
-const UPLOAD_PATH = 'n8n-veo3';
+/** Where the node's own image uploads go on kie's upload host; kie deletes uploads after 24 hours. */
+export const UPLOAD_PATH = 'n8n-veo3';
 
-function multipartBody(image: InputImage, fileName: string): { body: Buffer; contentType: string } {
+/** kie's answer to an upload; `downloadUrl` is in both documented shapes (reference §10.3 CONFLICT). */
+export interface UploadedFile {
+	downloadUrl?: string;
+	fileUrl?: string;
+	fileName?: string;
+	filePath?: string;
+	fileSize?: number;
+	mimeType?: string;
+	uploadedAt?: string;
+}
+
+/** Where a file goes: `uploadPath` has no leading or trailing slash (kie's rule). */
+interface UploadTarget {
+	uploadPath: string;
+	fileName: string;
+}
+
+function multipartBody(image: InputImage, target: UploadTarget): { body: Buffer; contentType: string } {
+	const { fileName } = target;
 	const boundary = `----n8nVeo3${randomBytes(12).toString('hex')}`;
 	const field = (name: string, value: string) =>
 		`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
 	const head =
-		field('uploadPath', UPLOAD_PATH) +
+		field('uploadPath', target.uploadPath) +
 		field('fileName', fileName) +
 		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${image.mimeType}\r\n\r\n`;
 	return {
@@ -35,8 +53,23 @@ export async function uploadImage(
 ): Promise<string> {
 	const safeName = image.fileName.replace(/[^A-Za-z0-9._-]/g, '_').slice(-80);
 	const fileName = `${Date.now()}-${randomBytes(4).toString('hex')}-${safeName}`;
-	const { body, contentType } = multipartBody(image, fileName);
-	const data = await kieRequest<{ downloadUrl?: string; fileUrl?: string }>(ctx, config, {
+	const data = await uploadBinary(ctx, config, image, { uploadPath: UPLOAD_PATH, fileName }, retry, signal);
+	const url = data.downloadUrl ?? data.fileUrl;
+	if (!url) throw new UnexpectedAnswerError('kie.ai upload answered without a file URL');
+	return url;
+}
+
+/** Sends a file through kie's stream upload (multipart, kie's choice for binary files). Uploads are free. */
+export async function uploadBinary(
+	ctx: ApiContext,
+	config: ApiConfig,
+	file: InputImage,
+	target: UploadTarget,
+	retry: RetryPolicy,
+	signal: AbortSignal | undefined,
+): Promise<UploadedFile> {
+	const { body, contentType } = multipartBody(file, target);
+	return await kieRequest<UploadedFile>(ctx, config, {
 		method: 'POST',
 		endpoint: ENDPOINTS.streamUpload,
 		host: 'upload',
@@ -46,8 +79,17 @@ export async function uploadImage(
 		retry,
 		signal,
 	});
-	// Both documented response shapes carry downloadUrl (reference §10.3 CONFLICT).
-	const url = data?.downloadUrl ?? data?.fileUrl;
-	if (!url) throw new UnexpectedAnswerError('kie.ai upload answered without a file URL');
-	return url;
+}
+
+/** Has kie fetch a public URL into its upload store (its download timeout is 30 s). */
+export async function uploadFromUrl(
+	ctx: ApiContext,
+	config: ApiConfig,
+	fileUrl: string,
+	target: Partial<UploadTarget> & { uploadPath: string },
+	retry: RetryPolicy,
+	signal: AbortSignal | undefined,
+): Promise<UploadedFile> {
+	const body = { fileUrl, uploadPath: target.uploadPath, ...(target.fileName ? { fileName: target.fileName } : {}) };
+	return await kieRequest<UploadedFile>(ctx, config, { method: 'POST', endpoint: ENDPOINTS.urlUpload, host: 'upload', body, resend: 'safe', retry, signal });
 }

@@ -3,12 +3,13 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DownloadError, downloadVideo } from '../../helpers/binary';
 import { downloadFailedError, noVideoYetError, ParameterError } from '../../helpers/errors';
-import { normalizeRecord } from '../../helpers/normalize';
+import { normalizeAnyRecord } from '../../helpers/normalize';
 import { settle } from '../../helpers/settle';
 import { readRetryPolicy } from '../../helpers/settings';
 import { requireHttpUrl, requireIndex, requireOneOf, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
-import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
+import { readAnyRecord } from '../../transport/jobs';
+import { taskIdProperty, videoIndexProperty, videoUrlProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [
@@ -36,15 +37,7 @@ const properties: INodeProperties[] = [
 		displayOptions: { show: { source: ['taskId'] } },
 	},
 	{ ...videoIndexProperty, displayOptions: { show: { source: ['taskId'] } } },
-	{
-		displayName: 'Video URL',
-		name: 'videoUrl',
-		type: 'string',
-		required: true,
-		default: '',
-		placeholder: 'https://tempfile.aiquickdraw.com/v/….mp4',
-		displayOptions: { show: { source: ['url'] } },
-	},
+	{ ...videoUrlProperty, displayOptions: { show: { source: ['url'] } } },
 	{
 		displayName: 'Put Output File in Field',
 		name: 'binaryPropertyOutput',
@@ -73,8 +66,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
 			const which = requireOneOf(node, 'Which Video', this.getNodeParameter('which', itemIndex, 'result'), ['result', 'full', 'origin'], itemIndex);
 			const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
-			const data = await kieRequest<IDataObject>(this, config, { method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId }, resend: 'safe', retry, signal });
-			const result = normalizeRecord(data ?? {}, taskId);
+			const result = normalizeAnyRecord(await readAnyRecord(this, config, taskId, retry, signal), taskId);
 			if (result.status !== 'success') {
 				throw noVideoYetError(node, taskId, result.status, result.errorMessage, itemIndex);
 			}

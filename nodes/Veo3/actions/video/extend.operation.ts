@@ -7,6 +7,7 @@ import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import { EXTEND_MODELS, requireOneOf, requirePrompt, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS } from '../../transport';
+import { jobsExtendBody } from '../../transport/jobs';
 import { callbackOptions, renderOptions, taskIdProperty, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 
@@ -61,6 +62,8 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 		echo: { sourceTaskId: taskId, prompt, model, ...common.echo },
 		downloadTo,
 		preferFullVideo: true,
+		// A Jobs API video is extended through the Jobs API, which has no tier field: Fast only.
+		...(model === 'fast' ? { jobsForm: { body: jobsExtendBody(body) } } : { noJobsForm: "kie.ai's Jobs API has no choice of tier: choose Fast." }),
 		includeRaw: options.includeRaw === true,
 		estimatedCredits: estimateCredits({ operation: 'extend', model }),
 	};

@@ -23,6 +23,7 @@ import {
 	type GenerationMode,
 } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig } from '../../transport';
+import { jobsGenerateBody } from '../../transport/jobs';
 import { uploadImage } from '../../transport/upload';
 import { callbackOptions, renderOptions, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
@@ -100,6 +101,19 @@ const properties: INodeProperties[] = [
 		],
 		default: '16:9',
 	},
+	{
+		displayName: 'Duration',
+		name: 'duration',
+		type: 'options',
+		options: [
+			{ name: '8 Seconds', value: 8 },
+			{ name: '6 Seconds (Fast Only)', value: 6 },
+			{ name: '4 Seconds (Fast Only)', value: 4 },
+		],
+		default: 8,
+		description: 'Length of the video',
+		hint: "4 and 6 seconds go through kie.ai's Jobs API (veo-3-1), which has no tier choice: kie.ai's docs do not say which tier it bills, presumably Fast (60 credits at 720p)",
+	},
 	...taskProperties([
 		...callbackOptions,
 		{
@@ -125,6 +139,9 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
+const DURATIONS = ['4', '6', '8'];
+const TIER_ONLY_HERE = "kie.ai's Jobs API, the other way to generate, has no choice of tier: choose Veo 3.1 Fast to keep generating.";
+
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['generate'] } }, properties);
 
 async function prepare(
@@ -140,6 +157,10 @@ async function prepare(
 	const aspectRatio = requireOneOf(node, 'Aspect Ratio', this.getNodeParameter('aspectRatio', itemIndex), ASPECT_RATIOS, itemIndex);
 	if (mode === 'reference' && !(REFERENCE_MODELS as readonly string[]).includes(model)) {
 		throw new ParameterError(node, 'Model', `${model} does not support Reference to Video`, REFERENCE_MODELS.join(', '), itemIndex);
+	}
+	const duration = Number(requireOneOf(node, 'Duration', String(this.getNodeParameter('duration', itemIndex, 8)), DURATIONS, itemIndex));
+	if (duration !== 8 && model !== 'veo3_fast') {
+		throw new ParameterError(node, 'Duration', `${duration} seconds needs kie.ai's Jobs API, which has no ${model} tier`, '8 with any model; 4 or 6 with Veo 3.1 Fast', itemIndex);
 	}
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const common = readCommonCreateOptions(this, options, itemIndex);
@@ -188,13 +209,19 @@ async function prepare(
 	if (resolution) body.resolution = resolution;
 	if (callBackUrl) body.callBackUrl = callBackUrl;
 
+	// Only the Jobs API takes a duration other than 8 s; it has no tier field, so only Fast may move there.
+	const jobsBody = jobsGenerateBody(body, duration === 8 ? undefined : duration);
+	const route =
+		duration !== 8
+			? { endpoint: ENDPOINTS.jobsCreateTask, body: jobsBody, readBack: 'jobsRecord' as const }
+			: model === 'veo3_fast'
+				? { endpoint: ENDPOINTS.generate, body, readBack: 'recordInfo' as const, jobsForm: { body: jobsBody } }
+				: { endpoint: ENDPOINTS.generate, body, readBack: 'recordInfo' as const, noJobsForm: TIER_ONLY_HERE };
 	return {
 		itemIndex,
-		endpoint: ENDPOINTS.generate,
-		body,
-		readBack: 'recordInfo',
+		...route,
 		settings,
-		echo: { prompt, model, mode, aspectRatio, ...(imageUrls.length ? { imageUrls } : {}), ...common.echo },
+		echo: { prompt, model, mode, aspectRatio, duration, ...(imageUrls.length ? { imageUrls } : {}), ...common.echo },
 		downloadTo,
 		includeRaw: options.includeRaw === true,
 		estimatedCredits: estimateCredits({ operation: 'generate', model, resolution }),

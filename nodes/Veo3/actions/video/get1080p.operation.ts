@@ -8,8 +8,11 @@ import { estimateCredits } from '../../helpers/prices';
 import { readRetryPolicy } from '../../helpers/settings';
 import { settle } from '../../helpers/settle';
 import { requireIndex, requirePositiveNumber, requireTaskId } from '../../helpers/validation';
-import { pollDelays, waitSettings } from '../../helpers/waiting';
+import type { ApiConfig, RetryPolicy } from '../../helpers/interfaces';
+import { normalizeJobsRecord } from '../../helpers/normalize';
+import { pollDelays, waitSettings, waitUntilFinal, type WaitSettings } from '../../helpers/waiting';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { isUnknownTask, jobsUpgradeBody } from '../../transport/jobs';
 import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
@@ -60,9 +63,32 @@ const properties: INodeProperties[] = [
 
 export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get1080p'] } }, properties);
 
-// kie answers 400 with this text while the 1080p file is being made (reference §5 CONFLICT: some
-// clients saw 422 or 500 with a similar text, so match the words, not only the code).
-const PROCESSING = /1080p? is processing|being generated|processing/i;
+/**
+ * kie's "not ready yet" answers while it makes the 1080p file: 400 "1080P is processing…" (the
+ * documented one) and 422 "…being generated" (seen by clients). Both code and words must match: a
+ * 500 "…while processing the request" is a server error, not a state to wait out.
+ */
+function isStillMaking1080p(error: unknown): boolean {
+	if (!(error instanceof KieApiError)) return false;
+	if (error.code === 400) return /1080p? is processing/i.test(error.kieMessage);
+	if (error.code === 422) return /being generated|1080p? is processing/i.test(error.kieMessage);
+	return false;
+}
+
+/**
+ * A Jobs API video (or any video, once kie retires the dedicated endpoint) is upgraded by a
+ * `veo/get-1080p-video` task of its own, waited for until its record has the URL.
+ */
+async function jobs1080p(ctx: IExecuteFunctions, config: ApiConfig, taskId: string, index: number, settings: WaitSettings, retry: RetryPolicy): Promise<{ videoUrl: string; upgradeTaskId: string }> {
+	const signal = ctx.getExecutionCancelSignal();
+	const created = await kieRequest<{ taskId?: string }>(ctx, config, { method: 'POST', endpoint: ENDPOINTS.jobsCreateTask, body: jobsUpgradeBody('1080p', taskId, index), resend: 'paid', retry, signal });
+	const upgradeTaskId = String(created?.taskId ?? '');
+	if (!upgradeTaskId) throw new UnexpectedAnswerError('kie.ai accepted the 1080p request but returned no taskId');
+	const read = async () => normalizeJobsRecord(await kieRequest(ctx, config, { method: 'GET', endpoint: ENDPOINTS.jobsRecordInfo, qs: { taskId: upgradeTaskId }, resend: 'safe', retry, signal }), upgradeTaskId);
+	const result = await waitUntilFinal(upgradeTaskId, read, settings, signal);
+	if (!result.videoUrls[0]) throw new UnexpectedAnswerError('kie.ai answered without a 1080p URL');
+	return { videoUrl: result.videoUrls[0], upgradeTaskId };
+}
 
 export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
 	const config = await getApiConfig(this);
@@ -96,18 +122,22 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 						signal,
 					}),
 			);
-			if (answer.ok) {
-				const videoUrl = answer.value?.resultUrl;
+			const error = answer.ok ? undefined : answer.error;
+			const viaJobs = error !== undefined && isUnknownTask(error) ? await jobs1080p(this, config, taskId, index, { ...settings, maxWaitMs: Math.max(1, deadline - Date.now()) }, retry) : undefined;
+			if (answer.ok || viaJobs) {
+				const videoUrl = viaJobs?.videoUrl ?? (answer.ok ? answer.value?.resultUrl : undefined);
 				if (!videoUrl) throw toNodeError(node, new UnexpectedAnswerError('kie.ai answered without a 1080p URL'), itemIndex);
-				const item: INodeExecutionData = { json: { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success', estimatedCredits: estimateCredits({ operation: 'get1080p' }) } };
+				const json: IDataObject = { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success', estimatedCredits: estimateCredits({ operation: 'get1080p' }) };
+				if (viaJobs) json.upgradeTaskId = viaJobs.upgradeTaskId;
+				const item: INodeExecutionData = { json };
 				if (download) item.binary = { [field]: await downloadVideo(this, videoUrl, `${taskId}_1080p.mp4`) };
 				return item;
 			}
-			const error = answer.error;
-			if (error instanceof KieApiError && error.code === 422) {
-				throw not1080pUpgradableError(node, error, itemIndex);
+			if (!isStillMaking1080p(error)) {
+				if (error instanceof KieApiError && error.code === 422) throw not1080pUpgradableError(node, error, itemIndex);
+				throw error;
 			}
-			if (!(error instanceof KieApiError && PROCESSING.test(error.kieMessage))) throw error;
+			if (!(error instanceof KieApiError)) throw error;
 			const remaining = deadline - Date.now();
 			if (remaining <= 0) throw toNodeError(node, new WaitTimeoutError(taskId, settings.maxWaitMs / 1000, error.message), itemIndex);
 			await pause(Math.min(delays.next().value as number, remaining), signal);

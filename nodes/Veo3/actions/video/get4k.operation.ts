@@ -7,6 +7,7 @@ import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import { requireIndex, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS } from '../../transport';
+import { jobsUpgradeBody } from '../../transport/jobs';
 import { callbackOptions, taskIdProperty, taskProperties, videoIndexProperty } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 
@@ -32,6 +33,8 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 		endpoint: ENDPOINTS.get4k,
 		body,
 		readBack: 'repeatFourKRequest',
+		// A Jobs API video is upgraded through the Jobs API, as a task of its own.
+		jobsForm: { body: jobsUpgradeBody('4k', taskId, index, callBackUrl), echo: { sourceTaskId: taskId } },
 		settings: readTaskSettings(this, itemIndex),
 		echo: { videoIndex: index, ...common.echo },
 		downloadTo: readDownloadTarget(this, itemIndex, waitMode),

@@ -1,10 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { normalizeRecord } from '../../helpers/normalize';
+import { normalizeAnyRecord } from '../../helpers/normalize';
 import { readRetryPolicy } from '../../helpers/settings';
 import { requireTaskId } from '../../helpers/validation';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { getApiConfig } from '../../transport';
+import { readAnyRecord } from '../../transport/jobs';
 import { includeRawOption, taskIdProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
@@ -28,17 +29,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 	return await executePerItem(this, items, async (itemIndex) => {
 		const taskId = requireTaskId(this.getNode(), this.getNodeParameter('taskId', itemIndex), itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
-		const data = await kieRequest<IDataObject>(this, config, {
-			method: 'GET',
-			endpoint: ENDPOINTS.recordInfo,
-			qs: { taskId },
-			resend: 'safe',
-			retry: readRetryPolicy(this, itemIndex),
-			signal: this.getExecutionCancelSignal(),
-		});
-		const result = normalizeRecord(data ?? {}, taskId);
+		// A task of either API: the dedicated record-info first, then the Jobs API's recordInfo.
+		const found = await readAnyRecord(this, config, taskId, readRetryPolicy(this, itemIndex), this.getExecutionCancelSignal());
+		const result = normalizeAnyRecord(found, taskId);
 		const json: IDataObject = { ...result, videoUrl: result.videoUrls[0] ?? null };
-		if (options.includeRaw === true) json.raw = data;
+		if (options.includeRaw === true) json.raw = found.data;
 		return { json };
 	});
 }

@@ -6,8 +6,9 @@ import * as generate from './generate.operation';
 import * as get1080p from './get1080p.operation';
 import * as get4k from './get4k.operation';
 import * as getDetails from './getDetails.operation';
+import * as getDownloadLink from './getDownloadLink.operation';
 
-export { download, extend, generate, get1080p, get4k, getDetails };
+export { download, extend, generate, get1080p, get4k, getDetails, getDownloadLink };
 
 export const description: INodeProperties[] = [
 	{
@@ -23,6 +24,7 @@ export const description: INodeProperties[] = [
 			{ name: 'Get 1080p', value: 'get1080p', action: 'Get the 1080p version of a video', description: 'Get the 1080p version of a finished video' },
 			{ name: 'Get 4K', value: 'get4k', action: 'Get the 4K version of a video', description: 'Upscale a finished video to 4K' },
 			{ name: 'Get Details', value: 'getDetails', action: 'Get the details of a video task', description: 'Status and result URLs of a task' },
+			{ name: 'Get Download Link', value: 'getDownloadLink', action: 'Get a download link for a video', description: 'A direct link to a result file, valid 20 minutes (free)' },
 		],
 		default: 'generate',
 	},
@@ -32,4 +34,5 @@ export const description: INodeProperties[] = [
 	...get4k.description,
 	...extend.description,
 	...download.description,
+	...getDownloadLink.description,
 ];

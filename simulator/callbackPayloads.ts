@@ -6,41 +6,16 @@
 import { MSG } from './envelope';
 import { encodeUrls, sortedObject } from './formats';
 import { OUTCOME_INFO, resultResolution } from './outcomes';
+import { jobsCallbackPayload } from './jobsRecord';
+import { fourKUrls, taskResultUrls } from './results';
 import type { SimState } from './state';
-import type { FourKJob, Task } from './tasks';
-import { taskFileUrl } from './urls';
+import type { CallbackPayload, FourKJob, Task } from './types';
 
-export interface CallbackPayload {
-	body: Record<string, unknown>;
-	/** The id that is signed (§8.4) — the same value the body carries. */
-	taskId: string;
-	/** Envelope code, for the callback log. */
-	code: number;
-}
+export type { CallbackPayload } from './types';
 
-/** Result/origin/full URL lists of a successful task; shared by record-info and callbacks. */
-export function taskResultUrls(base: string, task: Task): {
-	resultUrls: string[];
-	originUrls: string[] | null;
-	fullResultUrls: string[] | null;
-} {
-	return {
-		resultUrls: [taskFileUrl(base, task.id, 0, 'result')],
-		// §4.1: originUrls "only has value when aspect ratio is not 16:9".
-		originUrls: task.aspectRatio === '9:16' ? [taskFileUrl(base, task.id, 0, 'origin')] : null,
-		// §4.1 G3: full (stitched) video after extend.
-		fullResultUrls: task.kind === 'extend' ? [taskFileUrl(base, task.id, 0, 'full')] : null,
-	};
-}
-
-export function fourKUrls(base: string, task: Task, index: number): { resultUrls: string[]; imageUrls: string[] } {
-	return {
-		resultUrls: [taskFileUrl(base, task.id, index, '4k')],
-		imageUrls: [taskFileUrl(base, task.id, index, '4k', 'jpg')],
-	};
-}
-
+/** A finished task's callback: the Jobs shape for Jobs tasks, else the dedicated API's shape. */
 export function generationPayload(state: SimState, task: Task): CallbackPayload {
+	if (task.api === 'jobs') return jobsCallbackPayload(state, task);
 	const c = state.config;
 	const outcome = task.outcome ?? task.plannedOutcome;
 	const id = { [c.callbackTaskIdKey]: task.id };

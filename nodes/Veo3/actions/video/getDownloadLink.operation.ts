@@ -1,0 +1,37 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { UnexpectedAnswerError } from '../../helpers/errors';
+import { readRetryPolicy } from '../../helpers/settings';
+import { requireHttpUrl } from '../../helpers/validation';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { videoUrlProperty } from '../common.descriptions';
+import { executePerItem } from '../taskOperation';
+
+/** kie's direct download links work for 20 minutes. */
+const LINK_LIFETIME_MS = 20 * 60 * 1000;
+
+const properties: INodeProperties[] = [
+	{ ...videoUrlProperty, description: 'A result URL from kie.ai, such as videoUrl of Generate or Get Details. kie.ai refuses other URLs.' },
+];
+
+export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getDownloadLink'] } }, properties);
+
+/** Free call: kie answers `data` as the link itself, a string. */
+export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+	const config = await getApiConfig(this);
+	return await executePerItem(this, items, async (itemIndex) => {
+		const videoUrl = requireHttpUrl(this.getNode(), 'Video URL', this.getNodeParameter('videoUrl', itemIndex), itemIndex);
+		const link = await kieRequest<unknown>(this, config, {
+			method: 'POST',
+			endpoint: ENDPOINTS.downloadUrl,
+			body: { url: videoUrl },
+			resend: 'safe',
+			retry: readRetryPolicy(this, itemIndex),
+			signal: this.getExecutionCancelSignal(),
+		});
+		if (typeof link !== 'string' || link === '') throw new UnexpectedAnswerError('kie.ai answered without a download link');
+		const expiresAt = new Date(Date.now() + LINK_LIFETIME_MS).toISOString();
+		return { json: { videoUrl, downloadUrl: link, expiresAt } };
+	});
+}
