@@ -1,8 +1,8 @@
-import type { ExecutionError, IDataObject, INode, INodeExecutionData } from 'n8n-workflow';
+import type { ExecutionError, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { TaskFailedError, toNodeError } from './errors';
 import type { VideoResult } from './interfaces';
-import { failedItem, otherTasksText, type TaskLine } from './items';
+import { failedItem, otherTasksText, type NodeContext, type TaskLine } from './items';
 import { successItem, type PreparedTask } from './tasks';
 
 /**
@@ -49,7 +49,7 @@ function lineOf(stored: StoredTask, outcome: TaskOutcome | undefined): TaskLine[
  * the first failure becomes the node's error, naming every other item's task.
  */
 export function buildOutput(
-	node: INode,
+	ctx: NodeContext,
 	batch: StoredBatch,
 	outcomes: Map<string, TaskOutcome>,
 ): { items: INodeExecutionData[]; failure?: ExecutionError } {
@@ -73,12 +73,12 @@ export function buildOutput(
 		}
 		const cause = outcome.ok ? new TaskFailedError(stored.taskId, outcome.result.errorCode, outcome.result.errorMessage) : outcome.error;
 		if (!batch.continueOnFail && !failure) {
-			const error = toNodeError(node, cause, stored.itemIndex);
+			const error = toNodeError(ctx.getNode(), cause, stored.itemIndex);
 			const others = otherTasksText(lines, stored.itemIndex);
 			if (others) error.description = `${error.description ?? ''}\n${others}`.trim();
 			failure = error;
 		}
-		output.push(failedItem(node, cause, stored.itemIndex, { taskId: stored.taskId, status: 'failed', ...stored.task.echo }));
+		output.push(failedItem(ctx, cause, stored.itemIndex, { taskId: stored.taskId, status: 'failed', ...stored.task.echo }));
 	}
 	return { items: output, failure };
 }

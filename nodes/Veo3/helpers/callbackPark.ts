@@ -52,7 +52,7 @@ export async function submitAndPark(
 	// callback: when nothing is left to wait for, there is nothing to park for either.
 	if (accepted.every((s) => s.finished)) {
 		const results = new Map<string, TaskOutcome>(accepted.map((s) => [s.taskId, { ok: true, result: s.finished! }]));
-		return [buildOutput(ctx.getNode(), { ...batch, continueOnFail: true }, results).items];
+		return [buildOutput(ctx, { ...batch, continueOnFail: true }, results).items];
 	}
 	ctx.getContext('node')[CALLBACK_BATCH_FIELD] = batch as unknown as IDataObject;
 	const maxWaitMs = (accepted[0] as SubmittedTask).task.settings.wait.maxWaitMs;

@@ -110,7 +110,7 @@ async function handleCallback(ctx: IWebhookFunctions, batch: StoredBatch): Promi
 		respond(ctx, 200, { received: true, waiting: true });
 		return { noWebhookResponse: true };
 	}
-	const outcome = buildOutput(ctx.getNode(), batch, memory.outcomes);
+	const outcome = buildOutput(ctx, batch, memory.outcomes);
 	memory.resumed = true;
 	if (outcome.failure) failResumedNode(ctx, outcome.failure);
 	return { workflowData: [outcome.items] };

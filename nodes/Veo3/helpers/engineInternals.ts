@@ -43,3 +43,15 @@ export function failResumedNode(ctx: IWebhookFunctions, error: ExecutionError): 
 	entry.metadata = { ...entry.metadata, resumeError: error } as typeof entry.metadata;
 	return true;
 }
+
+/**
+ * Whether n8n's engine sends an item shaped `{ error, details }` to the error output of a node set
+ * to "Continue (using error output)". n8n-core 2.41.x WorkflowExecute.handleNodeErrorOutput routes
+ * an item whose json has `error` and no keys but error/message/details; n8n-core 1.123.x only one
+ * whose json is exactly `{ error }` or `{ error, message }`. The node contexts of n8n-core 2.x have
+ * a `customData` accessor that 1.123.x's lack (NodeExecutionContext, read in both), which tells the
+ * two engines apart.
+ */
+export function errorOutputTakesDetails(ctx: object): boolean {
+	return 'customData' in ctx;
+}

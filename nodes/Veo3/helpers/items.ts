@@ -1,9 +1,13 @@
-import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { DownloadError } from './binary';
 import { runsAsTool } from './agentTool';
 import { KieApiError, TaskFailedError, toNodeError, WaitTimeoutError } from './errors';
+import { errorOutputTakesDetails } from './engineInternals';
 import { throwIfCancelled } from './pause';
+
+/** What a failed item needs of n8n's context: the node, and which engine runs it. */
+export type NodeContext = Pick<IExecuteFunctions, 'getNode'>;
 
 /**
  * Whether a failed item becomes an error item instead of failing the node: when the user chose to
@@ -53,15 +57,26 @@ export function otherTasksText(lines: TaskLine[], except: number): string | unde
 
 /**
  * The item a failure becomes when the node continues on fail. With "Continue (using error output)"
- * it has the shape n8n's engine routes to the error output (only `error` and `details` at the top
- * level, as n8n's HTTP Request node); n8n then adds the input item's fields. With "Continue (regular
- * output)" the same fields sit at the top level, so a downstream filter on `status` works.
+ * it has a shape n8n's engine routes to the error output: `{ error, details }` (as n8n's HTTP Request
+ * node) where the engine accepts it, else `{ error, message }` with the details in the message's
+ * text; n8n then adds the input item's fields. With "Continue (regular output)" the same fields sit
+ * at the top level, so a downstream filter on `status` works.
  */
-export function failedItem(node: INode, cause: unknown, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
+export function failedItem(ctx: NodeContext, cause: unknown, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
+	const node = ctx.getNode();
 	const error = toNodeError(node, cause, itemIndex);
 	const details: IDataObject = { description: error.description ?? null, ...errorDetails(cause), ...extra };
-	const json = node.onError === 'continueErrorOutput' ? { error: error.message, details } : { error: error.message, ...details };
-	return { json, pairedItem: { item: itemIndex } };
+	if (node.onError !== 'continueErrorOutput') return { json: { error: error.message, ...details }, pairedItem: { item: itemIndex } };
+	if (errorOutputTakesDetails(ctx)) return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
+	return { json: { error: error.message, message: detailsText(details) }, pairedItem: { item: itemIndex } };
+}
+
+/** "taskId: …; status: failed; errorCode: 501; …": every detail that has a value, in one line. */
+function detailsText(details: IDataObject): string {
+	return Object.entries(details)
+		.filter(([, value]) => value !== null && value !== undefined && value !== '')
+		.map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+		.join('; ');
 }
 
 /**
@@ -86,7 +101,7 @@ export function collectOutcomes(
 			return;
 		}
 		if (continueOnFail) {
-			output.push(failedItem(ctx.getNode(), outcome.reason, itemIndex, echoes[position]));
+			output.push(failedItem(ctx, outcome.reason, itemIndex, echoes[position]));
 			return;
 		}
 		const error = toNodeError(ctx.getNode(), outcome.reason, itemIndex);
