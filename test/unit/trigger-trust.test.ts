@@ -29,7 +29,6 @@ beforeEach(() => {
 	server.useTrigger({ events: ALL_EVENTS, options: {} }, unsigned());
 });
 
-const failureBody = (taskId: string): IDataObject => ({ code: 501, msg: 'Generation failed', data: { taskId, info: null, fallbackFlag: false } });
 
 describe('unsigned callbacks (no HMAC key): kie decides what happened', () => {
 	it('a made-up "success" for a task still rendering starts nothing (503, so kie would retry)', async () => {
