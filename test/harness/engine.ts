@@ -148,6 +148,11 @@ export interface StartedWorkflow {
 	cancel(): void;
 	/** Settles when the engine has finished (also after a cancel). */
 	done: Promise<HarnessRun>;
+	/**
+	 * A copy of the execution data the engine holds right now (run data, node contexts, custom
+	 * data): what n8n has of a running execution when its process stops.
+	 */
+	snapshot(): IRunExecutionData;
 }
 
 /** Starts a workflow from its first node and hands back its cancel handle. */
@@ -157,10 +162,12 @@ export async function startWorkflow(spec: WorkflowSpec): Promise<StartedWorkflow
 	const workflowData = { id: `wf-${executionId}`, name: 'harness', active: false, nodes: spec.nodes, connections: spec.connections, settings: { executionOrder: 'v1' } };
 	const workflow = new Workflow({ ...workflowData, nodeTypes } as never);
 	const additionalData = makeAdditionalData(spec, executionId, workflowData);
-	const running = new WorkflowExecute(additionalData, spec.mode ?? 'manual').run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
+	const executor = new WorkflowExecute(additionalData, spec.mode ?? 'manual');
+	const running = executor.run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
 	return {
 		executionId,
 		cancel: () => running.cancel(),
+		snapshot: () => JSON.parse(JSON.stringify((executor as unknown as { runExecutionData: IRunExecutionData }).runExecutionData)) as IRunExecutionData,
 		done: (async () => wrapRun(workflow, additionalData, executionId, await running))(),
 	};
 }
