@@ -49,7 +49,8 @@ export async function batchThroughput(items = 200, windowMs = 10000, maxPerWindo
 				prompt: '={{ $json.prompt }}',
 				waitMode: 'poll',
 				downloadVideo: false,
-				options: { pollIntervalSeconds: 0.1, maxWaitMinutes: 10, rateLimitMax: maxPerWindow, rateLimitWindowSeconds: windowMs / 1000 },
+				rateLimitWindowSeconds: windowMs / 1000,
+				options: { pollIntervalSeconds: 0.1, maxWaitMinutes: 10, rateLimitMax: maxPerWindow },
 			}),
 			credentials: creds(sim),
 		});

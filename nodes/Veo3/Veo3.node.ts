@@ -11,6 +11,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { router } from './actions/router';
 import * as account from './actions/account';
 import * as video from './actions/video';
+import { tuningProperties } from './actions/common.descriptions';
 import { resumeFromCallback } from './helpers/callbackWait';
 import { unregisteredWebhookMethods } from './helpers/webhookLifecycle';
 
@@ -55,6 +56,7 @@ export class Veo3 implements INodeType {
 			},
 			...video.description,
 			...account.description,
+			...tuningProperties,
 		],
 	};
 

@@ -60,11 +60,11 @@ export function isUncertainCreate(item: INodeExecutionData): boolean {
 export const SCALED_OPTIONS: IDataObject = {
 	pollIntervalSeconds: 0.05,
 	maxWaitMinutes: 1,
-	readRetries: 5,
-	retryDelayMs: 5,
 	rateLimitMax: 1000,
-	rateLimitWindowSeconds: 1,
 };
+
+/** The node-level hidden tuning (docs/tuning.md) of the same scale: quick read retries, a 1 s create window. */
+export const SCALED_TUNING: IDataObject = { readRetries: 5, retryDelayMs: 5, rateLimitWindowSeconds: 1 };
 
 export function credentialsFor(sim: RunningSimulator, apiKey: string, webhookHmacSecret?: string): HarnessCredentials {
 	return { apiKey, baseUrl: sim.url, uploadBaseUrl: sim.uploadUrl, ...(webhookHmacSecret ? { webhookHmacSecret } : {}) };

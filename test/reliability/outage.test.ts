@@ -69,12 +69,14 @@ async function outage(ms: number): Promise<void> {
 }
 
 const getDetails = (taskId: string, options: IDataObject = {}): IDataObject => ({ resource: 'video', operation: 'getDetails', taskId, options });
-const generate = (waitMode: 'poll' | 'none', options: IDataObject): IDataObject => ({
+/** `tuning`: the node-level hidden parameters (docs/tuning.md), such as readRetries and retryDelayMs. */
+const generate = (waitMode: 'poll' | 'none', options: IDataObject, tuning: IDataObject = {}): IDataObject => ({
 	resource: 'video',
 	operation: 'generate',
 	prompt: '={{ $json.prompt }}',
 	waitMode,
 	downloadVideo: false,
+	...tuning,
 	options,
 });
 
@@ -95,7 +97,7 @@ describe('maintenance (455)', () => {
 	});
 
 	it('Wait Until Done: maintenance while the video renders is waited out; one task, one result', async () => {
-		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, retryDelayMs: 20 }));
+		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { retryDelayMs: 20 }));
 		// Maintenance starts right after the create and lasts longer than the read retries.
 		while (sim.counters().tasksCreated === 0) await sleep(2);
 		sim.configure({ maintenance: true });
@@ -109,7 +111,7 @@ describe('maintenance (455)', () => {
 	});
 
 	it('Wait Until Done: maintenance past Max Wait gives an explicit timeout with the task ID and the last error', async () => {
-		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.02, readRetries: 1, retryDelayMs: 10 }));
+		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.02 }, { readRetries: 1, retryDelayMs: 10 }));
 		while (sim.counters().tasksCreated === 0) await sleep(2);
 		sim.configure({ maintenance: true });
 		const error = failure(await waiting);
@@ -121,7 +123,7 @@ describe('maintenance (455)', () => {
 
 	it('a create during maintenance is refused by kie, retried safely, and fails cleanly: nothing created', async () => {
 		sim.configure({ maintenance: true });
-		const result = await run(generate('none', { readRetries: 3, retryDelayMs: 20 }));
+		const result = await run(generate('none', {}, { readRetries: 3, retryDelayMs: 20 }));
 		const error = failure(result);
 		expect(error.message).toMatch(/kie\.ai error 455/);
 		expect(error.description).toMatch(/maintenance/i);
@@ -134,7 +136,7 @@ describe('maintenance (455)', () => {
 	it('a create that outlives the maintenance goes through exactly once', async () => {
 		sim.configure({ maintenance: true });
 		const ended = sleep(250).then(() => sim.configure({ maintenance: false }));
-		const result = await run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, readRetries: 6, retryDelayMs: 50 }));
+		const result = await run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { readRetries: 6, retryDelayMs: 50 }));
 		await ended;
 		const [item] = output(result);
 		expect(item.json.status).toBe('success');
@@ -159,7 +161,7 @@ describe('simulator down (connections reset)', () => {
 	});
 
 	it('Wait Until Done: an outage while the video renders is waited out; one task, one result', async () => {
-		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, retryDelayMs: 20 }));
+		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { retryDelayMs: 20 }));
 		while (sim.counters().tasksCreated === 0) await sleep(2);
 		await outage(1200);
 		const [item] = output(await waiting);
@@ -169,7 +171,7 @@ describe('simulator down (connections reset)', () => {
 	});
 
 	it('Wait Until Done: an outage past Max Wait gives an explicit timeout naming the task', async () => {
-		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.02, readRetries: 1, retryDelayMs: 10 }));
+		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.02 }, { readRetries: 1, retryDelayMs: 10 }));
 		while (sim.counters().tasksCreated === 0) await sleep(2);
 		await outage(30_000);
 		const error = failure(await waiting);
@@ -182,7 +184,7 @@ describe('simulator down (connections reset)', () => {
 
 	it('a create whose connection is reset is not sent again (it may have reached kie) and says so', async () => {
 		await outage(30_000);
-		const error = failure(await run(generate('none', { readRetries: 5, retryDelayMs: 10 })));
+		const error = failure(await run(generate('none', {}, { readRetries: 5, retryDelayMs: 10 })));
 		await outage(0);
 		// Exactly one attempt reached the socket: no retry in the node nor in n8n's HTTP layer.
 		expect(sim.counters().faults.outageDrops).toBe(1);
@@ -195,7 +197,7 @@ describe('simulator down (connections reset)', () => {
 
 	it('a create answered with HTTP 500 after kie committed it is not sent again (one task) and the error says the task may exist', async () => {
 		sim.configure({ faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
-		const error = failure(await run(generate('none', { readRetries: 5, retryDelayMs: 10 })));
+		const error = failure(await run(generate('none', {}, { readRetries: 5, retryDelayMs: 10 })));
 		expect(error.message).toMatch(/kie\.ai error 500/);
 		expect(answers(GENERATE)).toEqual([500]);
 		expect(sim.counters().tasksCreated).toBe(1);
@@ -216,7 +218,7 @@ describe('simulator down (connection refused), then back', () => {
 		});
 		try {
 			const credentials: HarnessCredentials = { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}`, uploadBaseUrl: `http://127.0.0.1:${port}/upload` };
-			const result = await run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, readRetries: 6, retryDelayMs: 100 }), undefined, credentials);
+			const result = await run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { readRetries: 6, retryDelayMs: 100 }), undefined, credentials);
 			await back;
 			const [item] = output(result);
 			expect(item.json.status).toBe('success');

@@ -138,8 +138,10 @@ const generate = (waitMode: 'poll' | 'none' | 'callback', extra: IDataObject = {
 	operation: 'generate',
 	prompt: '={{ $json.prompt }}',
 	waitMode,
+	readRetries: 2,
+	retryDelayMs: 10,
 	...extra,
-	options: { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, readRetries: 2, retryDelayMs: 10, ...((extra.options as IDataObject) ?? {}) },
+	options: { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, ...((extra.options as IDataObject) ?? {}) },
 });
 
 async function runVeo3(items: IDataObject[], parameters: IDataObject, credentials = scenarioCredentials(), extra: Partial<INode> = {}): Promise<HarnessRun> {

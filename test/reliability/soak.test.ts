@@ -23,6 +23,7 @@ import {
 	recordCallbackDeliveries,
 	requestFigures,
 	SCALED_OPTIONS,
+	SCALED_TUNING,
 	settleParked,
 	SOAK_FAULTS,
 	SOAK_SEED,
@@ -104,6 +105,7 @@ const generate = (waitMode: 'poll' | 'callback', options: IDataObject): IDataObj
 	operation: 'generate',
 	prompt: '={{ $json.prompt }}',
 	waitMode,
+	...SCALED_TUNING,
 	options,
 });
 

@@ -44,9 +44,9 @@ async function call<T = unknown>(
 	return await kieRequest<T>(ctx, await getApiConfig(ctx), { retry: RETRY, ...request });
 }
 
-const credit = { method: 'GET', endpoint: ENDPOINTS.credit, kind: 'read' } as const;
+const credit = { method: 'GET', endpoint: ENDPOINTS.credit, resend: 'safe' } as const;
 const generate = (prompt = 'a red kite over dunes') =>
-	({ method: 'POST', endpoint: ENDPOINTS.generate, kind: 'create', body: { prompt, model: 'veo3_fast' }, rateLimit: GENEROUS_LIMIT }) as const;
+	({ method: 'POST', endpoint: ENDPOINTS.generate, resend: 'paid', body: { prompt, model: 'veo3_fast' }, rateLimit: GENEROUS_LIMIT }) as const;
 
 async function caught(work: Promise<unknown>): Promise<unknown> {
 	return await work.then(
@@ -87,10 +87,10 @@ describe('envelope', () => {
 	});
 
 	it('body code 422 carries kie\'s validation message and is not retried', async () => {
-		const error = await caught(call({ method: 'POST', endpoint: ENDPOINTS.generate, kind: 'create', body: { prompt: '   ' }, rateLimit: GENEROUS_LIMIT }));
+		const error = await caught(call({ method: 'POST', endpoint: ENDPOINTS.generate, resend: 'paid', body: { prompt: '   ' }, rateLimit: GENEROUS_LIMIT }));
 		expect(error).toBeInstanceOf(KieApiError);
 		expect(error).toMatchObject({ code: 422, kieMessage: 'prompt is required' });
-		const read = await caught(call({ method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId: 'ffffffffffffffffffffffffffffffff' }, kind: 'read' }));
+		const read = await caught(call({ method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId: 'ffffffffffffffffffffffffffffffff' }, resend: 'safe' }));
 		expect(read).toMatchObject({ code: 422, kieMessage: 'record is null.' });
 		expect(fx.apiRequests()).toHaveLength(2);
 	});
@@ -181,7 +181,7 @@ describe('read retries', () => {
 
 	it('does not retry answers that will not change (401, 422)', async () => {
 		await caught(call(credit, { apiKey: 'nope' }));
-		await caught(call({ method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId: 'abc' }, kind: 'read' }));
+		await caught(call({ method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId: 'abc' }, resend: 'safe' }));
 		expect(fx.apiRequests()).toHaveLength(2);
 	});
 });

@@ -2,7 +2,7 @@
  * Many input items: all submitted before any render ends, waited for together, one output item per
  * input item in input order, failures kept per item (continue-on-fail) or named (stop on error).
  */
-import { bytesOf, ENDPOINT, FAST_WAIT, runError, veo3Output, useSimulator } from './helpers';
+import { bytesOf, ENDPOINT, FAST_TUNING, FAST_WAIT, runError, veo3Output, useSimulator } from './helpers';
 
 const fx = useSimulator('sk-batch-5d20e7');
 
@@ -11,6 +11,7 @@ const generate = (extra: Record<string, unknown> = {}) => ({
 	operation: 'generate',
 	prompt: '={{ $json.prompt }}',
 	waitMode: 'poll',
+	...FAST_TUNING,
 	...extra,
 	options: { ...FAST_WAIT, ...((extra.options as object) ?? {}) },
 });

@@ -20,7 +20,9 @@ const server = new CallbackServer();
 beforeAll(async () => await server.start());
 afterAll(async () => await server.stop());
 
-const WAIT = { maxWaitMinutes: 2, readRetries: 1, retryDelayMs: 10 };
+const WAIT = { maxWaitMinutes: 2 };
+/** Node-level hidden tuning (docs/tuning.md): one quick retry per read. */
+const TUNING = { readRetries: 1, retryDelayMs: 10 };
 
 interface Flow {
 	items: IDataObject[];
@@ -45,7 +47,7 @@ async function park(flow: Flow): Promise<HarnessRun> {
 	return run;
 }
 
-const generate = (extra: IDataObject = {}): IDataObject => ({ resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', options: { ...WAIT, ...extra } });
+const generate = (extra: IDataObject = {}): IDataObject => ({ resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', ...TUNING, options: { ...WAIT, ...extra } });
 
 /** What record-info holds now for a finished task (the simulator's view). */
 function recorded(taskId: string): { resultUrls: string[]; fullResultUrls?: string[] } {
@@ -208,7 +210,7 @@ describe('wait → resume', () => {
 
 	it('Extend in callback mode resumes with the stitched video', async () => {
 		const source = await fx.finishedTask('a beach');
-		const run = await park({ items: [{ prompt: 'the tide comes in' }], veo3: { resource: 'video', operation: 'extend', taskId: source, prompt: '={{ $json.prompt }}', waitMode: 'callback', options: WAIT } });
+		const run = await park({ items: [{ prompt: 'the tide comes in' }], veo3: { resource: 'video', operation: 'extend', taskId: source, prompt: '={{ $json.prompt }}', waitMode: 'callback', ...TUNING, options: WAIT } });
 		const extend = fx.sim.tasks().find((t) => t.kind === 'extend')!;
 		expect(extend.callBackUrl).toBe(resumeUrlOf(run));
 		await ctl.complete(extend.id);
@@ -220,7 +222,7 @@ describe('wait → resume', () => {
 	it.each(['page', 'openapi'] as const)('Get 4K in callback mode (%s callback shape)', async (shape) => {
 		fx.sim.configure({ fourKCallbackShape: shape });
 		const source = await fx.finishedTask('a mountain');
-		const run = await park({ items: [{}], veo3: { resource: 'video', operation: 'get4k', taskId: source, videoIndex: 0, waitMode: 'callback', options: WAIT } });
+		const run = await park({ items: [{}], veo3: { resource: 'video', operation: 'get4k', taskId: source, videoIndex: 0, waitMode: 'callback', ...TUNING, options: WAIT } });
 		expect(fx.sim.task(source)!.fourK[0].callBackUrl).toBe(resumeUrlOf(run));
 		await ctl.complete(source);
 		const [item] = (await server.waitFor(run.executionId)).output('Veo3');
@@ -236,7 +238,7 @@ describe('wait → resume', () => {
 		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', { taskId: source, index: 0 });
 		await ctl.complete(source);
 		const run = await runWorkflow({
-			nodes: [node('Items', ITEMS_TYPE, { items: '[{}]' }), node('Veo3', VEO3_TYPE, { resource: 'video', operation: 'get4k', taskId: source, waitMode: 'callback', options: WAIT })],
+			nodes: [node('Items', ITEMS_TYPE, { items: '[{}]' }), node('Veo3', VEO3_TYPE, { resource: 'video', operation: 'get4k', taskId: source, waitMode: 'callback', ...TUNING, options: WAIT })],
 			connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } },
 			credentials: fx.creds({ webhookHmacSecret: HMAC }),
 			webhookWaitingBaseUrl: server.waitingBaseUrl,

@@ -22,14 +22,14 @@ async function settlesWithin<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 it.each([
-	['polling for a long render', { pollIntervalSeconds: 0.05, maxWaitMinutes: 30 }, ENDPOINT.recordInfo, 4],
-	['waiting between long poll intervals', { pollIntervalSeconds: 600, maxWaitMinutes: 30 }, ENDPOINT.generate, 2],
-	['waiting for a create slot', { pollIntervalSeconds: 600, rateLimitMax: 1, rateLimitWindowSeconds: 600 }, ENDPOINT.generate, 1],
-])('cancel while %s: the run stops and no further requests reach kie.ai', async (_label, options, busyEndpoint, busyCount) => {
+	['polling for a long render', { pollIntervalSeconds: 0.05, maxWaitMinutes: 30 }, {}, ENDPOINT.recordInfo, 4],
+	['waiting between long poll intervals', { pollIntervalSeconds: 600, maxWaitMinutes: 30 }, {}, ENDPOINT.generate, 2],
+	['waiting for a create slot', { pollIntervalSeconds: 600, rateLimitMax: 1 }, { rateLimitWindowSeconds: 600 }, ENDPOINT.generate, 1],
+])('cancel while %s: the run stops and no further requests reach kie.ai', async (_label, options, tuning, busyEndpoint, busyCount) => {
 	fx.sim.configure({ renderMs: 600_000 });
 	const items = [{ prompt: 'an endless sunset' }, { prompt: 'a second endless sunset' }];
 	const started = await startWorkflow({
-		...itemsThenVeo3(items, { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'poll', options }),
+		...itemsThenVeo3(items, { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'poll', ...tuning, options }),
 		credentials: fx.creds(),
 	});
 	// Wait until the node is busy: checking renders, sleeping between checks, or holding a create back.

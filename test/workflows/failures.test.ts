@@ -6,7 +6,7 @@ import { inspect } from 'util';
 
 import type { HarnessRun } from '../harness/engine';
 import { itemsThenVeo3, runWorkflow, startWorkflow } from '../harness/engine';
-import { ENDPOINT, FAST_WAIT, freePort, PNG_BASE64, runError, until, useSimulator, veo3Output } from './helpers';
+import { ENDPOINT, FAST_TUNING, FAST_WAIT, freePort, PNG_BASE64, runError, until, useSimulator, veo3Output } from './helpers';
 
 const API_KEY = 'sk-LEAKCHECK-7f3a9c1e55d04b';
 const fx = useSimulator(API_KEY);
@@ -16,6 +16,7 @@ const generate = (prompt: string, extra: Record<string, unknown> = {}) => ({
 	operation: 'generate',
 	prompt,
 	waitMode: 'poll',
+	...FAST_TUNING,
 	...extra,
 	options: { ...FAST_WAIT, ...((extra.options as object) ?? {}) },
 });
@@ -76,7 +77,7 @@ describe('kie.ai unreachable', () => {
 
 	it('status checks failing until Max Wait: the timeout names the task and the last failure', async () => {
 		fx.sim.configure({ renderMs: 60_000 });
-		const started = await startWorkflow({ ...itemsThenVeo3([{}], generate('a kite', { options: { maxWaitMinutes: 0.01, readRetries: 0 } })), credentials: fx.creds() });
+		const started = await startWorkflow({ ...itemsThenVeo3([{}], generate('a kite', { readRetries: 0, options: { maxWaitMinutes: 0.01 } })), credentials: fx.creds() });
 		await until(() => fx.sim.counters().tasksCreated === 1, 5000, 'task created');
 		await outage(60_000);
 		const error = runError(await started.done);
@@ -114,7 +115,7 @@ describe('the API key never appears in outputs or errors', () => {
 			await fetch(`${fx.sim.controlUrl}/outage`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ms: 60_000 }) });
 			return await fx.run([{}], generate('a kite'));
 		}],
-		['an unreachable API (connection refused)', async () => await runWorkflow({ ...itemsThenVeo3([{}], generate('a kite', { options: { readRetries: 0 } })), credentials: fx.creds({ baseUrl: `http://127.0.0.1:${await freePort()}` }) })],
+		['an unreachable API (connection refused)', async () => await runWorkflow({ ...itemsThenVeo3([{}], generate('a kite', { readRetries: 0 })), credentials: fx.creds({ baseUrl: `http://127.0.0.1:${await freePort()}` }) })],
 		['Get Details with the raw record', async () => await fx.run([{}], { resource: 'video', operation: 'getDetails', taskId: await fx.finishedTask(), options: { includeRaw: true } })],
 	];
 

@@ -12,7 +12,10 @@ import { binaryService, itemsThenVeo3, runWorkflow, type HarnessCredentials, typ
 import type { IBinaryData, IDataObject, INode } from 'n8n-workflow';
 
 /** Quick polling for the fast profile: first check after 50 ms, give up after 30 s. */
-export const FAST_WAIT = { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, retryDelayMs: 20 };
+export const FAST_WAIT = { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 };
+
+/** Quick retries: a node-level hidden tuning parameter (docs/tuning.md), not an option. */
+export const FAST_TUNING = { retryDelayMs: 20 };
 
 /** A 1×1 PNG, as a Telegram photo or Drive file would arrive in a binary field. */
 export const PNG_BASE64 =

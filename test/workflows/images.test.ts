@@ -2,7 +2,7 @@
  * Image modes: images from a binary field of the input item (uploaded through kie's upload API
  * first) and from public URLs, with the per-mode image counts and model limits.
  */
-import { ENDPOINT, FAST_WAIT, fetchBytes, PNG_BASE64, runError, useSimulator, veo3Output } from './helpers';
+import { ENDPOINT, FAST_TUNING, FAST_WAIT, fetchBytes, PNG_BASE64, runError, useSimulator, veo3Output } from './helpers';
 
 const fx = useSimulator('sk-images-0b7f31');
 
@@ -13,6 +13,7 @@ const generate = (extra: Record<string, unknown>) => ({
 	prompt: 'the picture comes alive',
 	waitMode: 'none',
 	options: FAST_WAIT,
+	...FAST_TUNING,
 	...extra,
 });
 

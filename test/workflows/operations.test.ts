@@ -6,7 +6,7 @@ import { createServer, request as httpRequest, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
 import type { ConfigPatch } from '../../simulator';
-import { bytesOf, ENDPOINT, FAST_WAIT, fetchBytes, runError, useSimulator, veo3Output } from './helpers';
+import { bytesOf, ENDPOINT, FAST_TUNING, FAST_WAIT, fetchBytes, runError, useSimulator, veo3Output } from './helpers';
 
 const fx = useSimulator('sk-operations-c41d9e');
 
@@ -57,7 +57,7 @@ describe('Get Details', () => {
 		const failed = await fx.finishedTask('a meteor [fail]');
 		expect(await details(failed)).toMatchObject({ status: 'failed', errorCode: 501, errorMessage: 'Generation failed', videoUrls: [], videoUrl: null });
 		fx.sim.configure({ renderMs: 60_000 });
-		const running = await fx.run([{}], video('generate', { prompt: 'slow', waitMode: 'none', options: FAST_WAIT }));
+		const running = await fx.run([{}], video('generate', { prompt: 'slow', waitMode: 'none', options: FAST_WAIT, ...FAST_TUNING }));
 		const runningId = String(veo3Output(running)[0].json.taskId);
 		expect(await details(runningId)).toMatchObject({ taskId: runningId, status: 'generating', videoUrls: [], completedAt: null });
 	});
@@ -109,7 +109,7 @@ describe('Get 4K', () => {
 	it('poll mode: request → processing → done, downloads the 4K file, charged once', async () => {
 		const taskId = await fx.finishedTask();
 		fx.sim.configure({ fourKMs: 250 });
-		const run = await fx.run([{ taskId }], video('get4k', { taskId: '={{ $json.taskId }}', waitMode: 'poll', options: FAST_WAIT }));
+		const run = await fx.run([{ taskId }], video('get4k', { taskId: '={{ $json.taskId }}', waitMode: 'poll', options: FAST_WAIT, ...FAST_TUNING }));
 		const [item] = veo3Output(run);
 		expect(item.json).toMatchObject({ taskId, status: 'success', resolution: '4k', videoUrl: resultUrl(taskId, '_4k') });
 		const codes = fx.apiRequests(ENDPOINT.get4k).map((r) => r.code);
@@ -124,7 +124,7 @@ describe('Get 4K', () => {
 	it("Don't Wait returns at once with status generating", async () => {
 		const taskId = await fx.finishedTask();
 		fx.sim.configure({ fourKMs: 60_000 });
-		const [item] = veo3Output(await fx.run([{}], video('get4k', { taskId, waitMode: 'none', options: FAST_WAIT })));
+		const [item] = veo3Output(await fx.run([{}], video('get4k', { taskId, waitMode: 'none', options: FAST_WAIT, ...FAST_TUNING })));
 		expect(item.json).toMatchObject({ taskId, status: 'generating' });
 		expect(fx.apiRequests(ENDPOINT.get4k)).toHaveLength(1);
 	});
@@ -132,7 +132,7 @@ describe('Get 4K', () => {
 	it('a failed 4K job ends the wait with kie\'s reason', async () => {
 		const taskId = await fx.finishedTask();
 		fx.sim.configure({ fourKMs: 100, fourKOutcome: 'fail' });
-		const error = runError(await fx.run([{}], video('get4k', { taskId, waitMode: 'poll', options: FAST_WAIT })));
+		const error = runError(await fx.run([{}], video('get4k', { taskId, waitMode: 'poll', options: FAST_WAIT, ...FAST_TUNING })));
 		expect(error.message).toMatch(/4K version of this video is unavailable/);
 	});
 });
@@ -140,7 +140,7 @@ describe('Get 4K', () => {
 describe('Extend', () => {
 	it('creates a new task from a finished one and downloads the full stitched video', async () => {
 		const parent = await fx.finishedTask();
-		const run = await fx.run([{ parent }], video('extend', { taskId: '={{ $json.parent }}', prompt: 'the camera rises above the clouds', extendModel: 'lite', waitMode: 'poll', options: FAST_WAIT }));
+		const run = await fx.run([{ parent }], video('extend', { taskId: '={{ $json.parent }}', prompt: 'the camera rises above the clouds', extendModel: 'lite', waitMode: 'poll', options: FAST_WAIT, ...FAST_TUNING }));
 		const [item] = veo3Output(run);
 		const child = fx.sim.task(String(item.json.taskId))!;
 		expect(child).toMatchObject({ kind: 'extend', parentId: parent, model: 'lite', prompt: 'the camera rises above the clouds' });
@@ -153,7 +153,7 @@ describe('Extend', () => {
 
 	it('extending a task that failed is kie\'s 422, reported for the item', async () => {
 		const parent = await fx.finishedTask('nothing [fail]');
-		const error = runError(await fx.run([{}], video('extend', { taskId: parent, prompt: 'more', waitMode: 'poll', options: FAST_WAIT })));
+		const error = runError(await fx.run([{}], video('extend', { taskId: parent, prompt: 'more', waitMode: 'poll', options: FAST_WAIT, ...FAST_TUNING })));
 		expect(error.message).toMatch(/record status is not success/);
 		expect(fx.sim.counters().tasksCreated).toBe(1);
 	});
@@ -189,7 +189,7 @@ describe('Download', () => {
 
 	it('a task that is still rendering has nothing to download yet: a clear error', async () => {
 		fx.sim.configure({ renderMs: 60_000 });
-		const taskId = String(veo3Output(await fx.run([{}], video('generate', { prompt: 'slow', waitMode: 'none', options: FAST_WAIT })))[0].json.taskId);
+		const taskId = String(veo3Output(await fx.run([{}], video('generate', { prompt: 'slow', waitMode: 'none', options: FAST_WAIT, ...FAST_TUNING })))[0].json.taskId);
 		const error = runError(await fx.run([{}], video('download', { source: 'taskId', taskId })));
 		expect(error.message).toContain(`Task ${taskId} is generating`);
 		expect(fileRequests()).toEqual([]);

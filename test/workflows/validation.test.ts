@@ -4,7 +4,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { FAST_WAIT, PNG_BASE64, runError, useSimulator } from './helpers';
+import { FAST_TUNING, FAST_WAIT, PNG_BASE64, runError, useSimulator } from './helpers';
 
 const fx = useSimulator('sk-validation-e62b04');
 
@@ -13,6 +13,7 @@ const generate = (parameters: IDataObject = {}, options: IDataObject = {}): IDat
 	operation: 'generate',
 	prompt: 'a lighthouse at dusk',
 	waitMode: 'poll',
+	...FAST_TUNING,
 	...parameters,
 	options: { ...FAST_WAIT, ...options },
 });
@@ -62,7 +63,7 @@ const cases: Record<string, Case> = {
 	'zero poll interval': { parameters: generate({}, { pollIntervalSeconds: 0 }), field: 'Poll Interval (Seconds)', problem: /0 is not allowed/, allowed: /greater than 0/ },
 	'negative poll interval': { parameters: generate({}, { pollIntervalSeconds: -1 }), field: 'Poll Interval (Seconds)', problem: /-1/, allowed: /greater than 0/ },
 	'zero creates per window': { parameters: generate({}, { rateLimitMax: 0 }), field: 'Max Creates per Window', problem: /0/, allowed: /greater than 0/ },
-	'negative read retries': { parameters: generate({}, { readRetries: -1 }), field: 'Read Retries', problem: /-1/, allowed: /0 or more/ },
+	'negative read retries': { parameters: generate({ readRetries: -1 }), field: 'Read Retries', problem: /-1/, allowed: /0 or more/ },
 	'empty output binary field name': { parameters: generate({ binaryPropertyOutput: '' }), field: 'Put Output File in Field', problem: /empty/, allowed: /binary field name such as "data"/ },
 	'whitespace output binary field name': { parameters: generate({ binaryPropertyOutput: '   ' }), field: 'Put Output File in Field', problem: /empty/, allowed: /"data"/ },
 	'callback URL that is not a URL': { parameters: generate({}, { callbackUrl: 'my server' }), field: 'Callback URL', problem: /"my server" is not a URL/, allowed: /http:\/\/ or https:\/\// },
@@ -76,10 +77,10 @@ const cases: Record<string, Case> = {
 	'task ID with path characters': { parameters: video('getDetails', { taskId: '../../etc/passwd' }), field: 'Task ID', problem: /not a task ID/, allowed: /letters, digits, "_" and "-"/ },
 	'task ID from an expression giving an object': { parameters: video('getDetails', { taskId: '={{ $json.task }}' }), items: [{ task: { id: TASK } }], field: 'Task ID', problem: /expected a task ID but got \{"id"/, allowed: /taskId returned/ },
 	'negative video index for 1080p': { parameters: video('get1080p', { taskId: TASK, videoIndex: -1 }), field: 'Video Index', problem: /-1 is not a video index/, allowed: /whole number from 0/ },
-	'fractional video index for 4K': { parameters: video('get4k', { taskId: TASK, videoIndex: 0.5, options: FAST_WAIT }), field: 'Video Index', problem: /0.5/, allowed: /whole number from 0/ },
+	'fractional video index for 4K': { parameters: video('get4k', { taskId: TASK, videoIndex: 0.5, options: FAST_WAIT, ...FAST_TUNING }), field: 'Video Index', problem: /0.5/, allowed: /whole number from 0/ },
 	'zero 1080p poll interval': { parameters: video('get1080p', { taskId: TASK, options: { pollIntervalSeconds: 0 } }), field: 'Poll Interval (Seconds)', problem: /not a number above 0/, allowed: /greater than 0/ },
-	'empty Extend prompt': { parameters: video('extend', { taskId: TASK, prompt: ' ', options: FAST_WAIT }), field: 'Prompt', problem: /empty/, allowed: /1 to 5000/ },
-	'unknown Extend model from an expression': { parameters: video('extend', { taskId: TASK, prompt: 'more', extendModel: '={{ "turbo" }}', options: FAST_WAIT }), field: 'Model', problem: /"turbo"/, allowed: /fast, quality, lite/ },
+	'empty Extend prompt': { parameters: video('extend', { taskId: TASK, prompt: ' ', options: FAST_WAIT, ...FAST_TUNING }), field: 'Prompt', problem: /empty/, allowed: /1 to 5000/ },
+	'unknown Extend model from an expression': { parameters: video('extend', { taskId: TASK, prompt: 'more', extendModel: '={{ "turbo" }}', options: FAST_WAIT, ...FAST_TUNING }), field: 'Model', problem: /"turbo"/, allowed: /fast, quality, lite/ },
 	'download URL that is not a URL': { parameters: video('download', { source: 'url', videoUrl: 'video.mp4' }), field: 'Video URL', problem: /"video.mp4" is not a URL/, allowed: /https:\/\// },
 	'empty download output field': { parameters: video('download', { source: 'taskId', taskId: TASK, binaryPropertyOutput: '' }), field: 'Put Output File in Field', problem: /empty/, allowed: /"data"/ },
 };

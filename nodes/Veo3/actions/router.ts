@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { unsupportedOperationError } from '../helpers/errors';
 import * as account from './account';
 import * as video from './video';
 
@@ -25,7 +25,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const selected = operations[resource]?.[operation];
 	if (!selected) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
+		throw unsupportedOperationError(this.getNode(), resource, operation);
 	}
 	return await selected.execute.call(this, items);
 }

@@ -1,6 +1,6 @@
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { ParameterError } from './validation';
+import { ParameterError } from './errors';
 
 /** n8n's binary store keeps the file; the item only carries a reference, whatever the video size. */
 export async function downloadVideo(

@@ -1,6 +1,21 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+/** A parameter that fails its check before any request: names the field and what is allowed. */
+export class ParameterError extends NodeOperationError {
+	constructor(node: INode, field: string, problem: string, allowed: string, itemIndex: number) {
+		super(node, `Invalid "${field}": ${problem}`, { description: `Allowed: ${allowed}`, itemIndex });
+	}
+}
+
+/** An answer of kie.ai that lacks what it should carry (a file URL, a result URL). */
+export class UnexpectedAnswerError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'UnexpectedAnswerError';
+	}
+}
+
 /** What users should do about each kie code (reference §1 code list). */
 const HINTS: Record<number, string> = {
 	400: 'kie.ai refused the request or the content (for example the prompt or image was flagged by the content policy). Change the prompt or image and try again.',
@@ -135,4 +150,38 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	// Anything else (a file host's network error, …) gets n8n's usual wording.
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });
+}
+
+/** Resource and operation come from the node's own option lists; anything else is a broken workflow. */
+export function unsupportedOperationError(node: INode, resource: string, operation: string): NodeOperationError {
+	return new NodeOperationError(node, `The operation "${operation}" of "${resource}" is not supported`);
+}
+
+/** kie refuses the 1080p version (422): the video is not finished, or is a fallback already in 1080p. */
+export function not1080pUpgradableError(node: INode, error: KieApiError, itemIndex: number): NodeApiError {
+	return new NodeApiError(node, { code: error.code, msg: error.kieMessage }, {
+		message: `This video cannot be upgraded to 1080p: ${error.kieMessage}`,
+		description:
+			'Only successfully finished videos can be upgraded, and fallback videos are already 1080p. Check the task with Get Details.',
+		httpCode: '422',
+		itemIndex,
+	});
+}
+
+/** Download by task ID of a task that has no video yet (still running, or failed). */
+export function noVideoYetError(node: INode, taskId: string, status: string, kieReason: string | null, itemIndex: number): NodeOperationError {
+	return new NodeOperationError(node, `Task ${taskId} is ${status}, there is no video to download yet`, {
+		description: status === 'failed' ? `kie.ai: ${kieReason ?? 'no reason given'}` : 'Wait until it is finished (Generate with a wait mode does this for you).',
+		itemIndex,
+	});
+}
+
+/** The file download was refused and kie could not give a fresh link either: the file's failure comes first. */
+export function downloadFailedError(node: INode, url: string, statusCode: number, fallbackError: unknown, itemIndex: number): NodeOperationError {
+	const reason =
+		fallbackError instanceof KieApiError ? `kie.ai answered ${fallbackError.code}: ${fallbackError.kieMessage}` : String((fallbackError as Error).message);
+	return new NodeOperationError(node, `Downloading ${url} failed with HTTP ${statusCode}`, {
+		description: `A fresh download link was not available either (${reason}). kie.ai keeps result videos for 14 days; check the URL or the task ID.`,
+		itemIndex,
+	});
 }

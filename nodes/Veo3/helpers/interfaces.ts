@@ -34,10 +34,14 @@ export interface ApiConfig {
 	uploadBaseUrl: string;
 }
 
-export type RequestKind = 'read' | 'create';
+/**
+ * Whether a request may be sent again after a failure: 'safe' (reads, uploads, 4K state checks)
+ * always may; 'paid' (a create that costs credits) never when kie may already have created it.
+ */
+export type ResendPolicy = 'safe' | 'paid';
 
 export interface RetryPolicy {
-	/** How many times a read may be retried after the first attempt. */
+	/** How many times a safe request may be resent after the first attempt. */
 	maxRetries: number;
 	/** First back-off delay; doubles each attempt, with jitter. */
 	baseDelayMs: number;

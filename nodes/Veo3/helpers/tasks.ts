@@ -4,21 +4,21 @@ import { ENDPOINTS, kieRequest, type ApiContext } from '../transport';
 import { DownloadError, downloadVideo } from './binary';
 import { mapSettled, Semaphore } from './concurrency';
 import { KieApiError } from './errors';
-import type { ApiConfig, VideoResult } from './interfaces';
+import type { ApiConfig, ResendPolicy, VideoResult } from './interfaces';
 import { normalizeRecord } from './normalize';
 import { settle } from './settle';
 import type { TaskSettings } from './settings';
 import { waitUntilFinal } from './waiting';
 
 /** How a task's state is read back: record-info for generate/extend, a repeat POST for 4K (reference §6). */
-export type TaskCheckKind = 'record' | 'fourK';
+export type StateReadBack = 'recordInfo' | 'repeatFourKRequest';
 
 /** A create request that passed validation, with everything needed to wait for it and report it. */
 export interface PreparedTask {
 	itemIndex: number;
 	endpoint: string;
 	body: IDataObject;
-	check: TaskCheckKind;
+	readBack: StateReadBack;
 	settings: TaskSettings;
 	/** Input values repeated in the output, so a result can be matched to its row or prompt. */
 	echo: IDataObject;
@@ -47,15 +47,15 @@ export async function submitTask(
 	callBackUrl?: string,
 ): Promise<SubmittedTask> {
 	const body = callBackUrl ? { ...task.body, callBackUrl } : task.body;
-	if (task.check === 'fourK') {
-		const state = await requestFourK(ctx, config, task, body, signal, 'create');
+	if (task.readBack === 'repeatFourKRequest') {
+		const state = await requestFourK(ctx, config, task, body, signal, 'paid');
 		return { task, taskId: state.taskId, finished: state.status === 'success' ? state : undefined };
 	}
 	const data = await kieRequest<{ taskId?: string }>(ctx, config, {
 		method: 'POST',
 		endpoint: task.endpoint,
 		body,
-		kind: 'create',
+		resend: 'paid',
 		retry: task.settings.retry,
 		rateLimit: task.settings.rateLimit,
 		signal,
@@ -72,12 +72,12 @@ export async function checkTask(
 	taskId: string,
 	signal: AbortSignal | undefined,
 ): Promise<VideoResult> {
-	if (task.check === 'fourK') return await requestFourK(ctx, config, task, task.body, signal, 'read');
+	if (task.readBack === 'repeatFourKRequest') return await requestFourK(ctx, config, task, task.body, signal, 'safe');
 	const data = await kieRequest<IDataObject>(ctx, config, {
 		method: 'GET',
 		endpoint: ENDPOINTS.recordInfo,
 		qs: { taskId },
-		kind: 'read',
+		resend: 'safe',
 		retry: task.settings.retry,
 		signal,
 	});
@@ -97,7 +97,7 @@ async function requestFourK(
 	task: PreparedTask,
 	body: IDataObject,
 	signal: AbortSignal | undefined,
-	kind: 'create' | 'read',
+	resend: ResendPolicy,
 ): Promise<VideoResult> {
 	const originalTaskId = String(task.body.taskId);
 	const answer = await settle(
@@ -106,7 +106,7 @@ async function requestFourK(
 				method: 'POST',
 				endpoint: ENDPOINTS.get4k,
 				body,
-				kind,
+				resend,
 				rateLimited: true,
 				retry: task.settings.retry,
 				rateLimit: task.settings.rateLimit,

@@ -1,5 +1,6 @@
 import type { INode } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+
+import { ParameterError } from './errors';
 
 /**
  * Parameter checks that run before any request, so a mistake never costs a credit. Each error
@@ -25,12 +26,6 @@ export const MODE_RULES: Record<GenerationMode, { label: string; min: number; ma
 };
 
 export const GENERATION_MODES = Object.keys(MODE_RULES) as GenerationMode[];
-
-export class ParameterError extends NodeOperationError {
-	constructor(node: INode, field: string, problem: string, allowed: string, itemIndex: number) {
-		super(node, `Invalid "${field}": ${problem}`, { description: `Allowed: ${allowed}`, itemIndex });
-	}
-}
 
 function describe(value: unknown): string {
 	if (value === undefined) return 'nothing';

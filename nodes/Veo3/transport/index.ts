@@ -7,7 +7,7 @@ import type {
 } from 'n8n-workflow';
 
 import { KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from '../helpers/errors';
-import type { ApiConfig, KieEnvelope, RateLimit, RequestKind, RetryPolicy } from '../helpers/interfaces';
+import type { ApiConfig, KieEnvelope, RateLimit, ResendPolicy, RetryPolicy } from '../helpers/interfaces';
 import { pause, throwIfCancelled } from '../helpers/pause';
 import { settle } from '../helpers/settle';
 import { acquireCreateSlot, type CreateSlot } from '../helpers/rateLimiter';
@@ -46,9 +46,9 @@ export interface KieRequest {
 	body?: IDataObject | Buffer;
 	qs?: IDataObject;
 	headers?: IDataObject;
-	/** Reads are retried freely; creates only when kie certainly created nothing. */
-	kind: RequestKind;
-	/** Counts against the client-side create limit (default: creates do). */
+	/** 'safe': resent freely after a failure; 'paid': resent only when kie certainly created nothing. */
+	resend: ResendPolicy;
+	/** Counts against the client-side create limit (default: paid requests do). */
 	rateLimited?: boolean;
 	/** Upload endpoints live on their own host. */
 	host?: 'api' | 'upload';
@@ -147,14 +147,14 @@ function envelopeOf(raw: RawResponse): KieEnvelope {
  * Sends one kie.ai request and returns the envelope's `data`. Throws KieApiError for any envelope
  * code other than 200 (kie answers errors with HTTP 200, reference §1) and KieTransportError when no
  * answer came. Retries:
- * - reads: on 429/455/5xx/408 and network errors, with exponential back-off and jitter;
- * - creates (paid): only on 429/455 envelopes and on errors where the request never left this
+ * - safe requests (reads, uploads): on 429/455/5xx/408 and network errors, with exponential back-off and jitter;
+ * - paid requests (creates): only on 429/455 envelopes and on errors where the request never left this
  *   machine (connection refused, DNS). A 5xx or a reset could mean a task was created: not retried.
  */
 export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig, request: KieRequest): Promise<T> {
 	const policy = request.retry ?? DEFAULT_RETRY;
 	const limiterKey = config.baseUrl;
-	const limited = request.rateLimited ?? request.kind === 'create';
+	const limited = request.rateLimited ?? request.resend === 'paid';
 	for (let attempt = 0; ; attempt++) {
 		const slot: CreateSlot | undefined = limited
 			? await acquireCreateSlot(limiterKey, request.rateLimit ?? DEFAULT_RATE_LIMIT, request.signal)
@@ -167,7 +167,7 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 			else slot?.done();
 			throwIfCancelled(request.signal);
 			const retryable =
-				networkCode !== undefined && (request.kind === 'read' ? RETRYABLE_NETWORK_CODES.has(networkCode) : neverSent);
+				networkCode !== undefined && (request.resend === 'safe' ? RETRYABLE_NETWORK_CODES.has(networkCode) : neverSent);
 			if (retryable && attempt < policy.maxRetries) {
 				await pause(backoffDelay(policy, attempt), request.signal);
 				continue;
@@ -180,14 +180,14 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 		else slot?.done();
 		if (envelope.code === 200) return envelope.data as T;
 		const retryable =
-			request.kind === 'read'
+			request.resend === 'safe'
 				? REFUSED_CODES.has(envelope.code) || envelope.code >= 500 || envelope.code === 408
 				: REFUSED_CODES.has(envelope.code);
 		if (retryable && attempt < policy.maxRetries) {
 			await pause(backoffDelay(policy, attempt), request.signal);
 			continue;
 		}
-		const uncertain = request.kind === 'create' && !REFUSED_CODES.has(envelope.code) && (envelope.code >= 500 || envelope.code === 408);
+		const uncertain = request.resend === 'paid' && !REFUSED_CODES.has(envelope.code) && (envelope.code >= 500 || envelope.code === 408);
 		throw new KieApiError(envelope.code, envelope.msg, sent.value.statusCode, request.endpoint, envelope.data, uncertain);
 	}
 }
@@ -195,7 +195,7 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 function transportError(request: KieRequest, networkCode: string | undefined): KieTransportError {
 	const what = networkCode ?? 'a network error';
 	const uncertain =
-		request.kind === 'create' && !(networkCode && NOT_SENT_NETWORK_CODES.has(networkCode))
+		request.resend === 'paid' && !(networkCode && NOT_SENT_NETWORK_CODES.has(networkCode))
 			? ` ${UNCERTAIN_CREATE_TEXT}`
 			: '';
 	return new KieTransportError(`No answer from kie.ai for ${request.endpoint} (${what}).${uncertain}`, networkCode, request.endpoint);

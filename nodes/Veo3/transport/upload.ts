@@ -1,6 +1,7 @@
 import { randomBytes } from 'crypto';
 
 import type { InputImage } from '../helpers/binary';
+import { UnexpectedAnswerError } from '../helpers/errors';
 import type { ApiConfig, RetryPolicy } from '../helpers/interfaces';
 import { ENDPOINTS, kieRequest, type ApiContext } from './index';
 
@@ -41,12 +42,12 @@ export async function uploadImage(
 		host: 'upload',
 		body,
 		headers: { 'Content-Type': contentType },
-		kind: 'read',
+		resend: 'safe',
 		retry,
 		signal,
 	});
 	// Both documented response shapes carry downloadUrl (reference §10.3 CONFLICT).
 	const url = data?.downloadUrl ?? data?.fileUrl;
-	if (!url) throw new Error('kie.ai upload answered without a file URL');
+	if (!url) throw new UnexpectedAnswerError('kie.ai upload answered without a file URL');
 	return url;
 }

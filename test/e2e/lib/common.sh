@@ -40,7 +40,12 @@ stamp_of() {
   { sha256sum "$dir/package.json" "$dir/package-lock.json" | awk '{print $1}'; echo "$extra"; } | sha256sum | awk '{print $1}'
 }
 stamp_file() { echo "$1/node_modules/.e2e-install-stamp"; }
-is_installed() { [[ -f "$(stamp_file "$1")" && "$(cat "$(stamp_file "$1")")" == "$2" ]]; }
+# A checkout whose node_modules is a link to another checkout's install (a git worktree) uses that
+# install as it is: reinstalling from here would rewrite the other checkout's files under it.
+is_installed() {
+  if [[ -L "$1/node_modules" && -f "$(stamp_file "$1")" ]]; then return 0; fi
+  [[ -f "$(stamp_file "$1")" && "$(cat "$(stamp_file "$1")")" == "$2" ]]
+}
 
 # npm_install_dir DIR: the install recipe that works on this machine (recipes §2, pitfalls 1-2):
 #  - `npm install`, NOT `npm ci`: the registry mirror lacks optional @msgpackr-extract/* platform

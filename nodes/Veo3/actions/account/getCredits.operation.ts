@@ -16,7 +16,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const credits = await kieRequest<number>(this, config, {
 			method: 'GET',
 			endpoint: ENDPOINTS.credit,
-			kind: 'read',
+			resend: 'safe',
 			retry: readRetryPolicy(this, itemIndex),
 			signal: this.getExecutionCancelSignal(),
 		});

@@ -1,14 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DownloadError, downloadVideo } from '../../helpers/binary';
-import { KieApiError } from '../../helpers/errors';
+import { downloadFailedError, noVideoYetError, ParameterError } from '../../helpers/errors';
 import { normalizeRecord } from '../../helpers/normalize';
 import { settle } from '../../helpers/settle';
 import { readRetryPolicy } from '../../helpers/settings';
-import { ParameterError, requireHttpUrl, requireIndex, requireOneOf, requireTaskId } from '../../helpers/validation';
+import { requireHttpUrl, requireIndex, requireOneOf, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
-import { taskIdProperty, videoIndexProperty } from '../shared.descriptions';
+import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [
@@ -73,13 +73,10 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
 			const which = requireOneOf(node, 'Which Video', this.getNodeParameter('which', itemIndex, 'result'), ['result', 'full', 'origin'], itemIndex);
 			const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
-			const data = await kieRequest<IDataObject>(this, config, { method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId }, kind: 'read', retry, signal });
+			const data = await kieRequest<IDataObject>(this, config, { method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId }, resend: 'safe', retry, signal });
 			const result = normalizeRecord(data ?? {}, taskId);
 			if (result.status !== 'success') {
-				throw new NodeOperationError(node, `Task ${taskId} is ${result.status}, there is no video to download yet`, {
-					description: result.status === 'failed' ? `kie.ai: ${result.errorMessage ?? 'no reason given'}` : 'Wait until it is finished (Generate with a wait mode does this for you).',
-					itemIndex,
-				});
+				throw noVideoYetError(node, taskId, result.status, result.errorMessage, itemIndex);
 			}
 			const list = which === 'full' ? result.fullVideoUrls : which === 'origin' ? result.originUrls : result.videoUrls;
 			if (!list[index]) {
@@ -98,15 +95,11 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (!refused) throw first.error;
 			// Result links can expire or be refused; kie issues a fresh 20-minute link for its own files.
 			const fresh = await settle(
-				async () => await kieRequest<string>(this, config, { method: 'POST', endpoint: ENDPOINTS.downloadUrl, body: { url }, kind: 'read', retry, signal }),
+				async () => await kieRequest<string>(this, config, { method: 'POST', endpoint: ENDPOINTS.downloadUrl, body: { url }, resend: 'safe', retry, signal }),
 			);
 			if (!fresh.ok) {
 				// Report what went wrong with the file first; kie's answer to the fallback comes second.
-				const reason = fresh.error instanceof KieApiError ? `kie.ai answered ${fresh.error.code}: ${fresh.error.kieMessage}` : String((fresh.error as Error).message);
-				throw new NodeOperationError(node, `Downloading ${url} failed with HTTP ${(first.error as DownloadError).statusCode}`, {
-					description: `A fresh download link was not available either (${reason}). kie.ai keeps result videos for 14 days; check the URL or the task ID.`,
-					itemIndex,
-				});
+				throw downloadFailedError(node, url, (first.error as DownloadError).statusCode, fresh.error, itemIndex);
 			}
 			binary = await downloadVideo(this, String(fresh.value), fileName);
 		}

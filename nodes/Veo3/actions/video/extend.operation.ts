@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import { EXTEND_MODELS, requireOneOf, requirePrompt, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS } from '../../transport';
-import { renderOptions, taskIdProperty, taskProperties } from '../shared.descriptions';
+import { callbackOptions, renderOptions, taskIdProperty, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
-import { callbackOptions, readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from './createOptions';
 
 const properties: INodeProperties[] = [
 	{ ...taskIdProperty, description: 'The taskId of a finished video to continue' },
@@ -55,7 +55,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 		itemIndex,
 		endpoint: ENDPOINTS.extend,
 		body,
-		check: 'record',
+		readBack: 'recordInfo',
 		settings,
 		echo: { sourceTaskId: taskId, prompt, model, ...common.echo },
 		downloadTo,

@@ -2,6 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputImages } from '../../helpers/binary';
+import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
+import { ParameterError } from '../../helpers/errors';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import {
@@ -9,7 +11,6 @@ import {
 	GENERATION_MODES,
 	MODE_RULES,
 	MODELS,
-	ParameterError,
 	REFERENCE_MODELS,
 	RESOLUTIONS,
 	requireImageCount,
@@ -21,9 +22,8 @@ import {
 } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig } from '../../transport';
 import { uploadImage } from '../../transport/upload';
-import { renderOptions, taskProperties } from '../shared.descriptions';
+import { callbackOptions, renderOptions, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
-import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget, callbackOptions } from './createOptions';
 
 const properties: INodeProperties[] = [
 	{
@@ -188,7 +188,7 @@ async function prepare(
 		itemIndex,
 		endpoint: ENDPOINTS.generate,
 		body,
-		check: 'record',
+		readBack: 'recordInfo',
 		settings,
 		echo: { prompt, model, mode, aspectRatio, ...(imageUrls.length ? { imageUrls } : {}), ...common.echo },
 		downloadTo,

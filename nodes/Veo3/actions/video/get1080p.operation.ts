@@ -1,15 +1,15 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadVideo } from '../../helpers/binary';
-import { KieApiError, toNodeError, WaitTimeoutError } from '../../helpers/errors';
+import { KieApiError, not1080pUpgradableError, ParameterError, toNodeError, UnexpectedAnswerError, WaitTimeoutError } from '../../helpers/errors';
 import { pause } from '../../helpers/pause';
 import { readRetryPolicy } from '../../helpers/settings';
 import { settle } from '../../helpers/settle';
-import { ParameterError, requireIndex, requirePositiveNumber, requireTaskId } from '../../helpers/validation';
+import { requireIndex, requirePositiveNumber, requireTaskId } from '../../helpers/validation';
 import { pollDelays, waitSettings } from '../../helpers/waiting';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
-import { taskIdProperty, videoIndexProperty } from '../shared.descriptions';
+import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [
@@ -90,27 +90,21 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 						method: 'GET',
 						endpoint: ENDPOINTS.get1080p,
 						qs: { taskId, index },
-						kind: 'read',
+						resend: 'safe',
 						retry,
 						signal,
 					}),
 			);
 			if (answer.ok) {
 				const videoUrl = answer.value?.resultUrl;
-				if (!videoUrl) throw new NodeOperationError(node, 'kie.ai answered without a 1080p URL', { itemIndex });
+				if (!videoUrl) throw toNodeError(node, new UnexpectedAnswerError('kie.ai answered without a 1080p URL'), itemIndex);
 				const item: INodeExecutionData = { json: { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success' } };
 				if (download) item.binary = { [field]: await downloadVideo(this, videoUrl, `${taskId}_1080p.mp4`) };
 				return item;
 			}
 			const error = answer.error;
 			if (error instanceof KieApiError && error.code === 422) {
-				throw new NodeApiError(node, { code: error.code, msg: error.kieMessage }, {
-					message: `This video cannot be upgraded to 1080p: ${error.kieMessage}`,
-					description:
-						'Only successfully finished videos can be upgraded, and fallback videos are already 1080p. Check the task with Get Details.',
-					httpCode: '422',
-					itemIndex,
-				});
+				throw not1080pUpgradableError(node, error, itemIndex);
 			}
 			if (!(error instanceof KieApiError && PROCESSING.test(error.kieMessage))) throw error;
 			const remaining = deadline - Date.now();

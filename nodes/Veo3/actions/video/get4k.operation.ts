@@ -1,13 +1,13 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import { requireIndex, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS } from '../../transport';
-import { taskIdProperty, taskProperties, videoIndexProperty } from '../shared.descriptions';
+import { callbackOptions, taskIdProperty, taskProperties, videoIndexProperty } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
-import { callbackOptions, readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from './createOptions';
 
 const properties: INodeProperties[] = [
 	{ ...taskIdProperty, description: 'The taskId of a finished video to upscale to 4K (120 credits, 5–10 minutes)' },
@@ -30,7 +30,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 		itemIndex,
 		endpoint: ENDPOINTS.get4k,
 		body,
-		check: 'fourK',
+		readBack: 'repeatFourKRequest',
 		settings: readTaskSettings(this, itemIndex),
 		echo: { videoIndex: index, ...common.echo },
 		downloadTo: readDownloadTarget(this, itemIndex, waitMode),

@@ -5,7 +5,7 @@ import { normalizeRecord } from '../../helpers/normalize';
 import { readRetryPolicy } from '../../helpers/settings';
 import { requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
-import { includeRawOption, taskIdProperty } from '../shared.descriptions';
+import { includeRawOption, taskIdProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [
@@ -32,7 +32,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			method: 'GET',
 			endpoint: ENDPOINTS.recordInfo,
 			qs: { taskId },
-			kind: 'read',
+			resend: 'safe',
 			retry: readRetryPolicy(this, itemIndex),
 			signal: this.getExecutionCancelSignal(),
 		});

@@ -1,36 +1,8 @@
-import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { WaitMode } from '../../helpers/tasks';
-import { optionalSeed, ParameterError, requireHttpUrl } from '../../helpers/validation';
-
-/** Options about callbacks, shared by Generate, Extend and Get 4K. */
-export const callbackOptions: INodeProperties[] = [
-	{
-		displayName: 'Callback Reference',
-		name: 'callbackReference',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. {{ $json.row_number }}',
-		description:
-			'Added to the Callback URL as "ref=…" so the Veo3 Trigger can tell which row or prompt a callback belongs to. Also repeated in this node\'s output.',
-	},
-	{
-		displayName: 'Callback URL',
-		name: 'callbackUrl',
-		type: 'string',
-		default: '',
-		placeholder: 'Paste the Production URL of a Veo3 Trigger node',
-		description: 'Kie.ai POSTs the result here when the video is done. Ignored in "Wait for Callback" mode, which uses this execution\'s own resume URL.',
-	},
-	{
-		displayName: 'Signature Tolerance (Seconds)',
-		name: 'signatureToleranceSeconds',
-		type: 'number',
-		default: 300,
-		typeOptions: { minValue: 1 },
-		description: 'Wait for Callback only: how old a signed callback may be before it is refused (needs the webhook HMAC key in the credential)',
-	},
-];
+import { ParameterError } from './errors';
+import type { WaitMode } from './tasks';
+import { optionalSeed, requireHttpUrl } from './validation';
 
 /** Adds the correlation reference to the callback URL without disturbing its own query string. */
 export function withReference(url: string, reference: string): string {

@@ -54,7 +54,7 @@ export const taskOutputProperties: INodeProperties[] = [
 	},
 ];
 
-/** Waiting and reliability settings; the defaults suit kie.ai, tests and benchmarks tune them. */
+/** Waiting and create-limit settings a user may need; the defaults suit kie.ai. */
 export const waitOptions: INodeProperties[] = [
 	{
 		displayName: 'Max Creates per Window',
@@ -62,7 +62,8 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		default: 20,
 		typeOptions: { minValue: 1 },
-		description: 'Client-side limit on new tasks, matching kie.ai (20 per 10 seconds), so batches never hit HTTP 429',
+		description:
+			'Client-side limit on new tasks, matching kie.ai (20 per 10 seconds), so batches never hit HTTP 429. Raise it if kie.ai raised your limit.',
 	},
 	{
 		displayName: 'Max Wait Time (Minutes)',
@@ -80,30 +81,63 @@ export const waitOptions: INodeProperties[] = [
 		typeOptions: { minValue: 0.05, numberPrecision: 2 },
 		description: 'First delay between status checks; later checks back off up to once a minute',
 	},
-	{
-		displayName: 'Rate Window (Seconds)',
-		name: 'rateLimitWindowSeconds',
-		type: 'number',
-		default: 10,
-		typeOptions: { minValue: 0.1, numberPrecision: 2 },
-		description: 'Length of the window for Max Creates per Window',
-	},
+];
+
+/**
+ * Tuning knobs kept out of the UI: the defaults suit kie.ai; tests, benchmarks and workflows
+ * imported as JSON may set them (docs/tuning.md). Node-wide, read by every operation.
+ */
+export const tuningProperties: INodeProperties[] = [
 	{
 		displayName: 'Read Retries',
 		name: 'readRetries',
-		type: 'number',
+		type: 'hidden',
 		default: 5,
-		typeOptions: { minValue: 0 },
 		description:
 			'How often a status read is retried after a 429, 455, 5xx or network error. Paid creates are never retried unless kie.ai certainly created nothing.',
 	},
 	{
 		displayName: 'Retry Delay (Ms)',
 		name: 'retryDelayMs',
-		type: 'number',
+		type: 'hidden',
 		default: 1000,
-		typeOptions: { minValue: 1 },
 		description: 'First retry delay; it doubles on each retry, with jitter',
+	},
+	{
+		displayName: 'Rate Window (Seconds)',
+		name: 'rateLimitWindowSeconds',
+		type: 'hidden',
+		default: 10,
+		description: 'Length of the window for Max Creates per Window',
+	},
+];
+
+/** Options about callbacks, shared by Generate, Extend and Get 4K. */
+export const callbackOptions: INodeProperties[] = [
+	{
+		displayName: 'Callback Reference',
+		name: 'callbackReference',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. {{ $json.row_number }}',
+		description:
+			'Added to the Callback URL as "ref=…" so the Veo3 Trigger can tell which row or prompt a callback belongs to. Also repeated in this node\'s output.',
+	},
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'Paste the Production URL of a Veo3 Trigger node',
+		description: 'Kie.ai POSTs the result here when the video is done. Ignored in "Wait for Callback" mode, which uses this execution\'s own resume URL.',
+	},
+	{
+		displayName: 'Signature Tolerance (Seconds)',
+		name: 'signatureToleranceSeconds',
+		type: 'number',
+		default: 300,
+		typeOptions: { minValue: 1 },
+		description: 'Wait for Callback only: how old a signed callback may be before it is refused (needs the webhook HMAC key in the credential)',
 	},
 ];
 
