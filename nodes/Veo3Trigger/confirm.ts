@@ -4,7 +4,7 @@ import { KieApiError } from '../Veo3/helpers/errors';
 import type { VideoResult } from '../Veo3/helpers/interfaces';
 import type { CallbackKind } from '../Veo3/helpers/normalize';
 import { settle } from '../Veo3/helpers/settle';
-import { checkTask, type PreparedTask, type TaskCheckKind } from '../Veo3/helpers/tasks';
+import { checkTask, type PreparedTask, type StateReadBack } from '../Veo3/helpers/tasks';
 import { waitSettings } from '../Veo3/helpers/waiting';
 import { DEFAULT_RATE_LIMIT, ENDPOINTS, getApiConfig } from '../Veo3/transport';
 
@@ -23,16 +23,16 @@ export function isUnknownTask(error: unknown): boolean {
 	return error instanceof KieApiError && (error.code === 404 || (error.code === 422 && /record is null|14 days/i.test(error.kieMessage)));
 }
 
-function readOf(taskId: string, check: TaskCheckKind): PreparedTask {
+function readOf(taskId: string, readBack: StateReadBack): PreparedTask {
 	return {
 		itemIndex: 0,
-		endpoint: check === 'fourK' ? ENDPOINTS.get4k : ENDPOINTS.recordInfo,
+		endpoint: readBack === 'repeatFourKRequest' ? ENDPOINTS.get4k : ENDPOINTS.recordInfo,
 		// A generation has one video at kie, so its 4K is always index 0.
 		body: { taskId, index: 0 },
-		check,
+		readBack,
 		settings: { wait: waitSettings(1, 1), retry: QUICK_RETRY, rateLimit: DEFAULT_RATE_LIMIT },
 		echo: {},
-		includeRaw: check === 'fourK',
+		includeRaw: readBack === 'repeatFourKRequest',
 	};
 }
 
@@ -50,14 +50,14 @@ function refused(error: unknown): Confirmed {
  */
 export async function confirmWithKie(ctx: IWebhookFunctions, taskId: string, claimed: CallbackKind): Promise<Confirmed> {
 	const config = await getApiConfig(ctx);
-	const record = await settle(async () => await checkTask(ctx, config, readOf(taskId, 'record'), taskId, undefined));
+	const record = await settle(async () => await checkTask(ctx, config, readOf(taskId, 'recordInfo'), taskId, undefined));
 	if (!record.ok) return refused(record.error);
 	if (claimed === 'generation') {
 		if (record.value.status === 'generating') return { ok: false, status: 503, reason: NOT_FINAL_TEXT };
 		return { ok: true, result: record.value, kind: 'generation' };
 	}
 	if (record.value.status !== 'success') return { ok: false, status: 400, reason: NO_FOURK_TEXT };
-	const fourK = await settle(async () => await checkTask(ctx, config, readOf(taskId, 'fourK'), taskId, undefined));
+	const fourK = await settle(async () => await checkTask(ctx, config, readOf(taskId, 'repeatFourKRequest'), taskId, undefined));
 	if (!fourK.ok) {
 		const error = fourK.error;
 		if (error instanceof KieApiError && error.code === 422 && /unavailable/i.test(error.kieMessage)) {

@@ -18,6 +18,7 @@ import {
 	requireOneOf,
 	requirePrompt,
 	splitList,
+	splitUrlList,
 	type GenerationMode,
 } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig } from '../../transport';
@@ -154,7 +155,7 @@ async function prepare(
 	if (mode !== 'text') {
 		const source = requireOneOf(node, 'Image Source', this.getNodeParameter('imageSource', itemIndex), ['url', 'binary'], itemIndex);
 		if (source === 'url') {
-			const urls = splitList(this.getNodeParameter('imageUrls', itemIndex, ''));
+			const urls = splitUrlList(this.getNodeParameter('imageUrls', itemIndex, ''));
 			requireImageCount(node, mode, urls.length, 'Image URLs', itemIndex);
 			imageUrls = urls.map((url) => requireHttpUrl(node, 'Image URLs', url, itemIndex));
 		} else {

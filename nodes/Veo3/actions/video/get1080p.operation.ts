@@ -6,7 +6,8 @@ import { KieApiError, not1080pUpgradableError, ParameterError, toNodeError, Unex
 import { pause } from '../../helpers/pause';
 import { readRetryPolicy } from '../../helpers/settings';
 import { settle } from '../../helpers/settle';
-import { requireIndex, requirePositiveNumber, requireTaskId } from '../../helpers/validation';
+import { inRange, RANGES } from '../../helpers/settings';
+import { requireIndex, requireTaskId } from '../../helpers/validation';
 import { pollDelays, waitSettings } from '../../helpers/waiting';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
 import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
@@ -72,8 +73,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const settings = waitSettings(
-			requirePositiveNumber(node, 'Poll Interval (Seconds)', options.pollIntervalSeconds ?? 20, itemIndex),
-			requirePositiveNumber(node, 'Max Wait Time (Minutes)', options.maxWaitMinutes ?? 5, itemIndex),
+			inRange(this, options.pollIntervalSeconds ?? 20, 'Poll Interval (Seconds)', RANGES.pollInterval, itemIndex),
+			inRange(this, options.maxWaitMinutes ?? 5, 'Max Wait Time (Minutes)', RANGES.maxWait, itemIndex),
 		);
 		const download = this.getNodeParameter('downloadVideo', itemIndex, true) as boolean;
 		const field = download ? String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim() : '';
