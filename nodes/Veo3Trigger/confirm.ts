@@ -1,6 +1,6 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { KieApiError } from '../Veo3/helpers/errors';
+import { isUnknownTask, KieApiError, UNKNOWN_TASK_TEXT } from '../Veo3/helpers/errors';
 import type { VideoResult } from '../Veo3/helpers/interfaces';
 import type { CallbackKind } from '../Veo3/helpers/normalize';
 import { settle } from '../Veo3/helpers/settle';
@@ -10,18 +10,12 @@ import { DEFAULT_RATE_LIMIT, ENDPOINTS, getApiConfig } from '../Veo3/transport';
 
 export type Confirmed = { ok: true; result: VideoResult; kind: CallbackKind } | { ok: false; status: 400 | 503; reason: string };
 
-export const UNKNOWN_TASK_TEXT = 'No task with this ID at kie.ai, or it is older than 14 days';
 const NOT_FINAL_TEXT = 'kie.ai does not report this task as finished; retry later';
 const UNREADABLE_TEXT = 'Could not read the task at kie.ai right now; retry later';
 const NO_FOURK_TEXT = 'kie.ai has no 4K render for this task';
 
 /** kie waits 15 s for the answer and retries a callback that failed, so reads give up early. */
 const QUICK_RETRY = { maxRetries: 2, baseDelayMs: 300, maxDelayMs: 1000, requestTimeoutMs: 4000 };
-
-/** kie's answer for an unknown id ("record is null") or one past its 14-day retention. */
-export function isUnknownTask(error: unknown): boolean {
-	return error instanceof KieApiError && (error.code === 404 || (error.code === 422 && /record is null|14 days/i.test(error.kieMessage)));
-}
 
 function readOf(taskId: string, readBack: StateReadBack): PreparedTask {
 	return {
