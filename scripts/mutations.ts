@@ -78,7 +78,9 @@ function runMutant(mutant: Mutant): Outcome {
 	if (original === undefined) return { mutant, verdict: 'NOT APPLIED', caughtBy: `"find" text not found once in ${mutant.file}`, seconds: seconds() };
 	try {
 		let run = runJest(mutant.tests);
-		if (run.passed) run = runJest(['--findRelatedTests', mutant.file]);
+		// The default config's roots hold only test/; the shipped code joins the module map so jest
+		// can follow imports back to the mutated file. The tests run are still test/'s own.
+		if (run.passed) run = runJest(['--roots', '<rootDir>/test', '<rootDir>/nodes', '<rootDir>/credentials', '<rootDir>/simulator', '--findRelatedTests', mutant.file]);
 		if (run.passed) return { mutant, verdict: 'SURVIVED', caughtBy: '-', seconds: seconds() };
 		if (!run.failedFile) return { mutant, verdict: 'JEST ERROR', caughtBy: String(run.problem), seconds: seconds() };
 		return { mutant, verdict: 'caught', caughtBy: run.failedFile, seconds: seconds() };
