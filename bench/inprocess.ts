@@ -37,7 +37,11 @@ export interface BatchResult {
 }
 
 /** §3: 200 prompts through one node execution under kie's limit (real 10 s window by default). */
-export async function batchThroughput(items = 200, windowMs = 10000, maxPerWindow = 20, renderMs = 2000): Promise<BatchResult> {
+export async function batchThroughput(): Promise<BatchResult> {
+	const items = 200;
+	const windowMs = 10000;
+	const maxPerWindow = 20;
+	const renderMs = 2000;
 	const sim = await startSimulator({ apiKey: API_KEY, profile: 'fast', renderMs, rateLimit: { max: maxPerWindow, windowMs, httpStatus: 200 }, credits: 1e9 });
 	try {
 		const prompts = Array.from({ length: items }, (_, i) => ({ prompt: `bench prompt ${i}` }));
@@ -87,7 +91,9 @@ export interface OverheadResult {
 }
 
 /** §4: 1000 Get Details items through n8n-core vs a raw axios loop doing the same requests. */
-export async function perItemOverhead(items = 1000, rounds = 3): Promise<OverheadResult> {
+export async function perItemOverhead(): Promise<OverheadResult> {
+	const items = 1000;
+	const rounds = 3;
 	const sim = await startSimulator({ apiKey: API_KEY, profile: 'fast', renderMs: 1, rateLimit: { max: 1e6, windowMs: 1000, httpStatus: 200 }, credits: 1e9 });
 	try {
 		const http = axios.create({ baseURL: sim.url, headers: { Authorization: `Bearer ${API_KEY}` } });
@@ -162,7 +168,9 @@ export interface RequestsResult {
  * §2: requests per finished video for a 3-minute render, with time scaled down by `scale` (render
  * and every interval divided alike, so request counts are those of the real durations).
  */
-export async function requestsPerVideo(scale = 30, renderSeconds = 180): Promise<RequestsResult> {
+export async function requestsPerVideo(): Promise<RequestsResult> {
+	const scale = 30;
+	const renderSeconds = 180;
 	const renderMs = (renderSeconds * 1000) / scale;
 	const sim = await startSimulator({ apiKey: API_KEY, profile: 'fast', renderMs, credits: 1e9 });
 	const callbacks = new CallbackServer();

@@ -48,11 +48,11 @@ async function deploy(api: N8nApi, json: any, webhookBase: string, paths: string
 	return wf.id;
 }
 
-async function allExecutions(api: N8nApi, workflowId: string, includeData = false): Promise<any[]> {
+async function allExecutions(api: N8nApi, workflowId: string): Promise<any[]> {
 	const out: any[] = [];
 	let cursor: string | undefined;
 	do {
-		const q = new URLSearchParams({ workflowId, limit: '250', includeData: String(includeData) });
+		const q = new URLSearchParams({ workflowId, limit: '250', includeData: 'false' });
 		if (cursor) q.set('cursor', cursor);
 		const res = await api.publicApi<{ data: any[]; nextCursor?: string | null }>('GET', `/executions?${q}`);
 		out.push(...res.data);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Shipped-code hygiene (issue #7, item 5). Checks the tarball npm would publish:
-#   1. it holds only package.json, README.md, LICENSE, CHANGELOG.md and dist/ (no source maps, no
+#   1. it holds only package.json, index.js, README.md, LICENSE, CHANGELOG.md and dist/ (no source maps, no
 #      TypeScript sources, no tests, simulator, benchmarks or scripts), and every file package.json's
 #      "n8n" section points at;
 #   2. n8n's community package scanner (@n8n/scan-community-package) passes on the unpacked tarball
@@ -51,7 +51,7 @@ echo "$(wc -l <"$work/list.txt") files"
 # 1. Allow-list, deny-list, required entries.
 while IFS= read -r entry; do
 	[[ "$entry" == */ ]] && continue # a directory entry (npm writes none; a hand-made tarball may)
-	[[ "$entry" =~ ^package/(dist/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$ ]] || problem "not allowed in the tarball: $entry"
+	[[ "$entry" =~ ^package/(dist/.+|package\.json|index\.js|README\.md|LICENSE|CHANGELOG\.md)$ ]] || problem "not allowed in the tarball: $entry"
 	[[ "$entry" =~ \.(map|ts|tsx|mts|cts)$ ]] && problem "source map or TypeScript source in the tarball: $entry"
 	[[ "$entry" =~ (^|/)(test|tests|__tests__|simulator|bench|scripts|fixtures|coverage)/ ]] && problem "test/tooling directory in the tarball: $entry"
 	[[ "$entry" =~ \.(test|spec)\.[cm]?js$ ]] && problem "test file in the tarball: $entry"
@@ -59,7 +59,7 @@ done <"$work/list.txt"
 
 mkdir -p "$work/package"
 tar -xzf "$tarball" -C "$work/package" --strip-components=1
-for required in package.json README.md LICENSE CHANGELOG.md; do
+for required in package.json index.js README.md LICENSE CHANGELOG.md; do
 	[[ -f "$work/package/$required" ]] || problem "missing from the tarball: $required"
 done
 if [[ -f "$work/package/package.json" ]]; then

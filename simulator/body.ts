@@ -4,7 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 
-export type BodyResult = { ok: true; raw: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
+type BodyResult = { ok: true; raw: Buffer } | { ok: false; reason: 'too-large' | 'aborted' };
 
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
 	return new Promise((resolve) => {

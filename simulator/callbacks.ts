@@ -12,7 +12,7 @@ import type { CallbackLogEntry, SimState } from './state';
 import type { FourKJob, Task } from './tasks';
 import { isHttpUrl } from './validation';
 
-export interface DispatchOptions extends SignOptions {
+interface DispatchOptions extends SignOptions {
 	/** Apply the drop/duplicate faults (automatic callbacks do; control re-sends do not). */
 	faults: boolean;
 	/** How many identical deliveries to start. */

@@ -20,7 +20,7 @@ export interface ApiResult {
 	body: Envelope;
 }
 
-export const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
+const JSON_CONTENT_TYPE = 'application/json;charset=UTF-8';
 
 export function ok(data: unknown, msg = 'success'): ApiResult {
 	return { status: 200, body: { code: 200, msg, data } };

@@ -11,7 +11,7 @@ import type { SimState } from './state';
 /** reads = record-info, 1080p, credit, download-url; creates = generate, extend, 4K. */
 export type EndpointKind = 'read' | 'create' | 'upload';
 
-export interface FaultDecision {
+interface FaultDecision {
 	slowMs: number;
 	burst429: boolean;
 	http500: boolean;

@@ -11,7 +11,7 @@ import { isExpired, RESULTS_PER_TASK, type Task } from './tasks';
 import { hd1080Ready } from './upgrades';
 import { DOWNLOAD_RE, LARGE_FILE_RE, TASK_FILE_RE, UPLOAD_FILE_PREFIX, type Variant } from './urls';
 
-export interface ResolvedFile {
+interface ResolvedFile {
 	source: ByteSource;
 	contentType: string;
 }

@@ -4,7 +4,7 @@
  * capped by maxUploadBytes).
  */
 
-export interface Part {
+interface Part {
 	name: string;
 	filename: string | null;
 	contentType: string | null;

@@ -6,7 +6,7 @@ import type { Outcome } from './config';
 import { MSG } from './envelope';
 import type { Resolution } from './pricing';
 
-export interface OutcomeInfo {
+interface OutcomeInfo {
 	/** §4.1: 0 generating · 1 success · 2 failed · 3 generation failed (created OK, upstream failed). */
 	successFlag: 1 | 2 | 3;
 	errorCode: number | null;

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 export type Rng = () => number;
 
 /** mulberry32: tiny, fast, good enough for test decisions. Returns floats in [0, 1). */
-export function mulberry32(seed: number): Rng {
+function mulberry32(seed: number): Rng {
 	let a = seed >>> 0;
 	return () => {
 		a = (a + 0x6d2b79f5) >>> 0;

@@ -35,7 +35,7 @@ export interface ApiRoute {
 const asObject = (v: unknown): Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
-export const API_ROUTES: readonly ApiRoute[] = [
+const API_ROUTES: readonly ApiRoute[] = [
 	{ method: 'POST', path: '/api/v1/veo/generate', kind: 'create', body: 'json', handle: (c) => handleGenerate(c.state, c.json) },
 	{ method: 'GET', path: '/api/v1/veo/record-info', kind: 'read', body: 'none', handle: (c) => handleRecordInfo(c.state, c.query) },
 	{ method: 'GET', path: '/api/v1/veo/get-1080p-video', kind: 'read', body: 'none', handle: (c) => handle1080p(c.state, c.query) },

@@ -59,13 +59,13 @@ export interface CallbackLogEntry {
 	code: number;
 }
 
-export interface StoredUpload {
+interface StoredUpload {
 	bytes: Buffer;
 	mimeType: string;
 	fileName: string;
 }
 
-export interface DownloadLink {
+interface DownloadLink {
 	/** Path under /files of the target. */
 	target: string;
 	expiresAt: number;

@@ -12,7 +12,7 @@ import { hexId, intBetween } from './random';
 import type { SimState } from './state';
 import type { AspectRatio } from './validation';
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 
 /** One 1080p upgrade (§5): processing for a while, then a single URL. */
 export interface Hd1080Job {

@@ -14,7 +14,7 @@ import type { SimState } from './state';
 import { isHttpUrl } from './validation';
 
 /** kie puts the account id in the path: kieai/<userId>/<uploadPath>/<fileName> ([HAR]). */
-export const SIM_USER_ID = '100001';
+const SIM_USER_ID = '100001';
 
 const MIME_BY_EXT: Record<string, string> = {
 	'.mp4': 'video/mp4',
@@ -33,8 +33,8 @@ const MIME_BY_EXT: Record<string, string> = {
 };
 const OCTET = 'application/octet-stream';
 
-function uploadFail(msg: string, code = 400): ApiResult {
-	return { status: 200, body: { success: false, code, msg, data: null } };
+function uploadFail(msg: string): ApiResult {
+	return { status: 200, body: { success: false, code: 400, msg, data: null } };
 }
 
 function extOfMime(mime: string): string {

@@ -4,23 +4,19 @@
  */
 
 export type Variant = 'result' | 'origin' | 'full' | '1080p' | '4k';
-export type FileExt = 'mp4' | 'jpg';
+type FileExt = 'mp4' | 'jpg';
 
-export const FILES_PREFIX = '/files';
+const FILES_PREFIX = '/files';
 export const TASK_FILE_RE = /^\/files\/v\/([0-9a-f]{32})_(\d+)(?:_(origin|full|1080p|4k))?\.(mp4|jpg)$/;
 export const LARGE_FILE_RE = /^\/files\/large\/(\d+)\.mp4$/;
 export const DOWNLOAD_RE = /^\/files\/dl\/([0-9a-f]+)(?:\/[^/]*)?$/;
 export const UPLOAD_FILE_PREFIX = '/files/kieai/';
 
-export function taskFilePath(taskId: string, index: number, variant: Variant, ext: FileExt = 'mp4'): string {
+function taskFilePath(taskId: string, index: number, variant: Variant, ext: FileExt = 'mp4'): string {
 	const suffix = variant === 'result' ? '' : `_${variant}`;
 	return `${FILES_PREFIX}/v/${taskId}_${index}${suffix}.${ext}`;
 }
 
 export function taskFileUrl(base: string, taskId: string, index: number, variant: Variant, ext: FileExt = 'mp4'): string {
 	return base + taskFilePath(taskId, index, variant, ext);
-}
-
-export function largeFilePath(bytes: number): string {
-	return `${FILES_PREFIX}/large/${bytes}.mp4`;
 }

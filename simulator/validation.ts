@@ -7,10 +7,10 @@
 import type { ExtendModel, GenerateModel, Resolution } from './pricing';
 
 export type AspectRatio = '16:9' | '9:16' | 'Auto';
-export type GenerationType = 'TEXT_2_VIDEO' | 'FIRST_AND_LAST_FRAMES_2_VIDEO' | 'REFERENCE_2_VIDEO';
+type GenerationType = 'TEXT_2_VIDEO' | 'FIRST_AND_LAST_FRAMES_2_VIDEO' | 'REFERENCE_2_VIDEO';
 
-export const MODELS: readonly GenerateModel[] = ['veo3', 'veo3_fast', 'veo3_lite'];
-export const EXTEND_MODELS: readonly ExtendModel[] = ['fast', 'quality', 'lite'];
+const MODELS: readonly GenerateModel[] = ['veo3', 'veo3_fast', 'veo3_lite'];
+const EXTEND_MODELS: readonly ExtendModel[] = ['fast', 'quality', 'lite'];
 export const ASPECT_RATIOS: readonly AspectRatio[] = ['16:9', '9:16', 'Auto'];
 export const GENERATION_TYPES: readonly GenerationType[] = [
 	'TEXT_2_VIDEO',
@@ -18,12 +18,12 @@ export const GENERATION_TYPES: readonly GenerationType[] = [
 	'REFERENCE_2_VIDEO',
 ];
 export const RESOLUTIONS: readonly Resolution[] = ['720p', '1080p', '4k'];
-export const SEED_MIN = 10000;
-export const SEED_MAX = 99999;
+const SEED_MIN = 10000;
+const SEED_MAX = 99999;
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; msg: string };
+type Checked<T> = { ok: true; value: T } | { ok: false; msg: string };
 
-export interface GenerateParams {
+interface GenerateParams {
 	prompt: string;
 	model: GenerateModel;
 	aspectRatio: AspectRatio;
@@ -39,7 +39,7 @@ export interface GenerateParams {
 	enableFallback: boolean;
 }
 
-export interface ExtendParams {
+interface ExtendParams {
 	taskId: string;
 	prompt: string;
 	model: ExtendModel;

@@ -61,8 +61,8 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 		expect(res.status).toBe(200);
 	}
 
-	async function executionsOf(workflowId: string, n: number, timeoutMs = 60_000): Promise<Execution[]> {
-		const deadline = Date.now() + timeoutMs;
+	async function executionsOf(workflowId: string, n: number): Promise<Execution[]> {
+		const deadline = Date.now() + 60_000;
 		for (;;) {
 			const list = await api.getExecutions({ workflowId, limit: 100 });
 			if (list.length >= n || Date.now() > deadline) return list;

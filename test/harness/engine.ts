@@ -49,7 +49,7 @@ export const nodeTypes = {
 };
 
 let binaryReady: Promise<void> | undefined;
-export async function initBinaryData(): Promise<void> {
+async function initBinaryData(): Promise<void> {
 	binaryReady ??= Container.get(BinaryDataService).init();
 	await binaryReady;
 }
@@ -79,7 +79,7 @@ export interface HarnessCredentials {
 	webhookHmacSecret?: string;
 }
 
-export interface WorkflowSpec {
+interface WorkflowSpec {
 	nodes: INode[];
 	connections: IConnections;
 	credentials: HarnessCredentials;
@@ -202,28 +202,6 @@ export function resumeUrlOf(run: HarnessRun): string {
 	const base = String(run.additionalData.webhookWaitingBaseUrl);
 	const token = (run.run.data as IRunExecutionData & { resumeToken?: string }).resumeToken;
 	return token ? `${base}/${run.executionId}?signature=${token}` : `${base}/${run.executionId}`;
-}
-
-/**
- * Continues a waiting execution the way n8n's WaitingWebhooks does: the waiting node's output
- * becomes `workflowData` (what its webhook() returned), the node is disabled in the stack, its
- * last run is popped, and the engine processes the rest. With `workflowData` undefined it
- * simulates the wait timing out: the node passes its input through (handleWaitingState).
- */
-export async function resumeExecution(previous: HarnessRun, workflowData?: INodeExecutionData[][]): Promise<HarnessRun> {
-	const data = previous.run.data as IRunExecutionData;
-	const stack = data.executionData!.nodeExecutionStack;
-	const entry = stack[0];
-	if (workflowData) {
-		entry.data.main = workflowData as never;
-		entry.node = { ...entry.node, disabled: true };
-		const lastNode = data.resultData.lastNodeExecuted as string;
-		data.resultData.runData[lastNode].pop();
-		data.waitTill = undefined;
-		(entry as unknown as { metadata?: IDataObject }).metadata = { forwardAllOutputs: true };
-	}
-	const run = await new WorkflowExecute(previous.additionalData, 'manual', data).processRunExecutionData(previous.workflow);
-	return wrapRun(previous.workflow, previous.additionalData, previous.executionId, run);
 }
 
 export function node(name: string, type: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {

@@ -7,7 +7,7 @@ import { join } from 'path';
  * must run before n8n-core is imported: a private user folder (nothing written to ~/.n8n), a fixed
  * encryption key, and filesystem binary mode, n8n's default for a single instance.
  */
-export const harnessFolder = mkdtempSync(join(tmpdir(), 'veo3-harness-'));
+const harnessFolder = mkdtempSync(join(tmpdir(), 'veo3-harness-'));
 process.env.N8N_USER_FOLDER ??= harnessFolder;
 process.env.N8N_ENCRYPTION_KEY ??= 'veo3-harness-encryption-key';
 process.env.N8N_DEFAULT_BINARY_DATA_MODE ??= 'filesystem';

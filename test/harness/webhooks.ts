@@ -29,7 +29,7 @@ import { Workflow } from 'n8n-workflow';
 
 import { makeAdditionalData, node as makeNode, nodeTypes, TRIGGER_TYPE, type HarnessCredentials, type HarnessRun } from './engine';
 
-export interface ExpressLikeResponse extends ServerResponse {
+interface ExpressLikeResponse extends ServerResponse {
 	status(code: number): ExpressLikeResponse;
 	json(body: unknown): ExpressLikeResponse;
 	send(body: unknown): ExpressLikeResponse;
@@ -80,15 +80,15 @@ async function readRequest(req: IncomingMessage, url: URL): Promise<WebhookReque
 }
 
 /** n8n's determineFinalExecutionStatus: an execution whose data holds an error is saved as failed. */
-export function n8nStatus(run: IRun): 'success' | 'error' | 'waiting' | 'canceled' | 'crashed' {
+function n8nStatus(run: IRun): 'success' | 'error' | 'waiting' | 'canceled' | 'crashed' {
 	if (run.waitTill || run.data.waitTill) return 'waiting';
 	if (run.status === 'canceled' || run.status === 'crashed') return run.status;
 	return run.status === 'error' || run.data.resultData.error ? 'error' : 'success';
 }
 
-export type ExecutionState = 'waiting' | 'running' | 'success' | 'error' | 'canceled' | 'crashed';
+type ExecutionState = 'waiting' | 'running' | 'success' | 'error' | 'canceled' | 'crashed';
 
-export interface StoredExecution {
+interface StoredExecution {
 	executionId: string;
 	state: ExecutionState;
 	/** How often n8n continued it (a resuming callback or the timeout). Must end at 1. */

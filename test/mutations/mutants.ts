@@ -24,7 +24,7 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/transport/index.ts',
 		find: '				: REFUSED_CODES.has(envelope.code);',
 		replace: '				: REFUSED_CODES.has(envelope.code) || envelope.code >= 500;',
-		tests: ['test/unit/transport.test.ts'],
+		tests: ['test/unit/nodes/Veo3/transport/index.test.ts'],
 	},
 	{
 		name: 'paid create retried on connection reset',
@@ -32,7 +32,7 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/transport/index.ts',
 		find: "request.kind === 'read' ? RETRYABLE_NETWORK_CODES.has(networkCode) : neverSent",
 		replace: 'RETRYABLE_NETWORK_CODES.has(networkCode)',
-		tests: ['test/unit/transport.test.ts'],
+		tests: ['test/unit/nodes/Veo3/transport/index.test.ts'],
 	},
 	{
 		name: 'callback re-check skipped',
@@ -48,7 +48,7 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3Trigger/Veo3Trigger.node.ts',
 		find: 'const confirmed = await confirmWithKie(this, taskId, callback.kind);',
 		replace: 'const confirmed = { ok: true as const, result: callback.result, kind: callback.kind };',
-		tests: ['test/unit/trigger-trust.test.ts'],
+		tests: ['test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],
 	},
 	{
 		name: 'bad signature accepted',
@@ -56,7 +56,7 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/helpers/signature.ts',
 		find: 'if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {',
 		replace: 'if (expected.length !== actual.length) {',
-		tests: ['test/unit/signature.test.ts'],
+		tests: ['test/unit/nodes/Veo3/helpers/signature.test.ts'],
 	},
 	{
 		name: 'stale signature accepted when the tolerance is not a number',
@@ -64,7 +64,7 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/helpers/signature.ts',
 		find: 'if (!(Math.abs(input.nowMs - sentMs) <= input.toleranceSeconds * 1000))',
 		replace: 'if (Math.abs(input.nowMs - sentMs) > input.toleranceSeconds * 1000)',
-		tests: ['test/unit/signature.test.ts', 'test/unit/trigger-trust.test.ts'],
+		tests: ['test/unit/nodes/Veo3/helpers/signature.test.ts', 'test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],
 	},
 	{
 		name: 'item dropped',
@@ -88,7 +88,7 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/helpers/rateLimiter.ts',
 		find: 'if (slots.length < limit.maxCreates) {',
 		replace: 'if (slots.length >= 0) {',
-		tests: ['test/unit/transport.test.ts'],
+		tests: ['test/unit/nodes/Veo3/transport/index.test.ts'],
 	},
 	{
 		name: 'failed render treated as success',
@@ -96,7 +96,7 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/helpers/normalize.ts',
 		find: "	if (n === 1) return 'success';\n	if (n === 2 || n === 3) return 'failed';",
 		replace: "	if (n === 1 || n === 3) return 'success';\n	if (n === 2) return 'failed';",
-		tests: ['test/unit/normalize.test.ts'],
+		tests: ['test/unit/nodes/Veo3/helpers/normalize.test.ts'],
 	},
 	{
 		name: 'option validation skipped',

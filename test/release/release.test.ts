@@ -9,6 +9,8 @@ import * as path from 'path';
 import * as ts from 'typescript';
 import { parseDocument } from 'yaml';
 
+import { distStaleness } from '../setup/buildDist';
+
 const ROOT = path.resolve(__dirname, '..', '..');
 const rel = (...p: string[]) => path.join(ROOT, ...p);
 const read = (...p: string[]) => fs.readFileSync(rel(...p), 'utf8');
@@ -491,11 +493,11 @@ describe('package.json metadata', () => {
 		expect(Number(m![1])).toBeGreaterThanOrEqual(20);
 	});
 
-	it('publishes dist, README.md, LICENSE and CHANGELOG.md, and nothing else', () => {
-		expect([...(pkg.files as string[])].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist']);
-		for (const f of ['CHANGELOG.md', 'LICENSE', 'README.md']) expect([f, fs.existsSync(rel(f))]).toEqual([f, true]);
-		// npm always packs "main"; anything outside dist/ would ship a file n8n never loads.
-		if (pkg.main !== undefined) expect(pkg.main).toMatch(/^dist\//);
+	it('publishes dist, index.js, README.md, LICENSE and CHANGELOG.md, and nothing else', () => {
+		expect([...(pkg.files as string[])].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'index.js']);
+		for (const f of ['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js']) expect([f, fs.existsSync(rel(f))]).toEqual([f, true]);
+		// npm always packs "main": it must be the entry point that "files" ships.
+		expect(pkg.main).toBe('index.js');
 	});
 
 	it('has no runtime dependencies, and n8n-workflow as its only peer dependency', () => {
@@ -529,9 +531,9 @@ describe('package.json metadata', () => {
 });
 
 describe('the packed tarball (npm pack --dry-run)', () => {
-	const ALWAYS = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'];
+	const ALWAYS = ['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js', 'package.json'];
 	const n8nFiles = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])] as string[];
-	const built = n8nFiles.length > 0 && n8nFiles.every((p) => fs.existsSync(rel(p)));
+	const staleness = distStaleness(ROOT);
 	let packed: string[] = [];
 	beforeAll(() => {
 		// --ignore-scripts: list what would be packed without running prepack/prepare hooks.
@@ -543,18 +545,21 @@ describe('the packed tarball (npm pack --dry-run)', () => {
 		packed = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
 	});
 
-	it('holds dist/, README.md, LICENSE, CHANGELOG.md and package.json only', () => {
+	it('holds dist/, index.js, README.md, LICENSE, CHANGELOG.md and package.json only', () => {
 		expect(packed.filter((f) => !f.startsWith('dist/') && !ALWAYS.includes(f))).toEqual([]);
 		expect(packed).toEqual(expect.arrayContaining(ALWAYS));
 		// No sources, tests, simulator or maps inside dist/.
 		expect(packed.filter((f) => /\.(ts|map)$|\.test\.|^dist\/(test|simulator|bench|scripts)\//.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
 	});
 
-	it('is built in CI before the tests run (so the next checks are not skipped there)', () => {
-		if (process.env.CI) expect(built).toBe(true);
+	it('is packed from a dist/ built from the current sources (jest globalSetup builds it)', () => {
+		// null = every file of the n8n section exists and none is older than nodes/, credentials/, icons/...
+		expect(staleness).toBeNull();
+		expect(n8nFiles.length).toBeGreaterThan(0);
 	});
 
-	(built ? it : it.skip)('contains every node, credential, codex file and icon n8n loads', async () => {
+	it('contains every node, credential, codex file and icon n8n loads', async () => {
+		if (staleness) throw new Error(`dist/ is not current (${staleness}): run \`npm run build\`, or run this suite through jest so its globalSetup builds it`);
 		const outputs = tscOutputs();
 		const expected: string[] = [];
 		for (const compiled of n8nFiles) {
@@ -565,6 +570,20 @@ describe('the packed tarball (npm pack --dry-run)', () => {
 			if (compiled.endsWith('.node.js')) expected.push(compiled.replace(/\.js$/, '.json'));
 		}
 		expect(expected.filter((f) => !packed.includes(f))).toEqual([]);
+	});
+
+	it('exports from "main" (index.js) every node and credential class n8n loads, and nothing else', async () => {
+		if (staleness) throw new Error(`dist/ is not current (${staleness}): run \`npm run build\``);
+		const main = (await import(rel(pkg.main))) as Record<string, unknown>;
+		const expected: Record<string, unknown> = {};
+		for (const compiled of n8nFiles) {
+			const className = path.basename(compiled).split('.')[0];
+			expected[className] = ((await import(rel(compiled))) as Record<string, unknown>)[className];
+			expect([className, typeof expected[className]]).toEqual([className, 'function']);
+		}
+		// The same class objects n8n loads, not copies; no other exports.
+		expect(Object.keys(main).filter((k) => k !== 'default').sort()).toEqual(Object.keys(expected).sort());
+		for (const [name, cls] of Object.entries(expected)) expect([name, main[name] === cls]).toEqual([name, true]);
 	});
 });
 

@@ -76,7 +76,7 @@ export const sleep = async (ms: number): Promise<void> => await new Promise((res
 // Outcomes of items
 // ---------------------------------------------------------------------------------------------
 
-export type ItemOutcome =
+type ItemOutcome =
 	| { kind: 'success'; taskId: string; json: IDataObject }
 	| { kind: 'error'; status: string; taskId: string | null; message: string; json: IDataObject };
 
@@ -172,7 +172,7 @@ export async function settleParked(server: CallbackServer, run: HarnessRun): Pro
 const isFault = (entry: RequestLogEntry): boolean =>
 	entry.status >= 500 || entry.code === 429 || entry.code === 455 || (entry.code !== null && entry.code >= 500);
 
-export interface RequestFigures {
+interface RequestFigures {
 	apiRequests: number;
 	createRequests: number;
 	/** Create requests kie refused (429) and the node sent again. */

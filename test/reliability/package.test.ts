@@ -68,10 +68,10 @@ afterAll(() => {
 });
 
 describe('the packed tarball', () => {
-	it('holds package.json, README.md, LICENSE, CHANGELOG.md and dist/ only', () => {
-		const allowed = /^package\/(dist\/.+|package\.json|README\.md|LICENSE|CHANGELOG\.md)$/;
+	it('holds package.json, index.js, README.md, LICENSE, CHANGELOG.md and dist/ only', () => {
+		const allowed = /^package\/(dist\/.+|package\.json|index\.js|README\.md|LICENSE|CHANGELOG\.md)$/;
 		expect(listing.filter((entry) => !allowed.test(entry))).toEqual([]);
-		expect(listing).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/LICENSE', 'package/CHANGELOG.md']));
+		expect(listing).toEqual(expect.arrayContaining(['package/package.json', 'package/index.js', 'package/README.md', 'package/LICENSE', 'package/CHANGELOG.md']));
 	});
 
 	it('has no source maps, TypeScript sources, tests, simulator, benchmarks or scripts', () => {

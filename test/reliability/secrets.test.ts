@@ -34,7 +34,8 @@ const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk
  * Every string reachable from `value`, own non-enumerable properties included (an Error's message
  * and stack, a request object's headers), so a key hidden anywhere in an error is found.
  */
-function reachableText(value: unknown, limit = 200_000): string {
+function reachableText(value: unknown): string {
+	const limit = 200_000;
 	const out: string[] = [];
 	const seen = new Set<unknown>();
 	const stack: unknown[] = [value];

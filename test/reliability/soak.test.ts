@@ -329,7 +329,7 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 			callbackDeliveriesToNode: recorder.deliveries.length,
 			wallSeconds: Math.round(wallMs / 100) / 10,
 		};
-		console.log(`Soak figures (README Reliability):\n${JSON.stringify(summary, null, 2)}`);
+		console.log(`Soak figures (docs/reliability.md):\n${JSON.stringify(summary, null, 2)}`);
 	});
 });
 

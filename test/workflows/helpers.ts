@@ -21,7 +21,7 @@ export const FAST_TUNING = { retryDelayMs: 20 };
 export const PNG_BASE64 =
 	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
-export interface SimFixture {
+interface SimFixture {
 	readonly sim: RunningSimulator;
 	readonly apiKey: string;
 	creds(overrides?: Partial<HarnessCredentials>): HarnessCredentials;
@@ -86,7 +86,7 @@ export const ENDPOINT = {
 	streamUpload: 'POST /upload/api/file-stream-upload',
 } as const;
 
-export interface RunError {
+interface RunError {
 	message: string;
 	description?: string | null;
 	name?: string;

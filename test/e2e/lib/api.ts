@@ -15,7 +15,7 @@ export interface WorkflowJson {
 	[key: string]: unknown;
 }
 
-export interface Workflow extends WorkflowJson {
+interface Workflow extends WorkflowJson {
 	id: string;
 	active: boolean;
 }
@@ -35,14 +35,14 @@ export interface Execution {
 	data?: any;
 }
 
-export interface CredentialTestResult {
+interface CredentialTestResult {
 	ok: boolean;
 	/** n8n's own status string: 'OK' or 'Error'. */
 	status: string;
 	message: string;
 }
 
-export interface NodeTypeInfo {
+interface NodeTypeInfo {
 	name: string;
 	displayName: string;
 	version: number | number[];

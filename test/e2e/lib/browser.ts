@@ -10,7 +10,7 @@ import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { E2E_DIR, SCREENSHOTS_DIR } from './paths';
 import { registerCleanup } from './processes';
 
-export const CHROMIUM_PATH = '/usr/bin/chromium';
+const CHROMIUM_PATH = '/usr/bin/chromium';
 
 /**
  * The pinned driver from test/e2e/browser (its own package.json + lockfile), not whatever copy a
@@ -32,13 +32,13 @@ export interface BrowserSession {
 }
 
 /** Launches headless Chromium with a fresh profile; closed automatically on exit. */
-export async function launchBrowser(options: { headless?: boolean; viewport?: { width: number; height: number } } = {}): Promise<BrowserSession> {
+export async function launchBrowser(): Promise<BrowserSession> {
 	if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} missing: run test/e2e/install-browser.sh`);
 	const { chromium } = loadPlaywright();
 	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-chromium-'));
 	const context = await chromium.launchPersistentContext(userDataDir, {
 		executablePath: CHROMIUM_PATH,
-		headless: options.headless ?? true,
+		headless: true,
 		// Flags from recipes §6: no sandbox (we run as root), no GPU, and nothing that phones home
 		// (the machine has no general internet; those calls would only add noise and delays).
 		args: [
@@ -50,7 +50,7 @@ export async function launchBrowser(options: { headless?: boolean; viewport?: { 
 			'--disable-component-update',
 			'--disable-sync',
 		],
-		viewport: options.viewport ?? { width: 1440, height: 900 },
+		viewport: { width: 1440, height: 900 },
 	});
 	const page = context.pages()[0] ?? (await context.newPage());
 	let closed = false;

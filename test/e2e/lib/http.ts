@@ -3,7 +3,7 @@
 import axios, { type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 
 /** n8n API keys are JWTs; session cookies are JWTs too. Never let one reach a log or a test failure. */
-export function redact(text: string): string {
+function redact(text: string): string {
 	return text.replace(/eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/g, '<redacted-jwt>');
 }
 
@@ -27,8 +27,8 @@ export function plainClient(baseURL?: string, timeoutMs = 30_000): AxiosInstance
 }
 
 /** For calling webhooks and resume URLs (absolute URLs, no auth): statuses are returned, never thrown. */
-export function plainHttp(timeoutMs = 30_000): AxiosInstance {
-	return plainClient(undefined, timeoutMs);
+export function plainHttp(): AxiosInstance {
+	return plainClient(undefined, 30_000);
 }
 
 /**

@@ -1,16 +1,16 @@
 // Public surface of the real-n8n e2e harness. Scenarios import from here:
 //   import { startN8n, setupOwner, ... } from './lib';
 export { N8nApi, FINISHED_STATUSES } from './api';
-export type { CredentialTestResult, Execution, ExecutionStatus, NodeTypeInfo, Workflow, WorkflowJson } from './api';
-export { CookieSession, HttpError, plainHttp, redact } from './http';
+export type { Execution, ExecutionStatus, WorkflowJson } from './api';
+export { CookieSession, HttpError, plainHttp } from './http';
 export { startN8n } from './n8n';
-export type { CliResult, N8nHandle, QueueOptions, StartN8nOptions } from './n8n';
+export type { CliResult, N8nHandle, QueueOptions } from './n8n';
 export { E2E_OWNER, setupOwner } from './owner';
-export { isPackageBuilt, linkPackage, ourPackageDirForTests, packageProblem } from './package-link';
+export { linkPackage, ourPackageDirForTests } from './package-link';
 export type { LinkMode } from './package-link';
-export { ARTIFACTS_DIR, E2E_DIR, installDir, REPO_ROOT, SCREENSHOTS_DIR } from './paths';
+export { E2E_DIR, installDir, REPO_ROOT, SCREENSHOTS_DIR } from './paths';
 export type { N8nVersion } from './paths';
-export { getFreePort, getFreePorts } from './ports';
+export { getFreePorts } from './ports';
 export { registerCleanup, stopAll } from './processes';
 export { startSimulatorForE2E } from './simulator';
 export { selectedVersions } from './versions';

@@ -23,7 +23,7 @@ export interface QueueOptions {
 	workerConcurrency?: number;
 }
 
-export interface StartN8nOptions {
+interface StartN8nOptions {
 	version: N8nVersion;
 	/** HTTP port (default: a free one). */
 	port?: number;

@@ -12,7 +12,8 @@ export const E2E_OWNER = {
 	password: 'E2e-Owner-Passw0rd',
 };
 
-export async function setupOwner(n8n: N8nHandle, owner = E2E_OWNER): Promise<N8nApi> {
+export async function setupOwner(n8n: N8nHandle): Promise<N8nApi> {
+	const owner = E2E_OWNER;
 	const session = new CookieSession(n8n.baseUrl);
 	// Works once, on an empty instance; also sets the auth cookie.
 	await session.rest('POST', '/owner/setup', {

@@ -26,7 +26,7 @@ function readPackageJson(dir: string): PackageJson {
  * exists. n8n exits at start-up on a single missing or broken node file (recipes pitfall 4), so a
  * half-built dist/ must never be linked.
  */
-export function packageProblem(dir: string = REPO_ROOT): string | null {
+function packageProblem(dir: string = REPO_ROOT): string | null {
 	let pkg: PackageJson;
 	try {
 		pkg = readPackageJson(dir);
@@ -40,10 +40,6 @@ export function packageProblem(dir: string = REPO_ROOT): string | null {
 	const missing = files.filter((f) => !fs.existsSync(path.join(dir, f)));
 	if (missing.length) return `not built: missing ${missing.join(', ')} (run npm run build)`;
 	return null;
-}
-
-export function isPackageBuilt(dir: string = REPO_ROOT): boolean {
-	return packageProblem(dir) === null;
 }
 
 /**

@@ -6,7 +6,7 @@ export type N8nVersion = 'v1' | 'v2';
 
 export const E2E_DIR = path.resolve(__dirname, '..');
 export const REPO_ROOT = path.resolve(E2E_DIR, '..', '..');
-export const ARTIFACTS_DIR = path.join(E2E_DIR, 'artifacts');
+const ARTIFACTS_DIR = path.join(E2E_DIR, 'artifacts');
 export const SCREENSHOTS_DIR = path.join(ARTIFACTS_DIR, 'screenshots');
 export const LOGS_DIR = path.join(ARTIFACTS_DIR, 'logs');
 
@@ -28,9 +28,4 @@ export function n8nBin(version: N8nVersion): string {
  */
 export function nodeBinDir(version: N8nVersion): string | null {
 	return version === 'v2' ? path.join(installDir('v2'), 'node_modules', 'node', 'bin') : null;
-}
-
-export function nodeExecutable(version: N8nVersion): string {
-	const dir = nodeBinDir(version);
-	return dir ? path.join(dir, 'node') : 'node';
 }

@@ -1,18 +1,5 @@
 import * as net from 'net';
 
-/** A TCP port that was free a moment ago on 127.0.0.1 (bind to 0, read, close). */
-export async function getFreePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
-
 /** n distinct free ports (kept open until all are chosen, so they cannot collide). */
 export async function getFreePorts(n: number): Promise<number[]> {
 	const servers: net.Server[] = [];

@@ -14,7 +14,7 @@ import { startSimulatorForE2E } from './simulator';
 export const VEO3_TYPE = 'n8n-nodes-veo3.veo3';
 export const VEO3_TRIGGER_TYPE = 'n8n-nodes-veo3.veo3Trigger';
 export const VEO3_TOOL_TYPE = 'n8n-nodes-veo3.veo3Tool';
-export const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
+const EXAMPLES_DIR = path.join(REPO_ROOT, 'examples');
 /** The credential name every example refers to (examples/*.json leave its id empty for the user). */
 export const EXAMPLE_CREDENTIAL_NAME = 'Veo3 (kie.ai) account';
 /** The Veo3 Trigger webhookId of examples/callback-trigger.json; callback-generate.json's Callback URL points at it. */
@@ -39,7 +39,7 @@ export interface Veo3Setup {
 	credentials: Record<string, { id: string; name: string }>;
 }
 
-export interface Veo3SetupOptions {
+interface Veo3SetupOptions {
 	/** Simulator options (simulator/config.ts ConfigPatch); profile fast by default. */
 	simulator?: Record<string, unknown>;
 	credentialName?: string;

@@ -31,7 +31,8 @@ export interface WebhookProcessor {
 }
 
 /** Starts `n8n webhook` on the same DB/Redis/user folder as `main`. */
-export async function startWebhookProcessor(main: N8nHandle, port: number, timeoutMs = 180_000): Promise<WebhookProcessor> {
+async function startWebhookProcessor(main: N8nHandle, port: number): Promise<WebhookProcessor> {
+	const timeoutMs = 180_000;
 	const [brokerPort] = await getFreePorts(1);
 	const logPath = path.join(main.userFolder, 'webhook-1.log');
 	const env = { ...main.env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
@@ -85,7 +86,7 @@ function tail(file: string, lines = 40): string {
 
 // ---- processes of an instance, found through /proc ----------------------------------------------
 
-export interface N8nProcess {
+interface N8nProcess {
 	pid: number;
 	ppid: number;
 	/** 'start' | 'worker' | 'webhook' for n8n processes; 'runner' for a task-runner child. */
@@ -153,11 +154,11 @@ export function rssBytes(pid: number): number {
  * processor) answer the CORS preflight. lib's activateWorkflow() probes main, which doesn't serve
  * production webhooks in this cluster.
  */
-export async function activateOn(api: N8nApi, workflowId: string, probeUrls: string[], timeoutMs = 30_000): Promise<void> {
+export async function activateOn(api: N8nApi, workflowId: string, probeUrls: string[]): Promise<void> {
 	let res = await api.publicApiRaw('POST', `/workflows/${workflowId}/activate`);
 	if (res.status === 404 || res.status === 405) res = await api.publicApiRaw('POST', `/workflows/${workflowId}/publish`);
 	if (res.status < 200 || res.status >= 300) throw new Error(`activate ${workflowId}: HTTP ${res.status} ${JSON.stringify(res.data).slice(0, 300)}`);
-	const deadline = Date.now() + timeoutMs;
+	const deadline = Date.now() + 30_000;
 	for (const url of probeUrls) {
 		let last = 0;
 		while (Date.now() < deadline) {

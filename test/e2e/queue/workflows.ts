@@ -4,8 +4,8 @@ import { randomUUID } from 'crypto';
 
 import type { WorkflowJson } from '../lib/api';
 
-export const VEO3 = 'n8n-nodes-veo3.veo3';
-export const VEO3_TRIGGER = 'n8n-nodes-veo3.veo3Trigger';
+const VEO3 = 'n8n-nodes-veo3.veo3';
+const VEO3_TRIGGER = 'n8n-nodes-veo3.veo3Trigger';
 
 export interface CredRef {
 	id: string;
@@ -24,11 +24,7 @@ export function webhookNode(path: string, name = 'Start'): Node {
 	return node(name, 'n8n-nodes-base.webhook', 2, { httpMethod: 'POST', path, responseMode: 'onReceived', options: {} }, { webhookId: randomUUID() });
 }
 
-export function manualNode(name = 'Start'): Node {
-	return node(name, 'n8n-nodes-base.manualTrigger', 1, {});
-}
-
-export function noOp(name = 'Next'): Node {
+function noOp(name = 'Next'): Node {
 	return node(name, 'n8n-nodes-base.noOp', 1, {});
 }
 

@@ -5,10 +5,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetAllCallbacks, storedKey } from '../../nodes/Veo3Trigger/dedupe';
-import { postCallback, replay, signedHeaders, SimControl, successBody } from '../harness/kie';
-import { CallbackServer, type TriggerStart } from '../harness/webhooks';
-import { useSimulator, veo3Output } from '../workflows/helpers';
+import { forgetAllCallbacks, storedKey } from '../../../../nodes/Veo3Trigger/dedupe';
+import { postCallback, replay, signedHeaders, SimControl, successBody } from '../../../harness/kie';
+import { CallbackServer, type TriggerStart } from '../../../harness/webhooks';
+import { useSimulator, veo3Output } from '../../../workflows/helpers';
 
 const API_KEY = 'sk-trigger-unit-31f0';
 const HMAC = 'hmac-trigger-unit-5b1d';

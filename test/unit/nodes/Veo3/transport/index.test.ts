@@ -6,13 +6,13 @@ import axios from 'axios';
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { KieApiError, KieTransportError } from '../../nodes/Veo3/helpers/errors';
-import type { RetryPolicy } from '../../nodes/Veo3/helpers/interfaces';
-import { ExecutionCancelledError } from '../../nodes/Veo3/helpers/pause';
-import { ENDPOINTS, getApiConfig, kieRequest, networkCodeOf, type KieRequest } from '../../nodes/Veo3/transport';
-import { startSimulator, type RunningSimulator } from '../../simulator';
-import { veo3ExecuteContext, type HarnessCredentials } from '../harness/engine';
-import { ENDPOINT, freePort, sleep, until, useSimulator } from '../workflows/helpers';
+import { KieApiError, KieTransportError } from '../../../../../nodes/Veo3/helpers/errors';
+import type { RetryPolicy } from '../../../../../nodes/Veo3/helpers/interfaces';
+import { ExecutionCancelledError } from '../../../../../nodes/Veo3/helpers/pause';
+import { ENDPOINTS, getApiConfig, kieRequest, networkCodeOf, type KieRequest } from '../../../../../nodes/Veo3/transport';
+import { startSimulator, type RunningSimulator } from '../../../../../simulator';
+import { veo3ExecuteContext, type HarnessCredentials } from '../../../../harness/engine';
+import { ENDPOINT, freePort, sleep, until, useSimulator } from '../../../../workflows/helpers';
 
 const fx = useSimulator('sk-transport-91c3aa');
 

@@ -4,7 +4,7 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
-import { Veo3 } from '../../nodes/Veo3/Veo3.node';
+import { Veo3 } from '../../../../nodes/Veo3/Veo3.node';
 
 const properties = new Veo3().description.properties;
 const TUNING = ['readRetries', 'retryDelayMs', 'rateLimitWindowSeconds'];

@@ -1,4 +1,4 @@
-import { computeSignature, verifySignature } from '../../nodes/Veo3/helpers/signature';
+import { computeSignature, verifySignature } from '../../../../../nodes/Veo3/helpers/signature';
 
 // Expected values computed independently with:
 //   printf '%s' "<taskId>.<timestamp>" | openssl dgst -sha256 -hmac "<key>" -binary | base64

@@ -5,10 +5,10 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { alreadySeen, forgetAllCallbacks, MAX_STORE_BYTES, seenBefore } from '../../nodes/Veo3Trigger/dedupe';
-import { nowSeconds, postCallback, replay, signedHeaders, SimControl, successBody } from '../harness/kie';
-import { CallbackServer } from '../harness/webhooks';
-import { useSimulator } from '../workflows/helpers';
+import { alreadySeen, forgetAllCallbacks, MAX_STORE_BYTES, seenBefore } from '../../../../nodes/Veo3Trigger/dedupe';
+import { nowSeconds, postCallback, replay, signedHeaders, SimControl, successBody } from '../../../harness/kie';
+import { CallbackServer } from '../../../harness/webhooks';
+import { useSimulator } from '../../../workflows/helpers';
 
 const API_KEY = 'sk-trigger-trust-7a2e';
 const HMAC = 'hmac-trigger-trust-c41d';

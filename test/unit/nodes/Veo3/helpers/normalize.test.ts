@@ -1,39 +1,4 @@
-import { findTaskId, normalizeCallback, normalizeRecord } from '../../nodes/Veo3/helpers/normalize';
-import { toIsoTime } from '../../nodes/Veo3/helpers/time';
-import { parseUrlList } from '../../nodes/Veo3/helpers/urls';
-
-describe('parseUrlList: every documented URL-list shape (reference §8.2 CONFLICT)', () => {
-	it.each([
-		[['https://a/1.mp4', 'https://a/2.mp4'], ['https://a/1.mp4', 'https://a/2.mp4']],
-		['["https://a/1.mp4"]', ['https://a/1.mp4']],
-		['[http://example.com/video1.mp4]', ['http://example.com/video1.mp4']],
-		['https://a/1.mp4', ['https://a/1.mp4']],
-		['https://a/1.mp4, https://a/2.mp4', ['https://a/1.mp4', 'https://a/2.mp4']],
-		[null, []],
-		['', []],
-		['null', []],
-		[42, []],
-	])('%p', (input, expected) => {
-		expect(parseUrlList(input)).toEqual(expected);
-	});
-});
-
-describe('toIsoTime (reference §4.1 CONFLICT)', () => {
-	it('reads epoch milliseconds, epoch seconds and numeric strings', () => {
-		expect(toIsoTime(1773967493000)).toBe('2026-03-20T00:44:53.000Z');
-		expect(toIsoTime(1773967493)).toBe('2026-03-20T00:44:53.000Z');
-		expect(toIsoTime('1773967493000')).toBe('2026-03-20T00:44:53.000Z');
-	});
-	it('reads the "YYYY-MM-DD hh:mm:ss" form as UTC and keeps explicit zones', () => {
-		expect(toIsoTime('2025-06-06 10:30:00')).toBe('2025-06-06T10:30:00.000Z');
-		expect(toIsoTime('2025-06-06T10:30:00+08:00')).toBe('2025-06-06T02:30:00.000Z');
-	});
-	it('returns null for absent or unreadable values', () => {
-		expect(toIsoTime(null)).toBeNull();
-		expect(toIsoTime('')).toBeNull();
-		expect(toIsoTime('soon')).toBeNull();
-	});
-});
+import { findTaskId, normalizeCallback, normalizeRecord } from '../../../../../nodes/Veo3/helpers/normalize';
 
 describe('normalizeRecord', () => {
 	it('reads the current record shape', () => {

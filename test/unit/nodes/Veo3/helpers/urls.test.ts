@@ -1,0 +1,17 @@
+import { parseUrlList } from '../../../../../nodes/Veo3/helpers/urls';
+
+describe('parseUrlList: every documented URL-list shape (reference §8.2 CONFLICT)', () => {
+	it.each([
+		[['https://a/1.mp4', 'https://a/2.mp4'], ['https://a/1.mp4', 'https://a/2.mp4']],
+		['["https://a/1.mp4"]', ['https://a/1.mp4']],
+		['[http://example.com/video1.mp4]', ['http://example.com/video1.mp4']],
+		['https://a/1.mp4', ['https://a/1.mp4']],
+		['https://a/1.mp4, https://a/2.mp4', ['https://a/1.mp4', 'https://a/2.mp4']],
+		[null, []],
+		['', []],
+		['null', []],
+		[42, []],
+	])('%p', (input, expected) => {
+		expect(parseUrlList(input)).toEqual(expected);
+	});
+});
