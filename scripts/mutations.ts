@@ -77,7 +77,7 @@ function runMutant(mutant: Mutant): Outcome {
 	const original = applyMutant(mutant);
 	if (original === undefined) return { mutant, verdict: 'NOT APPLIED', caughtBy: `"find" text not found once in ${mutant.file}`, seconds: seconds() };
 	try {
-		let run = runJest(mutant.tests);
+		let run = runJest([...mutant.tests, ...(mutant.testNamePattern ? ['-t', mutant.testNamePattern] : [])]);
 		// The default config's roots hold only test/; the shipped code joins the module map so jest
 		// can follow imports back to the mutated file. The tests run are still test/'s own.
 		if (run.passed) run = runJest(['--roots', '<rootDir>/test', '<rootDir>/nodes', '<rootDir>/credentials', '<rootDir>/simulator', '--findRelatedTests', mutant.file]);

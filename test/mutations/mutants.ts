@@ -15,6 +15,8 @@ export interface Mutant {
 	find: string;
 	replace: string;
 	tests: string[];
+	/** Runs only these tests of `tests` first (a jest -t pattern), where the file also holds slow ones. */
+	testNamePattern?: string;
 }
 
 export const MUTANTS: Mutant[] = [
@@ -80,7 +82,8 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/helpers/callbackWait.ts',
 		find: 'if (resumedExecutions.has(executionId)) {',
 		replace: 'if (false) {',
-		tests: ['test/workflows/callback-wait.test.ts'],
+		tests: ['test/reliability/soak.test.ts'],
+		testNamePattern: 'simultaneous copies',
 	},
 	{
 		name: 'create rate limit ignored',
