@@ -66,7 +66,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/first.png, https://example.com/last.png',
-		description: 'Public image URLs, comma-separated or one per line (or an expression giving a list)',
+		description: 'Public image URLs, one per line or comma-separated (a comma inside a URL is kept), or an expression giving a list',
 		displayOptions: { hide: { mode: ['text'] }, show: { imageSource: ['url'] } },
 	},
 	{
