@@ -89,14 +89,18 @@ function runMutant(mutant: Mutant): Outcome {
 	}
 }
 
-/** A catch counts only if the catching file passes on the unmutated copy. */
+/** A catch counts only if the catching tests pass on the unmutated copy (the same -t filter, if any). */
 function checkCatchers(outcomes: Outcome[]): void {
-	const catchers = [...new Set(outcomes.filter((o) => o.verdict === 'caught').map((o) => o.caughtBy))];
-	for (const file of catchers) {
-		if (runJest([file]).passed) continue;
-		for (const o of outcomes) if (o.verdict === 'caught' && o.caughtBy === file) o.verdict = 'CATCHER FAILS UNMUTATED';
+	for (const outcome of outcomes.filter((o) => o.verdict === 'caught')) {
+		const pattern = outcome.mutant.tests.includes(outcome.caughtBy) ? outcome.mutant.testNamePattern : undefined;
+		const key = `${outcome.caughtBy}|${pattern ?? ''}`;
+		const passed = unmutatedRuns.get(key) ?? runJest([outcome.caughtBy, ...(pattern ? ['-t', pattern] : [])]).passed;
+		unmutatedRuns.set(key, passed);
+		if (!passed) outcome.verdict = 'CATCHER FAILS UNMUTATED';
 	}
 }
+
+const unmutatedRuns = new Map<string, boolean>();
 
 function printTable(outcomes: Outcome[]): void {
 	const rows = [['mutant', 'verdict', 'caught by', 'seconds'], ...outcomes.map((o) => [o.mutant.name, o.verdict, o.caughtBy, o.seconds.toFixed(1)])];
