@@ -83,13 +83,14 @@ const RENDER_MIN_MS = 5_000;
 const RENDER_SPAN_MS = 30_000;
 const STAGGER_MS = 300;
 
-async function latencyBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef) {
+async function latencyBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef, only?: string[]) {
 	const base = n8n.baseUrl;
-	const flows = {
+	const all = {
 		callback: generateFlow('lat-callback', cred, 'callback'),
 		poll: generateFlow('lat-poll', cred, 'poll', {}, { downloadVideo: false }),
 		template: templateFlow('lat-template', sim.url, API_KEY, 30),
 	};
+	const flows = Object.fromEntries(Object.entries(all).filter(([k]) => !only || only.includes(k)));
 	const ids: Record<string, string> = {};
 	for (const [k, json] of Object.entries(flows)) ids[k] = await deploy(api, json, base, [`lat-${k}`]);
 
@@ -165,6 +166,20 @@ async function waitNodeFloor(n8n: N8nHandle, api: N8nApi): Promise<LatencyStats>
 	const floor = stats(samples);
 	console.log(`  latency n8n floor (built-in Wait node resume): ${JSON.stringify(floor)}`);
 	return floor;
+}
+
+/** §1 for Wait for Callback alone, next to n8n's own floor (npm run bench -- --callback-only). */
+export async function callbackLatency(): Promise<Pick<BenchResults, 'latency'>> {
+	const sim = await startSimulatorForE2E({ apiKey: API_KEY, hmacKey: HMAC, profile: 'fast', renderMs: 300, credits: 1e9, rateLimit: { max: 100_000 }, callbackRetries: 1 });
+	const n8n = await startN8n({ version: 'v2', name: 'bench-callback' });
+	try {
+		const api = await setupOwner(n8n);
+		const lat = await latencyBench(n8n, api, sim, await credential(api, sim), ['callback']);
+		return { latency: { n8nVersion: '2.41.1', renderMs: RENDER_MIN_MS + RENDER_SPAN_MS / 2, ...lat } as NonNullable<BenchResults['latency']> };
+	} finally {
+		await n8n.stop();
+		await sim.stop();
+	}
 }
 
 // ---- §5 memory --------------------------------------------------------------------------------

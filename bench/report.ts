@@ -1,3 +1,4 @@
+import type { CallbackReadsResult } from './callbackReads';
 import type { BatchResult, OverheadResult, RequestsResult } from './inprocess';
 
 export interface LatencyStats {
@@ -14,7 +15,9 @@ export interface BenchResults {
 	batch?: BatchResult;
 	overhead?: OverheadResult;
 	/** Real n8n: completion → next node start, ms. */
-	latency?: { n8nVersion: string; renderMs: number; callback: LatencyStats; poll: LatencyStats; template: LatencyStats; n8nFloor?: LatencyStats };
+	latency?: { n8nVersion: string; renderMs: number; callback: LatencyStats; poll: LatencyStats; template: LatencyStats; n8nFloor?: LatencyStats; callbackMeasuredAt?: string };
+	/** In process: status reads per video in Wait for Callback mode, callbacks one at a time. */
+	callbackReads?: CallbackReadsResult[];
 	/** Real n8n: peak RSS growth while downloading a large file into binary data. */
 	memory?: { n8nVersion: string; fileBytes: number; oursMb: number; httpRequestNodeMb: number; oursRunsMb?: number[]; httpRequestNodeRunsMb?: number[] };
 	/** Real n8n: executions running vs waiting with renders in flight. */
@@ -63,6 +66,27 @@ export function renderReport(r: BenchResults): string {
 						`For scale, n8n's own floor on this machine: a built-in Wait node resumed over its resume URL starts the next node after p50 ${ms(r.latency.n8nFloor.p50)}, p95 ${ms(r.latency.n8nFloor.p95)}, p99 ${ms(r.latency.n8nFloor.p99)} (${r.latency.n8nFloor.samples} samples). The callback mode adds two things on top: reading the credential to verify kie's signature (n8n decrypts it on the first read in a webhook, about 50–80 ms here) and one authoritative status read through n8n's request helper (about 40–90 ms), because kie signs only the task ID and time, not the result.`,
 					]
 				: []),
+			'',
+		);
+	}
+	if (r.latency?.n8nFloor) {
+		const ratio = r.latency.callback.p50 / r.latency.n8nFloor.p50;
+		lines.push(
+			`Callback vs n8n's own Wait node (p50): ${x(ratio)}; target ≤ 1.5× → ${ratio <= 1.5 ? 'met' : 'missed'}.${r.latency.callbackMeasuredAt ? ` (Callback and floor re-measured ${r.latency.callbackMeasuredAt}.)` : ''}`,
+			'',
+		);
+	}
+	if (r.callbackReads?.length) {
+		lines.push(
+			'## 2b. Status reads per video, Wait for Callback',
+			'',
+			'One batch in one execution (in process), kie\'s callbacks arriving one at a time; every result comes from a status read, never from the unsigned body.',
+			'',
+			'| batch | every callback delivered twice | status reads | per video | most for one video | resumes |',
+			'|---|---|---|---|---|---|',
+			...r.callbackReads.map((c) => `| ${c.batch} | ${c.duplicated ? 'yes' : 'no'} | ${c.reads} | ${c.readsPerVideo} | ${c.maxReadsOfOneVideo} | ${c.resumes} |`),
+			'',
+			`Target ≤ 2 per video → ${r.callbackReads.every((c) => c.readsPerVideo <= 2) ? 'met' : 'missed'}. A webhook process that did not see the earlier callbacks (after a restart, another webhook processor) reads more.`,
 			'',
 		);
 	}

@@ -12,7 +12,7 @@ import { router } from './actions/router';
 import * as account from './actions/account';
 import * as video from './actions/video';
 import { tuningProperties } from './actions/common.descriptions';
-import { resumeFromCallback } from './helpers/callbackWait';
+import { resumeFromCallback } from './helpers/callbackResume';
 import { unregisteredWebhookMethods } from './helpers/webhookLifecycle';
 
 export class Veo3 implements INodeType {

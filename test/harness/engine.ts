@@ -26,6 +26,7 @@ import { Veo3Api } from '../../credentials/Veo3Api.credentials';
 import { Veo3 } from '../../nodes/Veo3/Veo3.node';
 import { Veo3Trigger } from '../../nodes/Veo3Trigger/Veo3Trigger.node';
 import { ItemsSource } from './itemsSource';
+import { LoopOverItems } from './loopNode';
 
 // n8n-core must share one DI container with the services it resolves (see recipes: @n8n/node-cli
 // brings an older @n8n/di to the top level), so take the copy n8n-core itself resolves.
@@ -35,11 +36,13 @@ const { Container } = require(require.resolve('@n8n/di', { paths: [dirname(requi
 export const VEO3_TYPE = 'n8n-nodes-veo3.veo3';
 export const TRIGGER_TYPE = 'n8n-nodes-veo3.veo3Trigger';
 export const ITEMS_TYPE = 'test.itemsSource';
+export const LOOP_TYPE = 'test.loopOverItems';
 
 const nodeTypeMap: Record<string, INodeType> = {
 	[VEO3_TYPE]: new Veo3(),
 	[TRIGGER_TYPE]: new Veo3Trigger(),
 	[ITEMS_TYPE]: new ItemsSource(),
+	[LOOP_TYPE]: new LoopOverItems(),
 };
 
 export const nodeTypes = {
@@ -149,6 +152,11 @@ export interface StartedWorkflow {
 	/** Settles when the engine has finished (also after a cancel). */
 	done: Promise<HarnessRun>;
 	/**
+	 * A copy of what the engine handed to n8n's save hook (workflowExecuteAfter), taken at that
+	 * moment: on a stop this is what n8n can save, while the stopped node still runs.
+	 */
+	saved(): IRun | undefined;
+	/**
 	 * A copy of the execution data the engine holds right now (run data, node contexts, custom
 	 * data): what n8n has of a running execution when its process stops.
 	 */
@@ -162,10 +170,15 @@ export async function startWorkflow(spec: WorkflowSpec): Promise<StartedWorkflow
 	const workflowData = { id: `wf-${executionId}`, name: 'harness', active: false, nodes: spec.nodes, connections: spec.connections, settings: { executionOrder: 'v1' } };
 	const workflow = new Workflow({ ...workflowData, nodeTypes } as never);
 	const additionalData = makeAdditionalData(spec, executionId, workflowData);
+	let saved: IRun | undefined;
+	additionalData.hooks!.addHandler('workflowExecuteAfter', (fullRunData: IRun) => {
+		saved = JSON.parse(JSON.stringify(fullRunData)) as IRun;
+	});
 	const executor = new WorkflowExecute(additionalData, spec.mode ?? 'manual');
 	const running = executor.run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
 	return {
 		executionId,
+		saved: () => saved,
 		cancel: () => running.cancel(),
 		snapshot: () => JSON.parse(JSON.stringify((executor as unknown as { runExecutionData: IRunExecutionData }).runExecutionData)) as IRunExecutionData,
 		done: (async () => wrapRun(workflow, additionalData, executionId, await running))(),
@@ -204,6 +217,29 @@ export function resumeUrlOf(run: HarnessRun): string {
 	return token ? `${base}/${run.executionId}?signature=${token}` : `${base}/${run.executionId}`;
 }
 
+/**
+ * "Retry execution" from n8n's executions list (ExecutionService.retry, n8n 1.x and 2.x): the failed
+ * execution's saved data is run again as it is, minus its error and the failed node's last run, so
+ * the node runs again with everything the execution held (node context included). `reload` swaps
+ * the workflow's nodes ("with currently saved workflow"), keeping the stack's data.
+ */
+export async function retryExecution(previous: HarnessRun, reload?: INode[]): Promise<HarnessRun> {
+	const data = JSON.parse(JSON.stringify(previous.run.data)) as IRunExecutionData;
+	const { lastNodeExecuted } = data.resultData;
+	if (lastNodeExecuted) {
+		delete data.resultData.error;
+		const runs = data.resultData.runData[lastNodeExecuted];
+		if (runs?.length && runs[runs.length - 1].error !== undefined) runs.pop();
+	}
+	let workflow = previous.workflow;
+	if (reload) {
+		workflow = new Workflow({ id: workflow.id, name: workflow.name, nodes: reload, connections: workflow.connectionsBySourceNode, active: false, nodeTypes, settings: workflow.settings } as never);
+		for (const entry of data.executionData!.nodeExecutionStack) entry.node = workflow.getNode(entry.node.name) as INode;
+	}
+	const run = await new WorkflowExecute(previous.additionalData, 'retry', data).processRunExecutionData(workflow);
+	return wrapRun(workflow, previous.additionalData, previous.executionId, run);
+}
+
 export function node(name: string, type: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
 	return {
 		id: randomUUID(),
@@ -212,7 +248,7 @@ export function node(name: string, type: string, parameters: IDataObject, extra:
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: parameters as never,
-		...(type === ITEMS_TYPE ? {} : { credentials: { veo3Api: { id: 'cred-1', name: 'Veo3 account' } } }),
+		...(type === ITEMS_TYPE || type === LOOP_TYPE ? {} : { credentials: { veo3Api: { id: 'cred-1', name: 'Veo3 account' } } }),
 		...extra,
 	};
 }

@@ -322,6 +322,12 @@ export class CallbackServer {
 		};
 		stored.result = result;
 		stored.state = n8nStatus(run);
+		if (stored.state === 'waiting') {
+			// Parked again (a loop, a chain of callback waits): saved as waiting once more.
+			stored.saved = result;
+			this.waiting.set(stored.executionId, result);
+			return result;
+		}
 		this.finished.set(stored.executionId, result);
 		return result;
 	}

@@ -3,7 +3,7 @@
  * PCancelable.cancel → the execution's abort signal) ends the wait at once and the node stops
  * asking kie.ai about the task.
  */
-import { itemsThenVeo3, startWorkflow } from '../harness/engine';
+import { itemsThenVeo3, startWorkflow, type StartedWorkflow } from '../harness/engine';
 import { ENDPOINT, sleep, until, useSimulator } from './helpers';
 
 const fx = useSimulator('sk-cancel-a8e210');
@@ -21,6 +21,15 @@ async function settlesWithin<T>(work: Promise<T>, ms: number): Promise<T> {
 	}
 }
 
+/** Task IDs in the custom data of the execution as the engine handed it to n8n's save hook at the stop. */
+function savedTaskIds(started: StartedWorkflow): string[] {
+	return Object.values(started.saved()?.data.resultData.metadata ?? {})
+		.join(' ')
+		.split(' ')
+		.filter(Boolean)
+		.sort();
+}
+
 it.each([
 	['polling for a long render', { pollIntervalSeconds: 0.05, maxWaitMinutes: 30 }, {}, ENDPOINT.recordInfo, 4],
 	['waiting between long poll intervals', { pollIntervalSeconds: 600, maxWaitMinutes: 30 }, {}, ENDPOINT.generate, 2],
@@ -34,12 +43,18 @@ it.each([
 	});
 	// Wait until the node is busy: checking renders, sleeping between checks, or holding a create back.
 	await until(() => fx.apiRequests(busyEndpoint).length >= busyCount, 5000, 'node busy');
+	// Let kie's answers to the creates arrive (a create still on the wire when the stop comes may
+	// create a task whose ID never reaches n8n: the README says so).
+	await sleep(50);
 
 	started.cancel();
 	// Far below the render (10 min), the poll interval and the limiter window: the wait was aborted.
 	const run = await settlesWithin(started.done, 3000);
 	expect(run.run.status).toBe('canceled');
+	// n8n keeps no output of a node that was stopped, but every task created so far is named in the
+	// execution's custom data, which n8n saves on a stop.
 	expect(run.output('Veo3')).toEqual([]);
+	expect(savedTaskIds(started)).toEqual(fx.sim.tasks().map((t) => t.id).sort());
 
 	// A request already on the wire when the stop came may still be answered (loopback: within a few
 	// ms); after that, nothing: no status checks, no creates, although the renders go on.
@@ -50,4 +65,21 @@ it.each([
 	expect(fx.sim.counters().tasksCreated).toBe(busyEndpoint === ENDPOINT.generate ? busyCount : 2);
 	// The render itself goes on at kie.ai (there is no cancel API); the node just stopped waiting.
 	expect(fx.sim.tasks().every((t) => t.state === 'generating')).toBe(true);
+});
+
+it('cancel while submitting in Wait for Callback mode: the task already created is named in the saved execution', async () => {
+	fx.sim.configure({ renderMs: 600_000 });
+	const items = [{ prompt: 'a first wave' }, { prompt: 'a second wave' }];
+	const options = { maxWaitMinutes: 30, rateLimitMax: 1, rateLimitWindowSeconds: 600 };
+	const started = await startWorkflow({
+		...itemsThenVeo3(items, { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', options }),
+		credentials: fx.creds(),
+	});
+	await until(() => fx.sim.counters().tasksCreated === 1, 5000, 'first create');
+	await sleep(50);
+	started.cancel();
+	const run = await settlesWithin(started.done, 3000);
+	expect(run.run.status).toBe('canceled');
+	expect(fx.sim.counters().tasksCreated).toBe(1);
+	expect(savedTaskIds(started)).toEqual([fx.sim.tasks()[0].id]);
 });

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { submitAndPark } from '../helpers/callbackWait';
+import { submitAndPark } from '../helpers/callbackPark';
 import { mapSettled } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
 import { collectOutcomes, continuesOnFail } from '../helpers/items';
@@ -44,7 +44,8 @@ export async function executeTaskOperation(
 	const ran = await runTasks(ctx, config, ready, waitMode === 'none' ? 'none' : 'poll');
 	const byItem = new Map(ready.map((task, position) => [task.itemIndex, ran[position]]));
 	const outcomes = prepared.map((p, itemIndex) => (p.status === 'rejected' ? p : (byItem.get(itemIndex) as PromiseSettledResult<INodeExecutionData>)));
-	return [collectOutcomes(ctx, outcomes)];
+	const echoes = prepared.map((p) => (p.status === 'fulfilled' ? p.value.echo : {}));
+	return [collectOutcomes(ctx, outcomes, undefined, echoes)];
 }
 
 /** Shared flow of the read-only operations: each item independently, a few at a time, in order. */

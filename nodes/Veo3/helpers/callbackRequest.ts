@@ -1,4 +1,4 @@
-import type { IDataObject, IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { findTaskId, normalizeCallback, type NormalizedCallback } from './normalize';
 import { SIGNATURE_FAILURE_TEXT, verifySignature } from './signature';
@@ -14,7 +14,7 @@ export const TOLERANCE_FIELD = 'Signature Tolerance (Seconds)';
 const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export type InspectedCallback =
-	| { ok: true; body: IDataObject; taskId: string; callback: NormalizedCallback; signed: boolean }
+	| { ok: true; body: IDataObject; taskId: string; callback: NormalizedCallback; signed: boolean; credentials: ICredentialDataDecryptedObject }
 	| { ok: false; status: 400 | 401 | 413 | 500; reason: string };
 
 /**
@@ -103,7 +103,7 @@ export async function inspectCallback(ctx: IWebhookFunctions, toleranceSeconds: 
 	}
 	const callback = normalizeCallback(body);
 	if (!callback) return { ok: false, status: 400, reason: 'Callback body has no task id' };
-	return { ok: true, body, taskId, callback, signed: hmacKey !== '' };
+	return { ok: true, body, taskId, callback, signed: hmacKey !== '', credentials };
 }
 
 /** Answers the request directly; used for refusals and for callbacks that start nothing. */

@@ -1,4 +1,4 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
 
 import { DownloadError } from './binary';
 import { KieApiError, TaskFailedError, toNodeError, WaitTimeoutError } from './errors';
@@ -30,6 +30,35 @@ function statusOf(error: unknown): string {
 	return String(errorDetails(error).status ?? 'failed');
 }
 
+/** One paid task of the batch, for the list a failing node gives so no task is lost. */
+export interface TaskLine {
+	itemIndex: number;
+	taskId: string;
+	/** Omitted for a finished video. */
+	status?: string;
+}
+
+/** "Tasks created for other items: item 0: <id>, item 2: <id> (failed)", or nothing when there are none. */
+export function otherTasksText(lines: TaskLine[], except: number): string | undefined {
+	const others = lines
+		.filter((line) => line.itemIndex !== except)
+		.map((line) => `item ${line.itemIndex}: ${line.taskId}${line.status ? ` (${line.status})` : ''}`);
+	return others.length > 0 ? `Tasks created for other items: ${others.join(', ')}` : undefined;
+}
+
+/**
+ * The item a failure becomes when the node continues on fail. With "Continue (using error output)"
+ * it has the shape n8n's engine routes to the error output (only `error` and `details` at the top
+ * level, as n8n's HTTP Request node); n8n then adds the input item's fields. With "Continue (regular
+ * output)" the same fields sit at the top level, so a downstream filter on `status` works.
+ */
+export function failedItem(node: INode, cause: unknown, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
+	const error = toNodeError(node, cause, itemIndex);
+	const details: IDataObject = { description: error.description ?? null, ...errorDetails(cause), ...extra };
+	const json = node.onError === 'continueErrorOutput' ? { error: error.message, details } : { error: error.message, ...details };
+	return { json, pairedItem: { item: itemIndex } };
+}
+
 /**
  * Turns per-item outcomes into the node's output: every input item yields exactly one output item,
  * paired with it. A failure becomes an error item when the node continues on fail; otherwise the
@@ -39,6 +68,7 @@ export function collectOutcomes(
 	ctx: IExecuteFunctions,
 	outcomes: Array<PromiseSettledResult<INodeExecutionData>>,
 	itemIndexes: number[] = outcomes.map((_, i) => i),
+	echoes: IDataObject[] = [],
 ): INodeExecutionData[] {
 	// A stopped execution has no per-item results: whatever failed failed because of the stop.
 	throwIfCancelled(ctx.getExecutionCancelSignal());
@@ -50,26 +80,20 @@ export function collectOutcomes(
 			output.push({ ...outcome.value, pairedItem: { item: itemIndex } });
 			return;
 		}
-		const error = toNodeError(ctx.getNode(), outcome.reason, itemIndex);
-		if (!continueOnFail) {
-			// Every other item's task, finished or not: a timed-out task is still running (and paid).
-			const others = outcomes
-				.map((o, p) => {
-					if (p === position) return null;
-					const taskId = taskIdOf(o);
-					if (taskId === undefined) return null;
-					return o.status === 'fulfilled' ? `item ${itemIndexes[p]}: ${taskId}` : `item ${itemIndexes[p]}: ${taskId} (${statusOf(o.reason)})`;
-				})
-				.filter((line): line is string => line !== null);
-			if (others.length > 0) {
-				error.description = `${error.description ?? ''}\nTasks created for other items: ${others.join(', ')}`.trim();
-			}
-			throw error;
+		if (continueOnFail) {
+			output.push(failedItem(ctx.getNode(), outcome.reason, itemIndex, echoes[position]));
+			return;
 		}
-		output.push({
-			json: { error: error.message, description: error.description ?? null, ...errorDetails(outcome.reason) },
-			pairedItem: { item: itemIndex },
+		const error = toNodeError(ctx.getNode(), outcome.reason, itemIndex);
+		// Every other item's task, finished or not: a timed-out task is still running (and paid).
+		const lines = outcomes.flatMap((o, p): TaskLine[] => {
+			const taskId = taskIdOf(o);
+			if (taskId === undefined) return [];
+			return [{ itemIndex: itemIndexes[p], taskId, status: o.status === 'fulfilled' ? undefined : statusOf(o.reason) }];
 		});
+		const others = otherTasksText(lines, itemIndex);
+		if (others) error.description = `${error.description ?? ''}\n${others}`.trim();
+		throw error;
 	});
 	return output;
 }

@@ -5,6 +5,7 @@ import { DownloadError, downloadVideo } from './binary';
 import { mapSettled, Semaphore } from './concurrency';
 import { KieApiError } from './errors';
 import type { ApiConfig, ResendPolicy, VideoResult } from './interfaces';
+import { createOnce, type LedgerMatch } from './ledger';
 import { normalizeRecord } from './normalize';
 import { settle } from './settle';
 import type { TaskSettings } from './settings';
@@ -27,11 +28,17 @@ export interface PreparedTask {
 	/** Extend results: the stitched full video is the one users want. */
 	preferFullVideo?: boolean;
 	includeRaw: boolean;
+	/** What identifies the request when `body` holds values that change per run (uploaded image URLs). */
+	identity?: IDataObject;
+	/** Which earlier task of this execution a create may reuse (default: the same item's). */
+	reuse?: LedgerMatch;
 }
 
 export interface SubmittedTask {
 	task: PreparedTask;
 	taskId: string;
+	/** The task was created by an earlier run of this node in this execution (nothing was sent). */
+	reused?: boolean;
 	/** 4K may already be done when requested again (kie answers 422 "generated successfully"). */
 	finished?: VideoResult;
 }
@@ -63,6 +70,21 @@ export async function submitTask(
 	// Accepted (code 200) but no task ID: kie may well have created, and charged, the task.
 	if (!data?.taskId) throw new KieApiError(200, 'kie.ai accepted the request but returned no taskId', 200, task.endpoint, undefined, true);
 	return { task, taskId: String(data.taskId) };
+}
+
+/**
+ * Sends the paid create at most once per item and request in an execution (see ledger.ts): a run
+ * that finds the task in the ledger takes it, and a create that may have gone through is reported
+ * again, never re-sent.
+ */
+export async function submitOnce(
+	ctx: IExecuteFunctions,
+	config: ApiConfig,
+	task: PreparedTask,
+	signal: AbortSignal | undefined,
+	callBackUrl?: string,
+): Promise<SubmittedTask> {
+	return await createOnce(ctx, task, async () => await submitTask(ctx, config, task, signal, callBackUrl));
 }
 
 /** Reads a task's current state once, in the normalised shape. */
@@ -174,12 +196,12 @@ export async function runTasks(
 ): Promise<Array<PromiseSettledResult<INodeExecutionData>>> {
 	const signal = ctx.getExecutionCancelSignal();
 	if (waitMode === 'none') {
-		return await mapSettled(tasks, 5, async (task) => submittedItem(await submitTask(ctx, config, task, signal)));
+		return await mapSettled(tasks, 5, async (task) => submittedItem(await submitOnce(ctx, config, task, signal)));
 	}
 	const reads = new Semaphore(10);
 	return await mapSettled(tasks, tasks.length, async (task) => {
 		// Creates are paced by the rate limiter, not by the read lanes, so checks never queue behind them.
-		const submitted = await submitTask(ctx, config, task, signal);
+		const submitted = await submitOnce(ctx, config, task, signal);
 		// Max Wait Time bounds the status reads too: no resend or request runs past it.
 		const deadline = Date.now() + task.settings.wait.maxWaitMs;
 		const bounded = { ...task, settings: { ...task.settings, retry: { ...task.settings.retry, deadline } } };

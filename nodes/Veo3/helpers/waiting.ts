@@ -37,7 +37,7 @@ export function* pollDelays(settings: WaitSettings): Generator<number> {
  * own retries, and "record is null" just after creation. Anything else (a revoked key, a wrong
  * task ID) ends the wait at once.
  */
-function isTransient(error: unknown): boolean {
+export function isTransient(error: unknown): boolean {
 	if (error instanceof KieTransportError) return true;
 	if (error instanceof KieApiError) {
 		return error.code === 429 || error.code === 455 || error.code >= 500 || /record is null/i.test(error.kieMessage);

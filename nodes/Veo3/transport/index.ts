@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -34,8 +35,9 @@ export type ApiContext = IExecuteFunctions | IWebhookFunctions;
 export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30000 };
 export const DEFAULT_RATE_LIMIT: RateLimit = { maxCreates: 20, windowMs: 10000 };
 
-export async function getApiConfig(ctx: ApiContext): Promise<ApiConfig> {
-	const credentials = await ctx.getCredentials(CREDENTIAL_NAME);
+/** `credentials` when the caller has read them already (a callback reads them once: they are decrypted on every read). */
+export async function getApiConfig(ctx: ApiContext, known?: ICredentialDataDecryptedObject): Promise<ApiConfig> {
+	const credentials = known ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME));
 	return {
 		baseUrl: checkedBaseUrl(ctx, 'API Base URL', credentials.baseUrl, 'https://api.kie.ai'),
 		uploadBaseUrl: checkedBaseUrl(ctx, 'Upload Base URL', credentials.uploadBaseUrl, 'https://kieai.redpandaai.co'),

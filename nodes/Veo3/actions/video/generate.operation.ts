@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { readInputImages } from '../../helpers/binary';
 import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
 import { ParameterError } from '../../helpers/errors';
+import { contentFingerprint } from '../../helpers/ledger';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import {
@@ -152,6 +153,7 @@ async function prepare(
 	const downloadTo = readDownloadTarget(this, itemIndex, waitMode);
 
 	let imageUrls: string[] = [];
+	let uploadedImages: string[] | undefined;
 	if (mode !== 'text') {
 		const source = requireOneOf(node, 'Image Source', this.getNodeParameter('imageSource', itemIndex), ['url', 'binary'], itemIndex);
 		if (source === 'url') {
@@ -162,6 +164,7 @@ async function prepare(
 			const names = splitList(this.getNodeParameter('binaryPropertyNames', itemIndex, 'data')).map(String);
 			requireImageCount(node, mode, names.length, 'Input Binary Fields', itemIndex);
 			const images = await readInputImages(this, item, itemIndex, names);
+			uploadedImages = images.map((image) => contentFingerprint(image.buffer));
 			// Only now, with every check passed, is anything sent (the uploads are free).
 			const config = await getApiConfig(this);
 			for (const image of images) {
@@ -194,6 +197,7 @@ async function prepare(
 		echo: { prompt, model, mode, aspectRatio, ...(imageUrls.length ? { imageUrls } : {}), ...common.echo },
 		downloadTo,
 		includeRaw: options.includeRaw === true,
+		identity: uploadedImages ? { ...body, imageUrls: uploadedImages } : undefined,
 	};
 }
 

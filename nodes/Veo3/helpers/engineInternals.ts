@@ -1,0 +1,45 @@
+import type { ExecutionError, IDataObject, IRunExecutionData, IWebhookFunctions } from 'n8n-workflow';
+
+/**
+ * The only module that reaches past n8n's node API into the engine. Each hook names the n8n
+ * versions it was read from (n8n-core / n8n-workflow 1.123.x and 2.41.x);
+ * test/e2e/engine-internals.e2e.test.ts runs both in a real n8n of each major and fails if n8n
+ * changes underneath.
+ */
+
+/**
+ * The waiting execution a resume-URL call belongs to. n8n's WaitingWebhooks builds the webhook's
+ * context from the saved execution: WebhookContext keeps it in its `runExecutionData` field
+ * (NodeExecutionContext constructor; read in n8n-core 1.123.x and 2.41.x). webhook() has no
+ * getContext(), and an expression over `$node[<name>].context` would put the node's name into
+ * expression code, so the saved data is read directly.
+ */
+function waitingExecution(ctx: IWebhookFunctions): IRunExecutionData | undefined {
+	const data = (ctx as unknown as { runExecutionData?: IRunExecutionData | null }).runExecutionData;
+	return data ?? undefined;
+}
+
+/**
+ * The waiting node's own context, as it saved it when it parked. n8n-workflow's
+ * NodeHelpers.getContext keeps a node's context at `executionData.contextData['node:<name>']`
+ * (n8n-workflow 1.123.x and 2.41.x).
+ */
+export function readWaitingNodeContext(ctx: IWebhookFunctions): IDataObject | undefined {
+	const contextData = waitingExecution(ctx)?.executionData?.contextData as Record<string, IDataObject> | undefined;
+	return contextData?.[`node:${ctx.getNode().name}`];
+}
+
+/**
+ * Makes the resumed node fail with `error`, as a failed render does in poll mode. webhook() cannot
+ * fail the node through its API (a throwing webhook() makes n8n run the next nodes with an empty
+ * item). n8n-core 2.41.x WorkflowExecute.runNode rethrows `metadata.resumeError` of the resumed
+ * stack entry (n8n uses it for failed sub-workflows); the entry is the first of the stack that
+ * WaitingWebhooks resumes. n8n-core 1.123.x has no such field and ignores it: the node then
+ * outputs the error items built for this case.
+ */
+export function failResumedNode(ctx: IWebhookFunctions, error: ExecutionError): boolean {
+	const entry = waitingExecution(ctx)?.executionData?.nodeExecutionStack?.[0];
+	if (!entry || entry.node.name !== ctx.getNode().name) return false;
+	entry.metadata = { ...entry.metadata, resumeError: error } as typeof entry.metadata;
+	return true;
+}
