@@ -39,9 +39,9 @@ export const MUTANTS: Mutant[] = [
 	{
 		name: 'callback re-check skipped',
 		harm: 'Wait for Callback takes the unsigned callback body as the result',
-		file: 'nodes/Veo3/helpers/callbackWait.ts',
-		find: 'const results = await checkBatch(ctx, await getApiConfig(ctx), pending, inspected.taskId);',
-		replace: 'const results = new Map(pending.map((t) => [t.taskId as string, { ...inspected.callback.result, taskId: t.taskId as string }]));',
+		file: 'nodes/Veo3/helpers/callbackResume.ts',
+		find: 'const state = await learn(ctx, await getApiConfig(ctx, inspected.credentials), batch, memory, own, waiting);',
+		replace: "const state = 'complete' as BatchState;",
 		tests: ['test/workflows/callback-wait.test.ts'],
 	},
 	{
@@ -79,11 +79,20 @@ export const MUTANTS: Mutant[] = [
 	{
 		name: 'execution resumed twice',
 		harm: 'two callbacks of one batch both resume the execution: downstream runs twice',
-		file: 'nodes/Veo3/helpers/callbackWait.ts',
-		find: 'if (resumedExecutions.has(executionId)) {',
+		file: 'nodes/Veo3/helpers/callbackResume.ts',
+		find: 'if (memory.resumed) {',
 		replace: 'if (false) {',
 		tests: ['test/reliability/soak.test.ts'],
 		testNamePattern: 'simultaneous copies',
+	},
+	{
+		name: 'task IDs lost on stop',
+		harm: 'a stopped execution no longer names the paid tasks (they were only in the stopped node)',
+		file: 'nodes/Veo3/helpers/ledger.ts',
+		find: '	if (entry.taskId) rememberInCustomData(ctx, entry.taskId);',
+		replace: '',
+		tests: ['test/reliability/soak-engine.test.ts'],
+		testNamePattern: 'stop mid-wait|restart mid-poll',
 	},
 	{
 		name: 'create rate limit ignored',

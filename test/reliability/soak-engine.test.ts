@@ -31,13 +31,6 @@ const prompts = (label: string, count: number, failing: number[] = []): IDataObj
 	Array.from({ length: count }, (_, i) => ({ prompt: `${label} ${i}${failing.includes(i) ? ' [fail]' : ''}` }));
 const QUICK = { pollIntervalSeconds: 0.05, maxWaitMinutes: 1 };
 
-/**
- * Cases written against the intended behaviour that the node does not have yet (the per-execution
- * task ledger and the saved task IDs are being built on another branch). They run as
- * `it.failing`: green while the defect is there, red the day it is fixed, so they are switched to
- * plain `it` with that change and can never be forgotten.
- */
-const OPEN_DEFECT = it.failing;
 
 /** How many tasks the simulator created for each prompt (each is a paid task). */
 function tasksPerPrompt(): Map<string, number> {
@@ -68,7 +61,7 @@ describe("one pass at kie's real create limit (20 per 10 s)", () => {
 describe('Retry On Fail (the engine runs the node again)', () => {
 	const retrying = { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 };
 
-	OPEN_DEFECT('creates answered 500 after kie charged them: one paid task per item, and the error says it may exist', async () => {
+	it('creates answered 500 after kie charged them: one paid task per item, and the error says it may exist', async () => {
 		sim.configure({ faults: { ...NO_FAULTS, http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
 		const items = prompts('retry 500', 3);
 		const run = await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK), retrying), credentials: credentialsFor(sim, API_KEY) });
@@ -77,20 +70,20 @@ describe('Retry On Fail (the engine runs the node again)', () => {
 		expect(`${error?.message} ${error?.description ?? ''}`).toMatch(/may (or may not )?have been created/i);
 	});
 
-	OPEN_DEFECT('creates whose connection is reset after kie charged them: one paid task per item', async () => {
+	it('creates whose connection is reset after kie charged them: one paid task per item', async () => {
 		sim.configure({ faults: { ...NO_FAULTS, createResetAfterCommitRate: 1 } });
 		const items = prompts('retry reset', 3);
 		await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK), retrying), credentials: credentialsFor(sim, API_KEY) });
 		expect([...tasksPerPrompt().values()]).toEqual([1, 1, 1]);
 	});
 
-	OPEN_DEFECT('a render that fails at kie: one paid task per item, not one per try', async () => {
+	it('a render that fails at kie: one paid task per item, not one per try', async () => {
 		const items = prompts('retry render', 3, [1]);
 		await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK), retrying), credentials: credentialsFor(sim, API_KEY) });
 		expect([...tasksPerPrompt().values()]).toEqual([1, 1, 1]);
 	});
 
-	OPEN_DEFECT('with On Error: Continue as well, every item comes out once and nothing is paid twice', async () => {
+	it('with On Error: Continue as well, every item comes out once and nothing is paid twice', async () => {
 		sim.configure({ faults: { ...NO_FAULTS, http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
 		const items = prompts('retry continue', 4);
 		const run = await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK), { ...retrying, onError: 'continueRegularOutput' }), credentials: credentialsFor(sim, API_KEY) });
@@ -108,7 +101,7 @@ describe('stops and restarts while the node waits', () => {
 		expect(sim.tasks()).toHaveLength(count);
 	}
 
-	OPEN_DEFECT('stop mid-wait (poll): the stopped execution names every paid task', async () => {
+	it('stop mid-wait (poll): the stopped execution names every paid task', async () => {
 		sim.configure({ renderMs: 600_000, faults: NO_FAULTS });
 		const started = await startWorkflow({ ...itemsThenVeo3(prompts('stopped', 10), generate(QUICK)), credentials: credentialsFor(sim, API_KEY) });
 		await untilCreated(10);
@@ -120,7 +113,7 @@ describe('stops and restarts while the node waits', () => {
 		expect(createdIds().filter((id) => !saved.includes(id))).toEqual([]);
 	});
 
-	OPEN_DEFECT('stop mid-wait (callback, while submitting): the stopped execution names every paid task', async () => {
+	it('stop mid-wait (callback, while submitting): the stopped execution names every paid task', async () => {
 		sim.configure({ renderMs: 600_000, faults: NO_FAULTS });
 		const started = await startWorkflow({
 			...itemsThenVeo3(prompts('stopped submit', 30), generate({ ...QUICK, rateLimitMax: 10, rateLimitWindowSeconds: 1 }, 'callback')),
@@ -135,7 +128,7 @@ describe('stops and restarts while the node waits', () => {
 		expect(createdIds().filter((id) => !saved.includes(id))).toEqual([]);
 	});
 
-	OPEN_DEFECT('restart mid-poll: the execution data n8n holds when its process stops names every paid task', async () => {
+	it('restart mid-poll: the execution data n8n holds when its process stops names every paid task', async () => {
 		sim.configure({ renderMs: 600_000, faults: NO_FAULTS });
 		const started = await startWorkflow({ ...itemsThenVeo3(prompts('restarted', 10), generate(QUICK)), credentials: credentialsFor(sim, API_KEY) });
 		await untilCreated(10);
