@@ -121,11 +121,15 @@ describe('stops and restarts while the node waits', () => {
 			webhookWaitingBaseUrl: 'http://127.0.0.1:9/webhook-waiting',
 		});
 		await untilCreated(10);
+		// Tasks kie had answered before the stop; a create still on the wire at that moment may be
+		// created at kie without its answer ever reaching the node (nothing can name it).
+		await sleep(50);
+		const answered = createdIds();
 		started.cancel();
 		const run = await started.done;
 		const saved = JSON.stringify(run.run.data);
-		expect(createdIds().length).toBeGreaterThanOrEqual(10);
-		expect(createdIds().filter((id) => !saved.includes(id))).toEqual([]);
+		expect(answered.length).toBeGreaterThanOrEqual(10);
+		expect(answered.filter((id) => !saved.includes(id))).toEqual([]);
 	});
 
 	it('restart mid-poll: the execution data n8n holds when its process stops names every paid task', async () => {
