@@ -10,9 +10,9 @@ import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8n
 import {
 	callWebhook,
 	chain,
-	E2E_POLL,
 	executionError,
 	fetchBinary,
+	generateParameters,
 	noOpNode,
 	nodeOutput,
 	nodeRuns,
@@ -34,16 +34,7 @@ import {
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
 
-const generate = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) => ({
-	resource: 'video',
-	operation: 'generate',
-	prompt: '={{ $json.prompt ?? $json.body.prompt }}',
-	mode: 'text',
-	model: 'veo3_fast',
-	aspectRatio: '16:9',
-	...extra,
-	options: { ...E2E_POLL, ...options },
-});
+const generate = generateParameters;
 
 describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 	let n8n: N8nHandle;

@@ -90,6 +90,8 @@ interface WorkflowSpec {
 	webhookWaitingBaseUrl?: string;
 	mode?: WorkflowExecuteMode;
 	continueOnFail?: boolean;
+	/** The workflow's saved static data, as n8n loads it for a production execution. */
+	staticData?: IDataObject;
 }
 
 export interface HarnessRun {
@@ -168,7 +170,7 @@ export async function startWorkflow(spec: WorkflowSpec): Promise<StartedWorkflow
 	await initBinaryData();
 	const executionId = `e${randomUUID().slice(0, 8)}`;
 	const workflowData = { id: `wf-${executionId}`, name: 'harness', active: false, nodes: spec.nodes, connections: spec.connections, settings: { executionOrder: 'v1' } };
-	const workflow = new Workflow({ ...workflowData, nodeTypes } as never);
+	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: spec.staticData } as never);
 	const additionalData = makeAdditionalData(spec, executionId, workflowData);
 	let saved: IRun | undefined;
 	additionalData.hooks!.addHandler('workflowExecuteAfter', (fullRunData: IRun) => {

@@ -5,6 +5,7 @@
 import { createServer, request as httpRequest, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
+import { PRICES_READ_ON } from '../../nodes/Veo3/helpers/prices';
 import type { ConfigPatch } from '../../simulator';
 import { bytesOf, ENDPOINT, FAST_TUNING, FAST_WAIT, fetchBytes, runError, useSimulator, veo3Output } from './helpers';
 
@@ -245,6 +246,17 @@ describe('Get Credits', () => {
 	it('returns the balance as a number, fractions included', async () => {
 		fx.sim.configure({ credits: 1234.5 });
 		const out = veo3Output(await fx.run([{}], { resource: 'account', operation: 'getCredits' }));
-		expect(out.map((item) => item.json)).toEqual([{ credits: 1234.5 }]);
+		expect(out.map((item) => item.json)).toEqual([
+			{
+				credits: 1234.5,
+				// What the balance pays for at the node's prices (Lite 30/35/150, Fast 60/65/180, Quality 250/255/370).
+				videosAffordable: {
+					veo3_lite: { '720p': 41, '1080p': 35, '4k': 8 },
+					veo3_fast: { '720p': 20, '1080p': 18, '4k': 6 },
+					veo3: { '720p': 4, '1080p': 4, '4k': 3 },
+				},
+				pricesReadOn: PRICES_READ_ON,
+			},
+		]);
 	});
 });

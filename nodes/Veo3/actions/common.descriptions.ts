@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { spendOptions } from './spend.descriptions';
+
 /** Parameters shared by the operations that create a task and may wait for it (Generate, Extend, Get 4K). */
 export const waitModeProperty: INodeProperties = {
 	displayName: 'Wait Mode',
@@ -191,7 +193,7 @@ export const renderOptions: INodeProperties[] = [
  * (Generate, Extend, Get 4K): one definition, so the three behave and read alike.
  */
 export function taskProperties(operationOptions: INodeProperties[]): INodeProperties[] {
-	const options = [...operationOptions, includeRawOption, ...waitOptions].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	const options = [...operationOptions, includeRawOption, ...spendOptions, ...waitOptions].sort((a, b) => a.displayName.localeCompare(b.displayName));
 	return [
 		waitModeProperty,
 		...taskOutputProperties,

@@ -5,6 +5,9 @@ import { mapSettled } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
 import { collectOutcomes, continuesOnFail } from '../helpers/items';
 import { throwIfCancelled } from '../helpers/pause';
+import { followerOutcome, planReuse } from '../helpers/reuse';
+import { guardSpend } from '../helpers/spendGuard';
+import type { ApiConfig } from '../helpers/interfaces';
 import { runTasks, type PreparedTask, type WaitMode } from '../helpers/tasks';
 import { getApiConfig } from '../transport';
 
@@ -37,15 +40,44 @@ export async function executeTaskOperation(
 	if (invalid !== -1 && !continuesOnFail(ctx)) {
 		throw toNodeError(ctx.getNode(), (prepared[invalid] as PromiseRejectedResult).reason, invalid);
 	}
-	if (waitMode === 'callback') return await submitAndPark(ctx, items, prepared);
-
 	const config = await getApiConfig(ctx);
-	const ready = prepared.flatMap((p) => (p.status === 'fulfilled' ? [p.value] : []));
+	const spend = await planSpend(ctx, config, prepared);
+	if (waitMode === 'callback' && !spend.reuses) return await submitAndPark(ctx, items, spend.prepared);
+
+	// Reused tasks call back to the execution that created them, so a batch that reuses one is
+	// waited for by polling.
+	const ready = spend.prepared.flatMap((p, itemIndex) => (p.status === 'fulfilled' && !spend.plan.followers.has(itemIndex) ? [p.value] : []));
 	const ran = await runTasks(ctx, config, ready, waitMode === 'none' ? 'none' : 'poll');
 	const byItem = new Map(ready.map((task, position) => [task.itemIndex, ran[position]]));
-	const outcomes = prepared.map((p, itemIndex) => (p.status === 'rejected' ? p : (byItem.get(itemIndex) as PromiseSettledResult<INodeExecutionData>)));
-	const echoes = prepared.map((p) => (p.status === 'fulfilled' ? p.value.echo : {}));
+	const outcomes = spend.prepared.map((p, itemIndex) => {
+		if (p.status === 'rejected') return p;
+		const leader = spend.plan.followers.get(itemIndex);
+		const own = byItem.get(leader ?? itemIndex) as PromiseSettledResult<INodeExecutionData>;
+		return leader === undefined ? own : followerOutcome(own, p.value);
+	});
+	const echoes = spend.prepared.map((p) => (p.status === 'fulfilled' ? p.value.echo : {}));
 	return [collectOutcomes(ctx, outcomes, undefined, echoes)];
+}
+
+/**
+ * Spending control, before the first paid create: estimates on every item, reuse of remembered
+ * tasks ("Deduplicate By"), then the cap and balance checks on what will really be created.
+ */
+async function planSpend(ctx: IExecuteFunctions, config: ApiConfig, prepared: Array<PromiseSettledResult<PreparedTask>>) {
+	for (const p of prepared) {
+		if (p.status === 'fulfilled') p.value.echo = { ...p.value.echo, estimatedCredits: p.value.estimatedCredits };
+	}
+	const operation = ctx.getNodeParameter('operation', 0) as string;
+	const planned = await planReuse(ctx, config, operation, prepared);
+	const unreadable = planned.prepared.findIndex((p) => p.status === 'rejected');
+	if (unreadable !== -1 && !continuesOnFail(ctx)) {
+		throw toNodeError(ctx.getNode(), (planned.prepared[unreadable] as PromiseRejectedResult).reason, unreadable);
+	}
+	const creates = planned.prepared.flatMap((p, itemIndex) =>
+		p.status === 'fulfilled' && !p.value.existing && !planned.plan.followers.has(itemIndex) ? [p.value] : [],
+	);
+	await guardSpend(ctx, config, creates);
+	return { ...planned, reuses: planned.plan.reused.size > 0 || planned.plan.followers.size > 0 };
 }
 
 /** Shared flow of the read-only operations: each item independently, a few at a time, in order. */

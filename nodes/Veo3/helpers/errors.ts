@@ -200,3 +200,44 @@ export function downloadFailedError(node: INode, url: string, statusCode: number
 		itemIndex,
 	});
 }
+
+export interface SpendRefusal {
+	reason: 'cap' | 'balance';
+	estimatedCredits: number;
+	itemCount: number;
+	maxCredits?: number;
+	spentBefore?: number;
+	balance?: number;
+	coveredItems?: number;
+}
+
+/** Spending control: a batch refused before anything was sent; the fields let a workflow or an AI agent act on it. */
+export class SpendRefusedError extends NodeOperationError {
+	constructor(
+		node: INode,
+		readonly refusal: SpendRefusal,
+	) {
+		super(node, refusalMessage(refusal), { description: refusalAdvice(refusal), itemIndex: 0 });
+		this.name = 'SpendRefusedError';
+	}
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function refusalMessage(r: SpendRefusal): string {
+	const batch = `this batch of ${plural(r.itemCount, 'paid request')} is estimated at ${plural(r.estimatedCredits, 'credit')}`;
+	if (r.reason === 'cap') {
+		const earlier = r.spentBefore ? ` (plus ${r.spentBefore} already spent by this node in this execution)` : '';
+		return `Spending cap reached: ${batch}${earlier}, over the Max Credits per Execution of ${r.maxCredits}. Nothing was sent.`;
+	}
+	return (
+		`Not enough kie.ai credits: ${batch}, but the balance is ${plural(r.balance ?? 0, 'credit')}, ` +
+		`which covers ${r.coveredItems} of the ${r.itemCount} items. Nothing was sent.`
+	);
+}
+
+function refusalAdvice(r: SpendRefusal): string {
+	return r.reason === 'cap'
+		? 'Raise "Max Credits per Execution", clear it for no cap, or send fewer or cheaper items (model, resolution).'
+		: 'Top up at https://kie.ai, send fewer items, or choose a cheaper model or resolution. Set "Check Balance First" to Never to let kie.ai refuse item by item instead.';
+}

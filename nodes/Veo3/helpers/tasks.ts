@@ -28,6 +28,12 @@ export interface PreparedTask {
 	/** Extend results: the stitched full video is the one users want. */
 	preferFullVideo?: boolean;
 	includeRaw: boolean;
+	/** Credits this request is expected to cost (price table). */
+	estimatedCredits: number;
+	/** Set when an earlier task is reused instead of creating one ("Deduplicate By"). */
+	existing?: { taskId: string; finished?: VideoResult };
+	/** Told the new task's ID as soon as kie has accepted the create. */
+	onCreated?: (taskId: string) => void;
 	/** What identifies the request when `body` holds values that change per run (uploaded image URLs). */
 	identity?: IDataObject;
 	/** Which earlier task of this execution a create may reuse (default: the same item's). */
@@ -53,9 +59,11 @@ export async function submitTask(
 	signal: AbortSignal | undefined,
 	callBackUrl?: string,
 ): Promise<SubmittedTask> {
+	if (task.existing) return { task, taskId: task.existing.taskId, finished: task.existing.finished };
 	const body = callBackUrl ? { ...task.body, callBackUrl } : task.body;
 	if (task.readBack === 'repeatFourKRequest') {
 		const state = await requestFourK(ctx, config, task, body, signal, 'paid');
+		task.onCreated?.(state.taskId);
 		return { task, taskId: state.taskId, finished: state.status === 'success' ? state : undefined };
 	}
 	const data = await kieRequest<{ taskId?: string }>(ctx, config, {
@@ -69,6 +77,7 @@ export async function submitTask(
 	});
 	// Accepted (code 200) but no task ID: kie may well have created, and charged, the task.
 	if (!data?.taskId) throw new KieApiError(200, 'kie.ai accepted the request but returned no taskId', 200, task.endpoint, undefined, true);
+	task.onCreated?.(String(data.taskId));
 	return { task, taskId: String(data.taskId) };
 }
 
@@ -196,7 +205,10 @@ export async function runTasks(
 ): Promise<Array<PromiseSettledResult<INodeExecutionData>>> {
 	const signal = ctx.getExecutionCancelSignal();
 	if (waitMode === 'none') {
-		return await mapSettled(tasks, 5, async (task) => submittedItem(await submitOnce(ctx, config, task, signal)));
+		return await mapSettled(tasks, 5, async (task) => {
+			const submitted = await submitOnce(ctx, config, task, signal);
+			return submitted.finished ? successItem(task, submitted.finished) : submittedItem(submitted);
+		});
 	}
 	const reads = new Semaphore(10);
 	return await mapSettled(tasks, tasks.length, async (task) => {

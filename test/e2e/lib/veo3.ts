@@ -29,6 +29,20 @@ export const EXAMPLE_THIRD_PARTY_TYPES = ['n8n-nodes-base.googleDrive', 'n8n-nod
 /** Quick polling for the simulator: first status check after 0.2 s, give up after 1 minute. */
 export const E2E_POLL = { pollIntervalSeconds: 0.2, maxWaitMinutes: 1, retryDelayMs: 50 };
 
+/** Generate parameters (Text to Video, Fast, 16:9, quick polling); the prompt comes from the item or the webhook body. */
+export function generateParameters(extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}): Record<string, unknown> {
+	return {
+		resource: 'video',
+		operation: 'generate',
+		prompt: '={{ $json.prompt ?? $json.body.prompt }}',
+		mode: 'text',
+		model: 'veo3_fast',
+		aspectRatio: '16:9',
+		...extra,
+		options: { ...E2E_POLL, ...options },
+	};
+}
+
 export interface Veo3Setup {
 	/** The running simulator (simulator/index.ts RunningSimulator). */
 	sim: any;

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { PRICES_READ_ON, videosAffordable } from '../../helpers/prices';
 import { readRetryPolicy } from '../../helpers/settings';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
 import { executePerItem } from '../taskOperation';
@@ -20,6 +21,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			retry: readRetryPolicy(this, itemIndex),
 			signal: this.getExecutionCancelSignal(),
 		});
-		return { json: { credits: Number(credits) } };
+		const balance = Number(credits);
+		// What the balance pays for, per model and resolution, at the prices of the node's table.
+		return { json: { credits: balance, videosAffordable: videosAffordable(balance), pricesReadOn: PRICES_READ_ON } };
 	});
 }

@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import { estimateCredits } from '../../helpers/prices';
 import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
@@ -61,6 +62,7 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 		downloadTo,
 		preferFullVideo: true,
 		includeRaw: options.includeRaw === true,
+		estimatedCredits: estimateCredits({ operation: 'extend', model }),
 	};
 }
 

@@ -2,6 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readInputImages } from '../../helpers/binary';
+import { estimateCredits } from '../../helpers/prices';
 import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
 import { ParameterError } from '../../helpers/errors';
 import { contentFingerprint } from '../../helpers/ledger';
@@ -197,6 +198,7 @@ async function prepare(
 		echo: { prompt, model, mode, aspectRatio, ...(imageUrls.length ? { imageUrls } : {}), ...common.echo },
 		downloadTo,
 		includeRaw: options.includeRaw === true,
+		estimatedCredits: estimateCredits({ operation: 'generate', model, resolution }),
 		identity: uploadedImages ? { ...body, imageUrls: uploadedImages } : undefined,
 	};
 }

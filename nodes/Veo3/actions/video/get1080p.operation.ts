@@ -4,6 +4,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { downloadVideo } from '../../helpers/binary';
 import { KieApiError, not1080pUpgradableError, ParameterError, toNodeError, UnexpectedAnswerError, WaitTimeoutError } from '../../helpers/errors';
 import { pause } from '../../helpers/pause';
+import { estimateCredits } from '../../helpers/prices';
 import { inRange, RANGES, readRetryPolicy } from '../../helpers/settings';
 import { settle } from '../../helpers/settle';
 import { requireIndex, requireTaskId } from '../../helpers/validation';
@@ -98,7 +99,7 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			if (answer.ok) {
 				const videoUrl = answer.value?.resultUrl;
 				if (!videoUrl) throw toNodeError(node, new UnexpectedAnswerError('kie.ai answered without a 1080p URL'), itemIndex);
-				const item: INodeExecutionData = { json: { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success' } };
+				const item: INodeExecutionData = { json: { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success', estimatedCredits: estimateCredits({ operation: 'get1080p' }) } };
 				if (download) item.binary = { [field]: await downloadVideo(this, videoUrl, `${taskId}_1080p.mp4`) };
 				return item;
 			}
