@@ -26,6 +26,8 @@ function readOf(taskId: string, readBack: StateReadBack): PreparedTask {
 		readBack,
 		settings: { wait: waitSettings(1, 1), retry: QUICK_RETRY, rateLimit: DEFAULT_RATE_LIMIT },
 		echo: {},
+		// Only reads: the repeat 4K request costs nothing once a 4K render exists.
+		estimatedCredits: 0,
 		includeRaw: readBack === 'repeatFourKRequest',
 	};
 }
