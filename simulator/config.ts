@@ -25,6 +25,11 @@ export interface FaultConfig {
 	 * so a client that blindly retries would pay twice. When false (default) nothing is created.
 	 */
 	create500AfterCommit: boolean;
+	/**
+	 * Fraction of accepted creates whose connection is reset after the task was created and charged
+	 * (a proxy or network dropping the answer): the client sees ECONNRESET, the task exists.
+	 */
+	createResetAfterCommitRate: number;
 	/** Delay this fraction of responses in scope by `ms`. */
 	slow: { rate: number; ms: number; scope: FaultScope };
 	/** With probability `rate` a burst starts: this and the next `length - 1` requests in scope get 429. */
@@ -185,6 +190,7 @@ export function defaultConfig(): SimulatorConfig {
 			seed: 1,
 			http500: { rate: 0, scope: 'reads' },
 			create500AfterCommit: false,
+			createResetAfterCommitRate: 0,
 			slow: { rate: 0, ms: 0, scope: 'all' },
 			burst429: { rate: 0, length: 3, scope: 'creates' },
 			dropCallbackRate: 0,

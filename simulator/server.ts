@@ -2,7 +2,7 @@
  * The HTTP front door. Order of checks for an API request:
  *   outage (socket destroyed) → retired route 404 → maintenance 455 → auth 401 → sub-key limit 433
  *   → injected slow / 429 burst / 500
- *   → create window 429 → JSON body → handler → (optional 500 after commit).
+ *   → create window 429 → JSON body → handler → (optional 500 or connection reset after commit).
  * Control requests (`/__sim/...`) skip all of it; files (`/files/...`) only honour the outage.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -12,6 +12,7 @@ import { handleControl } from './control';
 import { fail, MSG, writeJson, type ApiResult } from './envelope';
 import { createWindowFull, decideFaults, rateLimited, recordCreate, serverError } from './faults';
 import { handleFile } from './files';
+import { chance } from './random';
 import { findRoute, isVeoPath, routeName, type ApiRoute, type RouteContext } from './router';
 import type { SimState } from './state';
 
@@ -72,6 +73,13 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
 		? await runApi(state, route, { url, req, raw: body.raw, params })
 		: { result: tooLarge(route), created: false };
 	if (route.kind === 'create' && !created) state.counters.createsRejected++;
+	if (created && chance(state.rng.reset, state.config.faults.createResetAfterCommitRate)) {
+		// The task exists and was charged; the answer is lost on the way (the client sees a reset).
+		state.counters.faults.createResets++;
+		log(name, 0, null);
+		req.socket.destroy();
+		return;
+	}
 	writeJson(res, result.status, result.body);
 	log(name, result.status, result.body.code);
 }

@@ -28,7 +28,7 @@ export interface Counters {
 	callbacksDropped: number;
 	/** Callbacks sent a second time by the duplicate fault. */
 	callbacksDuplicated: number;
-	faults: { http500: number; slow: number; burst429: number; outageDrops: number };
+	faults: { http500: number; slow: number; burst429: number; outageDrops: number; createResets: number };
 	/** Requests per endpoint, keyed "METHOD /path". */
 	requests: Record<string, number>;
 	/** Bytes of file bodies handed to sockets (grows only as fast as clients read, thanks to backpressure). */
@@ -83,6 +83,7 @@ interface Streams {
 	burst: Rng;
 	drop: Rng;
 	duplicate: Rng;
+	reset: Rng;
 }
 
 const CALLBACK_LOG_SIZE = 200;
@@ -99,7 +100,7 @@ function emptyCounters(credits: number): Counters {
 		callbacksFailed: 0,
 		callbacksDropped: 0,
 		callbacksDuplicated: 0,
-		faults: { http500: 0, slow: 0, burst429: 0, outageDrops: 0 },
+		faults: { http500: 0, slow: 0, burst429: 0, outageDrops: 0, createResets: 0 },
 		requests: {},
 		fileBytesServed: 0,
 		creditsSpent: 0,
@@ -163,6 +164,7 @@ export class SimState {
 			burst: namedRng(faultSeed, 'burst'),
 			drop: namedRng(faultSeed, 'drop'),
 			duplicate: namedRng(faultSeed, 'duplicate'),
+			reset: namedRng(faultSeed, 'reset'),
 		};
 	}
 

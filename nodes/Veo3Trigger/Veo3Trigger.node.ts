@@ -7,9 +7,11 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS, inspectCallback, respond } from '../Veo3/helpers/callbackRequest';
-import { seenBefore } from './dedupe';
+import { DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS, inspectCallback, respond } from '../Veo3/helpers/callbackRequest';
+import type { CallbackKind } from '../Veo3/helpers/normalize';
 import { unregisteredWebhookMethods } from '../Veo3/helpers/webhookLifecycle';
+import { confirmWithKie } from './confirm';
+import { alreadySeen, seenBefore } from './dedupe';
 
 type CallbackEvent = 'success' | 'failure' | 'fourK';
 
@@ -37,7 +39,7 @@ export class Veo3Trigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Copy the Production URL above into the Callback URL option of the Veo3 node (or into callBackUrl of your own kie.ai request), and activate this workflow. Set the webhook HMAC key in the credential to refuse forged callbacks.',
+					'Copy the Production URL above into the Callback URL option of the Veo3 node (or into callBackUrl of your own kie.ai request), and activate this workflow. Every callback is checked against kie.ai before a run starts; the webhook HMAC key in the credential also refuses unsigned callbacks before any check.',
 				name: 'setupNotice',
 				type: 'notice',
 				default: '',
@@ -81,7 +83,7 @@ export class Veo3Trigger implements INodeType {
 						name: 'signatureToleranceSeconds',
 						type: 'number',
 						default: DEFAULT_TOLERANCE_SECONDS,
-						typeOptions: { minValue: 1 },
+						typeOptions: { minValue: 1, maxValue: MAX_TOLERANCE_SECONDS, numberPrecision: 0 },
 						description: 'How far the X-Webhook-Timestamp may be from now before a callback is refused as stale',
 					},
 				],
@@ -92,45 +94,65 @@ export class Veo3Trigger implements INodeType {
 	webhookMethods = unregisteredWebhookMethods;
 
 	/**
-	 * Runs for each callback. Everything before the answer is cheap (no network), so kie always
-	 * gets its reply well within its 15 s timeout.
+	 * Runs for each callback. The request is checked without network first; then kie's own record is
+	 * read (a few seconds at most, well within kie's 15 s), and only that record starts a workflow.
+	 * Every answer is a small JSON body sent here; n8n sends nothing more.
 	 */
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const answer = (status: number, body: IDataObject): IWebhookResponseData => {
+			respond(this, status, body);
+			return { noWebhookResponse: true };
+		};
 		const options = this.getNodeParameter('options', {}) as IDataObject;
-		const tolerance = Number(options.signatureToleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS);
-		const inspected = await inspectCallback(this, tolerance);
-		if (!inspected.ok) {
-			respond(this, inspected.status, { error: inspected.reason });
-			return { noWebhookResponse: true };
-		}
+		const inspected = await inspectCallback(this, options.signatureToleranceSeconds);
+		if (!inspected.ok) return answer(inspected.status, { error: inspected.reason });
 		const { callback, taskId, body, signed } = inspected;
-		const event: CallbackEvent = callback.result.status === 'failed' ? 'failure' : callback.kind === '4k' ? 'fourK' : 'success';
 		const events = this.getNodeParameter('events', []) as CallbackEvent[];
-		if (!events.includes(event)) {
-			respond(this, 200, { received: true, ignored: event });
-			return { noWebhookResponse: true };
-		}
-		const dedupeKey = `${taskId}|${callback.kind}|${callback.result.status}`;
+		const claimed = eventOf(callback.kind, callback.result.status);
+		// Kinds none of whose events are wanted cost no read at kie.
+		const possible: CallbackEvent[] = callback.kind === '4k' ? ['fourK', 'failure'] : ['success', 'failure'];
+		if (!possible.some((e) => events.includes(e))) return answer(200, { received: true, ignored: claimed });
+
+		const scope = `${this.getWorkflow().id}:${this.getNode().id}`;
 		const checkDuplicates = options.ignoreDuplicates !== false && this.getMode() !== 'manual';
-		if (checkDuplicates && seenBefore(`${this.getWorkflow().id}:${this.getNode().id}`, this.getWorkflowStaticData('node'), dedupeKey)) {
-			respond(this, 200, { received: true, duplicate: true });
-			return { noWebhookResponse: true };
+		const staticData = this.getWorkflowStaticData('node');
+		// A repeat of a delivery that already ran costs no read either; only confirmed keys are stored.
+		if (checkDuplicates && alreadySeen(scope, staticData, dedupeKey(taskId, callback.kind, callback.result.status))) {
+			return answer(200, { received: true, duplicate: true });
+		}
+		const confirmed = await confirmWithKie(this, taskId, callback.kind);
+		if (!confirmed.ok) return answer(confirmed.status, { error: confirmed.reason });
+		const { result, kind } = confirmed;
+		const event = eventOf(kind, result.status);
+		if (!events.includes(event)) return answer(200, { received: true, ignored: event });
+		if (checkDuplicates && seenBefore(scope, staticData, dedupeKey(taskId, kind, result.status))) {
+			return answer(200, { received: true, duplicate: true });
 		}
 		const query = this.getQueryData() as IDataObject;
 		const item: INodeExecutionData = {
 			json: {
-				...callback.result,
-				videoUrl: callback.result.videoUrls[0] ?? null,
+				...result,
+				videoUrl: result.videoUrls[0] ?? null,
 				event,
 				reference: typeof query.ref === 'string' ? query.ref : null,
 				query,
 				signatureVerified: signed,
+				confirmedByKie: true,
 				receivedAt: new Date().toISOString(),
 				raw: body,
 			},
 		};
+		respond(this, 200, { received: true });
 		const separate = this.getNodeParameter('separateOutputs', false) as boolean;
-		if (!separate) return { workflowData: [[item]] };
-		return { workflowData: event === 'failure' ? [[], [item]] : [[item], []] };
+		const workflowData = !separate ? [[item]] : event === 'failure' ? [[], [item]] : [[item], []];
+		return { noWebhookResponse: true, workflowData };
 	}
+}
+
+function eventOf(kind: CallbackKind, status: string): CallbackEvent {
+	return status === 'failed' ? 'failure' : kind === '4k' ? 'fourK' : 'success';
+}
+
+function dedupeKey(taskId: string, kind: CallbackKind, status: string): string {
+	return `${taskId}|${kind}|${status}`;
 }

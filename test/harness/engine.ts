@@ -172,6 +172,11 @@ export interface StartedWorkflow {
 	 * moment: on a stop this is what n8n can save, while the stopped node still runs.
 	 */
 	saved(): IRun | undefined;
+	/**
+	 * A copy of the execution data the engine holds right now (run data, node contexts, custom
+	 * data): what n8n has of a running execution when its process stops.
+	 */
+	snapshot(): IRunExecutionData;
 }
 
 /** Starts a workflow from its first node and hands back its cancel handle. */
@@ -185,11 +190,13 @@ export async function startWorkflow(spec: WorkflowSpec): Promise<StartedWorkflow
 	additionalData.hooks!.addHandler('workflowExecuteAfter', (fullRunData: IRun) => {
 		saved = JSON.parse(JSON.stringify(fullRunData)) as IRun;
 	});
-	const running = new WorkflowExecute(additionalData, spec.mode ?? 'manual').run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
+	const executor = new WorkflowExecute(additionalData, spec.mode ?? 'manual');
+	const running = executor.run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
 	return {
 		executionId,
 		saved: () => saved,
 		cancel: () => running.cancel(),
+		snapshot: () => JSON.parse(JSON.stringify((executor as unknown as { runExecutionData: IRunExecutionData }).runExecutionData)) as IRunExecutionData,
 		done: (async () => wrapRun(workflow, additionalData, executionId, await running))(),
 	};
 }

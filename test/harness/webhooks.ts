@@ -289,6 +289,13 @@ export class CallbackServer {
 			workflowData = result.workflowData;
 			if (!result.noWebhookResponse && !res.headersSent) res.status(200).json({ message: 'Workflow was started' });
 		}
+		// ActiveExecutions.add (n8n 2.x): the execution continues only if it is still saved as waiting
+		// (updateExistingExecution with requireStatus 'waiting'); a timeout that continued it while
+		// webhook() ran wins, and this call ends with ExecutionAlreadyResumingError.
+		if (stored.state !== 'waiting') {
+			if (!res.headersSent) res.status(409).json({ code: 409, message: `The execution "${executionId}" is already resuming.` });
+			return;
+		}
 		// prepareExecutionData: the waiting node outputs what webhook() returned, every branch of it.
 		this.startContinuing(stored);
 		entry.data.main = workflowData as never;

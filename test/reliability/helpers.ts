@@ -17,18 +17,20 @@ import type { CallbackServer } from '../harness/webhooks';
 export const SOAK_SEED = 7_031;
 
 /**
- * Issue #7 item 1: 10% HTTP 500s and 10% slow answers on reads, 2% 429 bursts (3 requests long,
- * on reads and paid creates), 5% of callbacks duplicated, 5% dropped. Seeded: every run draws the
- * same fault sequence (which request gets which fault still depends on arrival order).
+ * 10% HTTP 500s on every request, on paid creates after kie created and charged the task; 3% of
+ * accepted creates lose their answer to a connection reset; 10% slow answers on reads; 2% 429 bursts
+ * (3 requests long, on reads and paid creates); 5% of callbacks duplicated, 5% dropped. Seeded:
+ * every run draws the same fault sequence (which request gets which fault depends on arrival order).
  */
 export const SOAK_FAULTS: NonNullable<ConfigPatch['faults']> = {
 	seed: SOAK_SEED,
-	http500: { rate: 0.1, scope: 'reads' },
+	http500: { rate: 0.1, scope: 'all' },
 	slow: { rate: 0.1, ms: 150, scope: 'reads' },
 	burst429: { rate: 0.02, length: 3, scope: 'all' },
 	duplicateCallbackRate: 0.05,
 	dropCallbackRate: 0.05,
-	create500AfterCommit: false,
+	create500AfterCommit: true,
+	createResetAfterCommitRate: 0.03,
 };
 
 export const NO_FAULTS: NonNullable<ConfigPatch['faults']> = {
@@ -38,7 +40,16 @@ export const NO_FAULTS: NonNullable<ConfigPatch['faults']> = {
 	duplicateCallbackRate: 0,
 	dropCallbackRate: 0,
 	create500AfterCommit: false,
+	createResetAfterCommitRate: 0,
 };
+
+/** The text of every error that says a paid create may have gone through without a task ID coming back. */
+export const MAY_HAVE_BEEN_CREATED = /may (or may not )?have been created/i;
+
+/** Whether an output item is the explicit error of a create whose answer was lost. */
+export function isUncertainCreate(item: INodeExecutionData): boolean {
+	return typeof item.json.error === 'string' && MAY_HAVE_BEEN_CREATED.test(`${item.json.error} ${String(item.json.description ?? '')}`);
+}
 
 /**
  * Node options scaled for the fast profile: the same code paths as the defaults (poll back-off,
@@ -166,6 +177,8 @@ interface RequestFigures {
 	createRequests: number;
 	/** Create requests kie refused (429) and the node sent again. */
 	createRetries: number;
+	/** Create requests answered HTTP 500 (kie created and charged the task when create500AfterCommit). */
+	create500s: number;
 	statusReads: number;
 	/** Status reads answered with a fault (HTTP 500 / 429): each was asked again. */
 	readRetries: number;
@@ -179,7 +192,8 @@ export function requestFigures(log: RequestLogEntry[]): RequestFigures {
 	return {
 		apiRequests: api.length,
 		createRequests: creates.length,
-		createRetries: creates.filter(isFault).length,
+		createRetries: creates.filter((r) => r.code === 429 || r.code === 455).length,
+		create500s: creates.filter((r) => r.status >= 500).length,
 		statusReads: reads.length,
 		readRetries: reads.filter(isFault).length,
 		fileDownloads: log.length - api.length,

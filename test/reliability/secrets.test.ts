@@ -270,7 +270,10 @@ describe('no key in outputs, errors, execution data or logs', () => {
 	it('Veo3 Trigger: forged and unsigned callbacks refused, a valid one starts a run', async () => {
 		const { exposures } = await scenario('trigger', async () => {
 			server.useTrigger({ events: ['success', 'failure', 'fourK'] }, scenarioCredentials());
-			const taskId = 'f00dfeedf00dfeedf00dfeedf00dfeed';
+			// A real task: the trigger re-reads every callback's task at kie before it starts a run.
+			const created = await axios.post(`${sim.url}/api/v1/veo/generate`, { prompt: 'a secret-free render', model: 'veo3_fast' }, { headers: { Authorization: `Bearer ${API_KEY}` } });
+			const taskId = String(created.data.data.taskId);
+			await axios.post(`${sim.controlUrl}/tasks/${taskId}/complete`, {});
 			const body = { code: 200, msg: 'Veo3.1 video generated successfully.', data: { taskId, info: { resultUrls: ['https://example.com/v.mp4'] }, fallbackFlag: false } };
 			const timestamp = String(Math.floor(Date.now() / 1000));
 			const post = async (headers: Record<string, string>) => await axios.post(server.triggerUrl, body, { headers, validateStatus: () => true });

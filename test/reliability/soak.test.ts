@@ -1,9 +1,11 @@
 /**
- * Issue #7 item 1, soak under faults: 500 paid tasks through the in-process n8n engine against the
- * simulator with seeded fault injection, in both waiting modes at once (4 poll batches of 100 and
- * 20 callback batches of 5). Every input item must end as exactly one success or one explicit
- * error item, the simulator must have created exactly one task per item, every execution must end
- * by its configured limit, and duplicated callbacks must not resume anything twice.
+ * Soak under faults: 500 paid tasks through the in-process n8n engine against the simulator with
+ * seeded fault injection (creates answered 500 or reset after kie charged them, read errors, 429
+ * bursts, lost and duplicated callbacks), in both waiting modes at once (4 poll batches of 100 and
+ * 20 callback batches of 5). Every input item must end as exactly one success or one explicit error
+ * item (a create whose answer was lost says the task may have been created), the simulator must have
+ * created exactly one task per item, every execution must end by its configured limit, each
+ * callback execution must be resumed exactly once, and only a lost callback may explain a timeout.
  */
 import axios from 'axios';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
@@ -16,6 +18,7 @@ import {
 	classify,
 	credentialsFor,
 	inputIndexOf,
+	isUncertainCreate,
 	NO_FAULTS,
 	recordCallbackDeliveries,
 	requestFigures,
@@ -36,8 +39,8 @@ const POLL_BATCHES = 4;
 const POLL_SIZE = 100;
 const CALLBACK_BATCHES = 20;
 const CALLBACK_SIZE = 5;
-/** Callback batches give up after 6 s (n8n then resumes them through the wait-timeout path). */
-const CALLBACK_MAX_WAIT_MINUTES = 0.1;
+/** Callback batches give up after 15 s (n8n then resumes them through the wait-timeout path). */
+const CALLBACK_MAX_WAIT_MINUTES = 0.25;
 
 let sim: RunningSimulator;
 let server: CallbackServer;
@@ -124,6 +127,10 @@ async function runCallbackBatch(name: string, items: SoakItem[]): Promise<BatchR
 		credentials: credentialsFor(sim, API_KEY, HMAC),
 		webhookWaitingBaseUrl: server.waitingBaseUrl,
 	});
+	if (parkedRun.run.status === 'success' && parkedRun.output('Veo3').every(isUncertainCreate)) {
+		// Every create of the batch lost its answer: nothing to wait for, nothing parked.
+		return { name, mode: 'callback', items, output: parkedRun.output('Veo3'), run: parkedRun, executionId: parkedRun.executionId, maxWaitMs: 0, startedAt, endedAt: Date.now() };
+	}
 	if (parkedRun.run.status !== 'waiting') {
 		throw new Error(`${name}: expected the execution to wait, got ${parkedRun.run.status}: ${JSON.stringify(parkedRun.run.data.resultData.error ?? null)}`);
 	}
@@ -168,12 +175,15 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 		expect(c.faults.http500).toBeGreaterThan(0);
 		expect(c.faults.slow).toBeGreaterThan(0);
 		expect(c.faults.burst429).toBeGreaterThan(0);
+		expect(c.faults.createResets).toBeGreaterThan(0);
+		expect(requestFigures(sim.requests()).create500s).toBeGreaterThan(0);
 		expect(c.callbacksDropped).toBeGreaterThan(0);
 		expect(c.callbacksDuplicated).toBeGreaterThan(0);
 	});
 
 	it('every input item ends as exactly one success or one explicit error item with its task ID', () => {
 		const problems: string[] = [];
+		let uncertainItems = 0;
 		for (const batch of batches) {
 			const prompts = batch.items.map((i) => i.prompt);
 			if (batch.output.length !== batch.items.length) problems.push(`${batch.name}: ${batch.output.length} output items for ${batch.items.length} inputs`);
@@ -185,6 +195,11 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 				const expected = batch.items[index]?.expected;
 				if (outcome.kind === 'unclear') {
 					problems.push(`${batch.name}#${index}: neither success nor explicit error: ${JSON.stringify(outcome.json).slice(0, 300)}`);
+					continue;
+				}
+				if (isUncertainCreate(item)) {
+					// The create's answer was lost (500 after commit, connection reset): an explicit error.
+					uncertainItems++;
 					continue;
 				}
 				if (!outcome.taskId) problems.push(`${batch.name}#${index}: no taskId on ${outcome.kind} item`);
@@ -208,6 +223,8 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 			}
 		}
 		expect(problems).toEqual([]);
+		// Exactly the creates whose answer kie lost say so; no other item may claim it.
+		expect(uncertainItems).toBe(requestFigures(sim.requests()).create500s + sim.counters().faults.createResets);
 	});
 
 	it('the simulator created exactly one task per item: nothing charged twice, nothing lost', () => {
@@ -223,7 +240,10 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 		const promptOfTask = new Map(tasks.map((t) => [t.id, t.prompt]));
 		const mismatched = batches.flatMap((b) => {
 			const prompts = b.items.map((i) => i.prompt);
-			return b.output.filter((item) => promptOfTask.get(String(item.json.taskId)) !== prompts[inputIndexOf(item, prompts)]).map((item) => `${b.name}: ${String(item.json.taskId)}`);
+			return b.output
+				.filter((item) => !isUncertainCreate(item))
+				.filter((item) => promptOfTask.get(String(item.json.taskId)) !== prompts[inputIndexOf(item, prompts)])
+				.map((item) => `${b.name}: ${String(item.json.taskId)}`);
 		});
 		expect(mismatched).toEqual([]);
 	});
@@ -235,17 +255,17 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 				expect(batch.run.run.status).toBe('success');
 				expect(batch.endedAt - batch.startedAt).toBeLessThan(batch.maxWaitMs);
 				expect(batch.output.filter((i) => i.json.status === 'timeout')).toEqual([]);
-			} else {
-				const parked = batch.parked as ParkedOutcome;
+			} else if (batch.parked) {
+				const parked = batch.parked;
 				expect(batch.run.run.status).toBe('success');
 				// Resumed by a callback before its deadline, or by the wait-timeout path at it.
 				if (parked.via === 'callback') expect(parked.settledAt).toBeLessThanOrEqual(parked.deadline + 1000);
 			}
 		}
 		// Each callback execution was resumed exactly once, by a callback or by the timeout.
-		const callbackBatches = batches.filter((b) => b.mode === 'callback');
-		expect(callbackBatches.map((b) => [b.name, server.execution(b.executionId).continued]).filter(([, n]) => n !== 1)).toEqual([]);
-		expect(server.finished.size).toBe(CALLBACK_BATCHES);
+		const parkedBatches = batches.filter((b) => b.parked);
+		expect(parkedBatches.map((b) => [b.name, server.execution(b.executionId).continued]).filter(([, n]) => n !== 1)).toEqual([]);
+		expect(server.finished.size).toBe(parkedBatches.length);
 	});
 
 	it('duplicated callbacks resume nothing twice; lost callbacks are covered by a sibling or by the timeout', () => {
@@ -253,20 +273,21 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 		const byExecution = new Map<string, CallbackDelivery[]>();
 		for (const d of deliveries) byExecution.set(d.executionId, [...(byExecution.get(d.executionId) ?? []), d]);
 		let resumedWithACallbackMissing = 0;
-		for (const batch of batches.filter((b) => b.mode === 'callback')) {
+		for (const batch of batches.filter((b) => b.parked)) {
 			const mine = byExecution.get(batch.executionId) ?? [];
 			const resumedBy = mine.filter((d) => d.resumed);
-			const taskIds = batch.output.map((i) => String(i.json.taskId));
-			const calledBack = new Set(mine.filter((d) => d.status === 200).map((d) => d.taskId));
-			const silent = taskIds.filter((id) => !calledBack.has(id));
+			const taskIds = batch.output.flatMap((i) => (typeof i.json.taskId === 'string' ? [i.json.taskId] : []));
+			// A task is silent when none of its deliveries reached the node at all (kie dropped it).
+			const reachedTheNode = new Set(mine.map((d) => d.taskId));
+			const silent = taskIds.filter((id) => !reachedTheNode.has(id));
 			if (batch.parked?.via === 'callback') {
 				expect(resumedBy).toHaveLength(1);
 				// A task whose callback was lost (or came only after the resume) was read by a sibling's callback.
 				if (silent.length > 0) resumedWithACallbackMissing++;
 			} else {
-				// Only a task whose callback never reached the node explains a timeout.
-				expect(resumedBy).toHaveLength(0);
-				expect(silent.length).toBeGreaterThan(0);
+				// Only a task whose callback never reached the node explains a timeout: callbacks that
+				// reached it and were answered with an error (a failing re-check) do not.
+				expect({ batch: batch.name, resumedBy: resumedBy.length, silent: silent.length > 0 }).toEqual({ batch: batch.name, resumedBy: 0, silent: true });
 			}
 		}
 		// Every resume came from exactly one delivery, however many copies kie sent.

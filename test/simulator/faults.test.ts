@@ -77,6 +77,21 @@ describe('HTTP 500 injection', () => {
 		expect(after.createsRejected).toBe(before.createsRejected);
 	});
 
+	it('createResetAfterCommitRate: the task is created and charged, but the connection is reset', async () => {
+		h.sim.configure({ faults: { createResetAfterCommitRate: 1 } });
+		const before = h.sim.counters();
+		const error = await h.api.post('/api/v1/veo/generate', { prompt: 'reset after commit' }).then(
+			() => undefined,
+			(e: { code?: string }) => e,
+		);
+		expect(error?.code).toBe('ECONNRESET');
+		const after = h.sim.counters();
+		expect(after.tasksCreated).toBe(before.tasksCreated + 1);
+		expect(after.credits).toBe(before.credits - 60);
+		expect(after.faults.createResets).toBe(before.faults.createResets + 1);
+		h.sim.configure({ faults: { createResetAfterCommitRate: 0 } });
+	});
+
 	it('scope all includes uploads', async () => {
 		h.sim.configure({ faults: { http500: { rate: 1, scope: 'all' } } });
 		expect((await UPLOADS(h.api)[0]()).status).toBe(500);

@@ -58,7 +58,7 @@ const ATTACKS: Array<[string, (t: Target) => Attack, number, number]> = [
 	['unknown task ID with a forged signature', () => ({ body: successBody(STRANGER), headers: signedHeaders('guessed-key', STRANGER) }), 401, 401],
 	// n8n's own body parser refuses it before any node runs, with 422.
 	['malformed JSON', (t) => ({ body: `{"code":200,"data":{"taskId":"${t.taskId}"`, headers: signedHeaders(HMAC, t.taskId) }), 422, 422],
-	['oversized body (300 KB)', (t) => ({ body: successBody(t.taskId, ['https://files.example/v.mp4'], { padding }), headers: signedHeaders(HMAC, t.taskId) }), 400, 400],
+	['oversized body (300 KB)', (t) => ({ body: successBody(t.taskId, ['https://files.example/v.mp4'], { padding }), headers: signedHeaders(HMAC, t.taskId) }), 413, 413],
 	['wrong content type (text/plain)', (t) => ({ body: JSON.stringify(successBody(t.taskId)), headers: { ...signedHeaders(HMAC, t.taskId), 'content-type': 'text/plain' } }), 400, 400],
 	['a JSON array instead of an object', (t) => ({ body: [successBody(t.taskId)], headers: signedHeaders(HMAC, t.taskId) }), 400, 400],
 	['no task ID in the body', (t) => ({ body: { code: 200, msg: 'ok', data: { info: { resultUrls: ['https://files.example/v.mp4'] } } }, headers: signedHeaders(HMAC, t.taskId) }), 400, 400],

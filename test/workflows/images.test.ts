@@ -78,6 +78,24 @@ describe('images by URL', () => {
 		expect(submitted(item.json.taskId)).toMatchObject({ imageUrls: [url(1)], generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' });
 	});
 
+	const CDN_1 = 'https://ik.imagekit.io/demo/tr:w_300,h_200/first.png';
+	const CDN_2 = 'https://res.cloudinary.com/demo/image/upload/c_fill,w_300,h_200/last.png';
+
+	it('an image CDN URL with commas in it (ImageKit, Cloudinary) stays one image when typed as text', async () => {
+		const [item] = veo3Output(await fx.run([{}], generate({ mode: 'image', imageSource: 'url', imageUrls: CDN_1 })));
+		expect(submitted(item.json.taskId)).toMatchObject({ imageUrls: [CDN_1] });
+	});
+
+	it('an array expression is taken as given, one URL per entry, commas and all', async () => {
+		const [item] = veo3Output(await fx.run([{ urls: [CDN_1, CDN_2] }], generate({ mode: 'firstAndLast', imageSource: 'url', imageUrls: '={{ $json.urls }}' })));
+		expect(submitted(item.json.taskId)).toMatchObject({ imageUrls: [CDN_1, CDN_2] });
+	});
+
+	it('text: split on new lines, and on commas only before http:// or https://', async () => {
+		const [item] = veo3Output(await fx.run([{}], generate({ mode: 'reference', model: 'veo3_fast', imageSource: 'url', imageUrls: `${CDN_1}, ${CDN_2}\n${url(3)}` })));
+		expect(submitted(item.json.taskId)).toMatchObject({ imageUrls: [CDN_1, CDN_2, url(3)] });
+	});
+
 	it('First and Last Frames: two URLs, one per line, in order', async () => {
 		const [item] = veo3Output(await fx.run([{}], generate({ mode: 'firstAndLast', imageSource: 'url', imageUrls: `${url(1)}\n${url(2)}` })));
 		expect(submitted(item.json.taskId)).toMatchObject({ imageUrls: [url(1), url(2)], generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' });

@@ -71,7 +71,7 @@ describe('Get Details', () => {
 
 	it('an unknown task ID is kie\'s error for that item, not an empty success', async () => {
 		const error = runError(await fx.run([{}], video('getDetails', { taskId: '0123456789abcdef0123456789abcdef' })));
-		expect(error.message).toContain('record is null');
+		expect(error.message).toBe('No task with this ID at kie.ai, or it is older than 14 days');
 	});
 });
 

@@ -115,11 +115,13 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	}
 	if (error instanceof KieApiError) {
 		const errorResponse: JsonObject = { code: error.code, msg: error.kieMessage };
-		// 433 (sub-key usage limit) is a limit on the user's own key, not a passing kie.ai state: said plainly.
-		const message =
+		const said =
 			error.code === 433
 				? `kie.ai refused the request: this API key has reached its usage limit (code 433: ${error.kieMessage})`
-				: `kie.ai error ${error.code}: ${error.kieMessage}`;
+				: isUnknownTask(error)
+					? UNKNOWN_TASK_TEXT
+					: `kie.ai error ${error.code}: ${error.kieMessage}`;
+		const message = error.uncertainCreate ? `${said}. The task may have been created` : said;
 		const hint = hintForCode(error.code);
 		const description = error.uncertainCreate ? `${UNCERTAIN_CREATE_TEXT}${hint ? ` ${hint}` : ''}` : hint;
 		return keepMessage(new NodeApiError(node, errorResponse, { message, description, httpCode: String(error.code), itemIndex }), message);
@@ -155,6 +157,20 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 	// Anything else (a file host's network error, …) gets n8n's usual wording.
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });
+}
+
+export const UNKNOWN_TASK_TEXT = 'No task with this ID at kie.ai, or it is older than 14 days';
+
+/** kie's answer for an unknown task ID ("record is null") or one past its 14-day retention. */
+export function isUnknownTask(error: unknown): boolean {
+	return error instanceof KieApiError && (error.code === 404 || (error.code === 422 && /record is null|14 days/i.test(error.kieMessage)));
+}
+
+/** The credential's base URL is not an http(s) URL with a host (checked before any request). */
+export function badBaseUrlError(node: INode, field: string, value: string): NodeOperationError {
+	return new NodeOperationError(node, `Invalid "${field}" in the Veo3 credential: "${value.slice(0, 80)}" is not a URL`, {
+		description: 'Allowed: an http:// or https:// URL with a host, such as https://api.kie.ai (leave it empty for kie.ai).',
+	});
 }
 
 /** Resource and operation come from the node's own option lists; anything else is a broken workflow. */

@@ -50,6 +50,8 @@ export interface RetryPolicy {
 	maxDelayMs: number;
 	/** Per-request timeout; shorter where a caller (kie's 15 s callback) is waiting. Default 60 s. */
 	requestTimeoutMs?: number;
+	/** Epoch ms after which no resend starts and no request runs on (Max Wait Time is a hard bound). */
+	deadline?: number;
 }
 
 export interface RateLimit {

@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { TaskStatus, VideoResult } from './interfaces';
 import { toIsoTime } from './time';
+import { kieText } from './upstreamText';
 import { parseUrlList } from './urls';
 
 function asObject(value: unknown): IDataObject {
@@ -63,7 +64,7 @@ export function normalizeRecord(data: IDataObject, fallbackTaskId = ''): VideoRe
 		resolution: asTextOrNull(response.resolution),
 		fallback: data.fallbackFlag === true || data.fallbackFlag === 'true',
 		errorCode: status === 'failed' ? errorCode : null,
-		errorMessage: status === 'failed' ? asTextOrNull(data.errorMessage) : null,
+		errorMessage: status === 'failed' ? asTextOrNull(kieText(data.errorMessage)) : null,
 		createdAt: toIsoTime(data.createTime),
 		completedAt: toIsoTime(data.completeTime),
 	};

@@ -36,7 +36,8 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 	// kie sends seconds; accept milliseconds too rather than refusing a plausible variant.
 	const n = Number(timestamp);
 	const sentMs = n < 1e12 ? n * 1000 : n;
-	if (Math.abs(input.nowMs - sentMs) > input.toleranceSeconds * 1000) return { valid: false, reason: 'stale' };
+	// Written so that a tolerance that is not a number (NaN) refuses rather than accepts.
+	if (!(Math.abs(input.nowMs - sentMs) <= input.toleranceSeconds * 1000)) return { valid: false, reason: 'stale' };
 	const expected = Buffer.from(computeSignature(input.hmacKey, input.taskId, timestamp), 'utf8');
 	const actual = Buffer.from(signature, 'utf8');
 	if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {

@@ -94,7 +94,8 @@ async function sendCreate(
 		rateLimit: task.settings.rateLimit,
 		signal,
 	});
-	if (!data?.taskId) throw new KieApiError(500, 'kie.ai accepted the request but returned no taskId', 200, task.endpoint, data);
+	// Accepted (code 200) but no task ID: kie may well have created, and charged, the task.
+	if (!data?.taskId) throw new KieApiError(200, 'kie.ai accepted the request but returned no taskId', 200, task.endpoint, undefined, true);
 	task.onCreated?.(String(data.taskId));
 	return { task, taskId: String(data.taskId) };
 }
@@ -233,11 +234,14 @@ export async function runTasks(
 	return await mapSettled(tasks, tasks.length, async (task) => {
 		// Creates are paced by the rate limiter, not by the read lanes, so checks never queue behind them.
 		const submitted = await submitOnce(ctx, config, task, signal);
+		// Max Wait Time bounds the status reads too: no resend or request runs past it.
+		const deadline = Date.now() + task.settings.wait.maxWaitMs;
+		const bounded = { ...submitted.task, settings: { ...submitted.task.settings, retry: { ...submitted.task.settings.retry, deadline } } };
 		const result =
 			submitted.finished ??
 			(await waitUntilFinal(
 				submitted.taskId,
-				async () => await reads.run(async () => await checkTask(ctx, config, submitted.task, submitted.taskId, signal)),
+				async () => await reads.run(async () => await checkTask(ctx, config, bounded, submitted.taskId, signal)),
 				task.settings.wait,
 				signal,
 			));

@@ -33,3 +33,12 @@ function splitUrls(text: string): string[] {
 export function joinUrl(base: string, path: string): string {
 	return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
 }
+
+/** The host of a base URL, for messages ("Cannot reach api.kie.ai"). */
+export function hostOf(base: string): string {
+	try {
+		return new URL(base).host;
+	} catch {
+		return base;
+	}
+}

@@ -83,14 +83,6 @@ export function requireTaskId(node: INode, value: unknown, itemIndex: number, fi
 	return text.trim();
 }
 
-export function requirePositiveNumber(node: INode, field: string, value: unknown, itemIndex: number, min = 0): number {
-	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-	if (typeof n !== 'number' || !Number.isFinite(n) || n <= min) {
-		throw new ParameterError(node, field, `${describe(value)} is not a number above ${min}`, `a number greater than ${min}`, itemIndex);
-	}
-	return n;
-}
-
 export function requireIndex(node: INode, value: unknown, itemIndex: number): number {
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9) {
@@ -111,7 +103,24 @@ export function requireHttpUrl(node: INode, field: string, value: unknown, itemI
 	throw new ParameterError(node, field, `${describe(value)} is not a URL`, 'a public http:// or https:// URL', itemIndex);
 }
 
-/** Accepts an array (from an expression), or text with one URL per line or comma-separated. */
+/**
+ * Image URLs: an array (from an expression) is taken as given, one URL per entry; text is split on
+ * new lines, and on commas only where the next part starts with http:// or https://, because image
+ * CDNs put commas inside URLs (`…/tr:w_300,h_200/…`, `…/c_fill,w_300/…`).
+ */
+export function splitUrlList(value: unknown): unknown[] {
+	if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
+	if (typeof value === 'string') {
+		return value
+			.split(/\r?\n|,\s*(?=https?:\/\/)/i)
+			.map((s) => s.trim())
+			.filter((s) => s !== '');
+	}
+	if (value === undefined || value === null) return [];
+	return [value];
+}
+
+/** Accepts an array (from an expression), or text with one entry per line or comma-separated. */
 export function splitList(value: unknown): unknown[] {
 	if (Array.isArray(value)) return value.flatMap((v) => (typeof v === 'string' ? splitList(v) : [v]));
 	if (typeof value === 'string') {

@@ -7,12 +7,14 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from '../helpers/errors';
+import { badBaseUrlError, KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from '../helpers/errors';
 import type { ApiConfig, KieEnvelope, RateLimit, ResendPolicy, RetryPolicy } from '../helpers/interfaces';
 import { pause, throwIfCancelled } from '../helpers/pause';
 import { settle } from '../helpers/settle';
 import { acquireCreateSlot, type CreateSlot } from '../helpers/rateLimiter';
-import { joinUrl } from '../helpers/urls';
+import { kieText } from '../helpers/upstreamText';
+import { hostOf, joinUrl } from '../helpers/urls';
+import { nextDelay, requestTimeout, retryAfterMs } from './resend';
 
 /** This module alone knows kie.ai's URLs, its auth and its envelope. */
 export const CREDENTIAL_NAME = 'veo3Api';
@@ -42,9 +44,25 @@ export const DEFAULT_RATE_LIMIT: RateLimit = { maxCreates: 20, windowMs: 10000 }
 export async function getApiConfig(ctx: ApiContext, known?: ICredentialDataDecryptedObject): Promise<ApiConfig> {
 	const credentials = known ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME));
 	return {
-		baseUrl: String(credentials.baseUrl || 'https://api.kie.ai').replace(/\/+$/, ''),
-		uploadBaseUrl: String(credentials.uploadBaseUrl || 'https://kieai.redpandaai.co').replace(/\/+$/, ''),
+		baseUrl: checkedBaseUrl(ctx, 'API Base URL', credentials.baseUrl, 'https://api.kie.ai'),
+		uploadBaseUrl: checkedBaseUrl(ctx, 'Upload Base URL', credentials.uploadBaseUrl, 'https://kieai.redpandaai.co'),
 	};
+}
+
+/** A base URL from the credential, checked before any request: http(s), with a host. */
+function checkedBaseUrl(ctx: ApiContext, field: string, value: unknown, fallback: string): string {
+	const text = String(value || fallback).trim().replace(/\/+$/, '');
+	const parsed = settleSync(() => new URL(text));
+	if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) throw badBaseUrlError(ctx.getNode(), field, text);
+	return text;
+}
+
+function settleSync<T>(work: () => T): T | undefined {
+	try {
+		return work();
+	} catch {
+		return undefined;
+	}
 }
 
 export interface KieRequest {
@@ -67,6 +85,7 @@ export interface KieRequest {
 interface RawResponse {
 	statusCode: number;
 	body: unknown;
+	headers: IDataObject;
 }
 
 // kie codes that mean "nothing was done, ask again later": safe to retry even for a create.
@@ -102,12 +121,6 @@ export function networkCodeOf(error: unknown, depth = 0): string | undefined {
 	return undefined;
 }
 
-function backoffDelay(policy: RetryPolicy, attempt: number): number {
-	const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
-	// Full jitter spreads retries of many items so they do not hit kie in lockstep.
-	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
-}
-
 async function send(ctx: ApiContext, config: ApiConfig, request: KieRequest): Promise<RawResponse> {
 	const base = request.host === 'upload' ? config.uploadBaseUrl : config.baseUrl;
 	const options: IHttpRequestOptions = {
@@ -120,12 +133,13 @@ async function send(ctx: ApiContext, config: ApiConfig, request: KieRequest): Pr
 		returnFullResponse: true,
 		// kie puts business errors in the body; HTTP errors are classified below, not thrown.
 		ignoreHttpStatusErrors: true,
-		timeout: request.retry?.requestTimeoutMs ?? 60000,
+		timeout: requestTimeout(request.retry),
 	};
 	if (request.signal) options.abortSignal = request.signal;
 	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options)) as {
 		statusCode: number;
 		body: unknown;
+		headers?: IDataObject;
 	};
 	let body = response.body;
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
@@ -136,18 +150,18 @@ async function send(ctx: ApiContext, config: ApiConfig, request: KieRequest): Pr
 			// leave as text; classified as an unexpected answer below
 		}
 	}
-	return { statusCode: response.statusCode, body };
+	return { statusCode: response.statusCode, body, headers: response.headers ?? {} };
 }
 
 function envelopeOf(raw: RawResponse): KieEnvelope {
 	const body = raw.body as Partial<KieEnvelope> | undefined;
 	if (body && typeof body === 'object' && typeof body.code === 'number') {
-		return { code: body.code, msg: String(body.msg ?? ''), data: body.data };
+		return { code: body.code, msg: kieText(body.msg), data: body.data };
 	}
-	// No envelope: an HTTP-level error from kie, a proxy or a load balancer.
+	// No envelope: an HTTP-level error from kie, a proxy or a load balancer. Its text is not kie's
+	// and may echo anything (request headers included), so none of it is kept.
 	const code = raw.statusCode >= 400 ? raw.statusCode : 500;
-	const text = typeof raw.body === 'string' ? raw.body.slice(0, 200) : 'unexpected answer without a kie envelope';
-	return { code, msg: `HTTP ${raw.statusCode}: ${text}`, data: null };
+	return { code, msg: `HTTP ${raw.statusCode}, an answer without a kie.ai envelope (a proxy or load balancer in between?)`, data: null };
 }
 
 /**
@@ -175,11 +189,12 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 			throwIfCancelled(request.signal);
 			const retryable =
 				networkCode !== undefined && (request.resend === 'safe' ? RETRYABLE_NETWORK_CODES.has(networkCode) : neverSent);
-			if (retryable && attempt < policy.maxRetries) {
-				await pause(backoffDelay(policy, attempt), request.signal);
+			const delay = retryable && attempt < policy.maxRetries ? nextDelay(policy, attempt) : undefined;
+			if (delay !== undefined) {
+				await pause(delay, request.signal);
 				continue;
 			}
-			throw transportError(request, networkCode);
+			throw transportError(request, networkCode, request.host === 'upload' ? config.uploadBaseUrl : config.baseUrl);
 		}
 		const envelope = envelopeOf(sent.value);
 		// A refused create (429/455) was not counted by kie as a task: give its slot back.
@@ -190,8 +205,10 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 			request.resend === 'safe'
 				? REFUSED_CODES.has(envelope.code) || envelope.code >= 500 || envelope.code === 408
 				: REFUSED_CODES.has(envelope.code);
-		if (retryable && attempt < policy.maxRetries) {
-			await pause(backoffDelay(policy, attempt), request.signal);
+		// kie (or a proxy) may say how long to hold back; a resend never comes sooner than that.
+		const delay = retryable && attempt < policy.maxRetries ? nextDelay(policy, attempt, retryAfterMs(sent.value.headers)) : undefined;
+		if (delay !== undefined) {
+			await pause(delay, request.signal);
 			continue;
 		}
 		const uncertain = request.resend === 'paid' && !REFUSED_CODES.has(envelope.code) && (envelope.code >= 500 || envelope.code === 408);
@@ -199,7 +216,11 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 	}
 }
 
-function transportError(request: KieRequest, networkCode: string | undefined): KieTransportError {
+function transportError(request: KieRequest, networkCode: string | undefined, base: string): KieTransportError {
+	if (networkCode && NOT_SENT_NETWORK_CODES.has(networkCode)) {
+		const field = request.host === 'upload' ? 'Upload Base URL' : 'API Base URL';
+		return new KieTransportError(`Cannot reach ${hostOf(base)}: check ${field} in the Veo3 credential (${networkCode})`, networkCode, request.endpoint);
+	}
 	const what = networkCode ?? 'a network error';
 	const uncertain =
 		request.resend === 'paid' && !(networkCode && NOT_SENT_NETWORK_CODES.has(networkCode))

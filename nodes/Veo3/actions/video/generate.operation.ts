@@ -20,6 +20,7 @@ import {
 	requireOneOf,
 	requirePrompt,
 	splitList,
+	splitUrlList,
 	type GenerationMode,
 } from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig } from '../../transport';
@@ -68,7 +69,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'https://example.com/first.png, https://example.com/last.png',
-		description: 'Public image URLs, comma-separated or one per line (or an expression giving a list)',
+		description: 'Public image URLs, one per line or comma-separated (a comma inside a URL is kept), or an expression giving a list',
 		displayOptions: { hide: { mode: ['text'] }, show: { imageSource: ['url'] } },
 	},
 	{
@@ -178,7 +179,7 @@ async function prepare(
 	if (mode !== 'text') {
 		const source = requireOneOf(node, 'Image Source', this.getNodeParameter('imageSource', itemIndex), ['url', 'binary'], itemIndex);
 		if (source === 'url') {
-			const urls = splitList(this.getNodeParameter('imageUrls', itemIndex, ''));
+			const urls = splitUrlList(this.getNodeParameter('imageUrls', itemIndex, ''));
 			requireImageCount(node, mode, urls.length, 'Image URLs', itemIndex);
 			imageUrls = urls.map((url) => requireHttpUrl(node, 'Image URLs', url, itemIndex));
 		} else {

@@ -5,9 +5,9 @@ import { downloadVideo } from '../../helpers/binary';
 import { KieApiError, not1080pUpgradableError, ParameterError, toNodeError, UnexpectedAnswerError, WaitTimeoutError } from '../../helpers/errors';
 import { pause } from '../../helpers/pause';
 import { estimateCredits } from '../../helpers/prices';
-import { readRetryPolicy } from '../../helpers/settings';
+import { inRange, RANGES, readRetryPolicy } from '../../helpers/settings';
 import { settle } from '../../helpers/settle';
-import { requireIndex, requirePositiveNumber, requireTaskId } from '../../helpers/validation';
+import { requireIndex, requireTaskId } from '../../helpers/validation';
 import type { ApiConfig, RetryPolicy } from '../../helpers/interfaces';
 import { normalizeJobsRecord } from '../../helpers/normalize';
 import { pollDelays, waitSettings, waitUntilFinal, type WaitSettings } from '../../helpers/waiting';
@@ -99,8 +99,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const settings = waitSettings(
-			requirePositiveNumber(node, 'Poll Interval (Seconds)', options.pollIntervalSeconds ?? 20, itemIndex),
-			requirePositiveNumber(node, 'Max Wait Time (Minutes)', options.maxWaitMinutes ?? 5, itemIndex),
+			inRange(this, options.pollIntervalSeconds ?? 20, 'Poll Interval (Seconds)', RANGES.pollInterval, itemIndex),
+			inRange(this, options.maxWaitMinutes ?? 5, 'Max Wait Time (Minutes)', RANGES.maxWait, itemIndex),
 		);
 		const download = this.getNodeParameter('downloadVideo', itemIndex, true) as boolean;
 		const field = download ? String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim() : '';

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { forgetAllCallbacks } from '../../../../nodes/Veo3Trigger/dedupe';
+import { forgetAllCallbacks, storedKey } from '../../../../nodes/Veo3Trigger/dedupe';
 import { postCallback, replay, signedHeaders, SimControl, successBody } from '../../../harness/kie';
 import { CallbackServer, type TriggerStart } from '../../../harness/webhooks';
 import { useSimulator, veo3Output } from '../../../workflows/helpers';
@@ -112,7 +112,7 @@ describe('every documented callback variant gives the Get Details shape, plus ra
 		expect(Object.keys(item)).toEqual(expect.arrayContaining(SHAPE_OF_GET_DETAILS));
 	});
 
-	it.each(['page', 'openapi'] as const)('4K unavailable, %s shape: event failure with kie reason', async (shape) => {
+	it.each(['page', 'openapi'] as const)('4K unavailable, %s shape: event failure with the reason kie\'s 4K endpoint gives', async (shape) => {
 		fx.sim.configure({ fourKCallbackShape: shape, fourKOutcome: 'fail' });
 		const source = await fx.finishedTask('a harbour at noon');
 		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', { taskId: source, index: 0, callBackUrl: server.triggerUrl });
@@ -122,26 +122,31 @@ describe('every documented callback variant gives the Get Details shape, plus ra
 			taskId: source,
 			event: 'failure',
 			status: 'failed',
-			errorCode: 500,
+			errorCode: 422,
 			errorMessage: 'The 4K version of this video is unavailable. Please try a different video.',
 			videoUrls: [],
 			videoUrl: null,
 		});
 	});
 
-	it('URL list as an unquoted bracket string and an upper-case resolution (reference §8.2 examples)', async () => {
-		const body = successBody('t-bracket-1', '[http://example.com/video1.mp4]', { promptJson: '{"prompt":"cat"}' });
+	it('URL list as an unquoted bracket string and an upper-case resolution (reference §8.2 examples): accepted, the item is kie\'s record', async () => {
+		const taskId = await fx.finishedTask('a bracket test');
+		const body = successBody(taskId, '[http://example.com/video1.mp4]', { promptJson: '{"prompt":"cat"}' });
 		((body.data as IDataObject).info as IDataObject).resolution = '1080P';
-		const answer = await postCallback(server.triggerUrl, body, signedHeaders(HMAC, 't-bracket-1'));
-		expect(answer.status).toBe(200);
-		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId: 't-bracket-1', videoUrls: ['http://example.com/video1.mp4'], videoUrl: 'http://example.com/video1.mp4', resolution: '1080P', event: 'success' });
+		const answer = await postCallback(server.triggerUrl, body, signedHeaders(HMAC, taskId));
+		expect(answer).toMatchObject({ status: 200, body: { received: true } });
+		const details = await getDetails(taskId);
+		const item = startedItem(server.triggerStarts[0]);
+		for (const key of COMPARED) expect({ [key]: item[key] }).toEqual({ [key]: details[key] });
+		expect(item.raw).toEqual(body);
 	});
 
 	it('the webhook guide sample shape: top-level taskId and data.task_id, signed over data.task_id', async () => {
-		const body = { code: 200, msg: 'success', taskId: 'guide-1', data: { task_id: 'guide-1', callbackType: 'task_completed', info: { resultUrls: ['https://files.example/g.mp4'] }, fallbackFlag: false } };
-		const answer = await postCallback(server.triggerUrl, body, signedHeaders(HMAC, 'guide-1'));
+		const taskId = await fx.finishedTask('a guide sample');
+		const body = { code: 200, msg: 'success', taskId, data: { task_id: taskId, callbackType: 'task_completed', info: { resultUrls: ['https://files.example/g.mp4'] }, fallbackFlag: false } };
+		const answer = await postCallback(server.triggerUrl, body, signedHeaders(HMAC, taskId));
 		expect(answer.status).toBe(200);
-		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId: 'guide-1', status: 'success', videoUrls: ['https://files.example/g.mp4'] });
+		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId, status: 'success', videoUrls: (await getDetails(taskId)).videoUrls });
 	});
 });
 
@@ -211,7 +216,8 @@ describe('signature and duplicates', () => {
 	it('after a restart (process memory gone) the saved static data still recognises a redelivery', async () => {
 		const taskId = await generateAndCallBack('a swan');
 		expect(server.triggerStarts).toHaveLength(1);
-		expect(Object.keys((server.triggerStaticData['node:Veo3 Trigger'] as IDataObject).seenCallbacks as IDataObject)).toEqual([`${taskId}|generation|success`]);
+		const saved = (server.triggerStaticData['node:Veo3 Trigger'] as IDataObject).seenCallbacks as Array<[string, number]>;
+		expect(saved.map(([key]) => key)).toEqual([storedKey(`${taskId}|generation|success`)]);
 		forgetAllCallbacks();
 		await ctl.resend(taskId);
 		await ctl.delivered(taskId, 2);
@@ -234,9 +240,10 @@ describe('signature and duplicates', () => {
 
 	it('the signature tolerance is the user\'s: a 10 s old signature is refused with a 5 s tolerance', async () => {
 		server.useTrigger({ events: ALL_EVENTS, options: { signatureToleranceSeconds: 5 } }, signedCreds());
-		const old = await postCallback(server.triggerUrl, successBody('tol-1'), signedHeaders(HMAC, 'tol-1', Math.floor(Date.now() / 1000) - 10));
+		const taskId = await fx.finishedTask('a tolerance test');
+		const old = await postCallback(server.triggerUrl, successBody(taskId), signedHeaders(HMAC, taskId, Math.floor(Date.now() / 1000) - 10));
 		expect(old).toMatchObject({ status: 401, body: { error: 'X-Webhook-Timestamp is outside the allowed tolerance' } });
-		const fresh = await postCallback(server.triggerUrl, successBody('tol-1'), signedHeaders(HMAC, 'tol-1'));
+		const fresh = await postCallback(server.triggerUrl, successBody(taskId), signedHeaders(HMAC, taskId));
 		expect(fresh.status).toBe(200);
 		expect(server.triggerStarts).toHaveLength(1);
 	});

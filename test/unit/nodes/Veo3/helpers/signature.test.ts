@@ -51,6 +51,11 @@ describe('kie webhook signature (reference §8.4)', () => {
 		expect(verifySignature({ ...base, nowMs: sentMs + 299_000 }).valid).toBe(true);
 	});
 
+	it('refuses a day-old signature when the tolerance is not a number (NaN from "5m" must not switch the check off)', () => {
+		const sentMs = 1769670760 * 1000;
+		expect(verifySignature({ ...base, toleranceSeconds: Number('5m'), nowMs: sentMs + 86_400_000 })).toEqual({ valid: false, reason: 'stale' });
+	});
+
 	it('refuses a timestamp that is not a Unix time', () => {
 		expect(verifySignature({ ...base, timestampHeader: '2026-01-01T00:00:00Z' })).toEqual({ valid: false, reason: 'bad-timestamp' });
 	});

@@ -116,14 +116,28 @@ describe('envelope', () => {
 		beforeEach(() => (hits = 0));
 		const proxyUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-		it('HTTP 502 with an HTML page: KieApiError 502 quoting the page; a read is retried, then gives up', async () => {
+		it('HTTP 502 with an HTML page: KieApiError 502 without the page; a read is retried, then gives up', async () => {
 			answer = { status: 502, type: 'text/html', body: '<html><body>502 Bad Gateway</body></html>' };
 			const error = await caught(call({ ...credit, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } }, { baseUrl: proxyUrl() }));
 			expect(error).toBeInstanceOf(KieApiError);
 			expect(error).toMatchObject({ code: 502, httpStatus: 502 });
 			expect((error as KieApiError).kieMessage).toContain('HTTP 502');
-			expect((error as KieApiError).kieMessage).toContain('502 Bad Gateway');
+			expect((error as KieApiError).kieMessage).not.toContain('Bad Gateway');
 			expect(hits).toBe(3);
+		});
+
+		it('a proxy that reflects the request headers: none of its text reaches the error', async () => {
+			answer = { status: 502, type: 'text/plain', body: `upstream failed for request with Authorization: Bearer ${fx.apiKey}` };
+			const error = await caught(call({ ...credit, retry: NO_RETRY }, { baseUrl: proxyUrl() }));
+			expect(JSON.stringify({ message: (error as Error).message, kie: (error as KieApiError).kieMessage })).not.toContain(fx.apiKey);
+		});
+
+		it("kie's own msg is kept, short, with anything that looks like a key masked", async () => {
+			answer = { status: 200, type: 'application/json', body: JSON.stringify({ code: 401, msg: `Invalid key Bearer ${fx.apiKey} (token=${fx.apiKey}) ${'x'.repeat(400)}`, data: null }) };
+			const error = (await caught(call({ ...credit, retry: NO_RETRY }, { baseUrl: proxyUrl() }))) as KieApiError;
+			expect(error.kieMessage).toMatch(/^Invalid key Bearer \*\*\* \(token=\*\*\*/);
+			expect(error.kieMessage).not.toContain(fx.apiKey.slice(3));
+			expect(error.kieMessage.length).toBeLessThanOrEqual(200);
 		});
 
 		it('HTTP 503 on a create: reported at once, never sent again', async () => {
@@ -137,7 +151,8 @@ describe('envelope', () => {
 			answer = { status: 200, type: 'text/html', body: '<html>Checking your browser…</html>' };
 			const error = await caught(call({ ...credit, retry: NO_RETRY }, { baseUrl: proxyUrl() }));
 			expect(error).toBeInstanceOf(KieApiError);
-			expect((error as KieApiError).kieMessage).toContain('Checking your browser');
+			expect((error as KieApiError).kieMessage).toMatch(/HTTP 200, an answer without a kie.ai envelope/);
+			expect((error as KieApiError).kieMessage).not.toContain('Checking your browser');
 		});
 	});
 });

@@ -1,0 +1,121 @@
+/**
+ * Planted defects for `npm run test:mutations`. Each one is a small edit of shipped code that a
+ * careless change could make, in a place where it costs users money, trust or items. The default
+ * test suite must catch every one of them.
+ *
+ * `find` must occur exactly once in `file` (a mutant that no longer applies fails the run, so the
+ * set is kept in step with the code); `tests` are the default suite's files that should catch it,
+ * run first to keep the run short (if they do not, the runner falls back to every related test).
+ */
+export interface Mutant {
+	name: string;
+	/** What the defect would do to users. */
+	harm: string;
+	file: string;
+	find: string;
+	replace: string;
+	tests: string[];
+	/** Runs only these tests of `tests` first (a jest -t pattern), where the file also holds slow ones. */
+	testNamePattern?: string;
+}
+
+export const MUTANTS: Mutant[] = [
+	{
+		name: 'paid create retried on 5xx',
+		harm: 'a create answered 500 after kie charged it is sent again: paid twice',
+		file: 'nodes/Veo3/transport/index.ts',
+		find: '				: REFUSED_CODES.has(envelope.code);',
+		replace: '				: REFUSED_CODES.has(envelope.code) || envelope.code >= 500;',
+		tests: ['test/unit/nodes/Veo3/transport/index.test.ts'],
+	},
+	{
+		name: 'paid create retried on connection reset',
+		harm: 'a create whose answer was lost is sent again: paid twice',
+		file: 'nodes/Veo3/transport/index.ts',
+		find: "request.resend === 'safe' ? RETRYABLE_NETWORK_CODES.has(networkCode) : neverSent",
+		replace: 'RETRYABLE_NETWORK_CODES.has(networkCode)',
+		tests: ['test/unit/nodes/Veo3/transport/index.test.ts'],
+	},
+	{
+		name: 'callback re-check skipped',
+		harm: 'Wait for Callback takes the unsigned callback body as the result',
+		file: 'nodes/Veo3/helpers/callbackResume.ts',
+		find: 'const state = await learn(ctx, await getApiConfig(ctx, inspected.credentials), batch, memory, own, waiting);',
+		replace: "const state = 'complete' as BatchState;",
+		tests: ['test/workflows/callback-wait.test.ts'],
+	},
+	{
+		name: 'trigger trusts the callback body',
+		harm: 'forged or rewritten callbacks start runs with an attacker\'s status and video URL',
+		file: 'nodes/Veo3Trigger/Veo3Trigger.node.ts',
+		find: 'const confirmed = await confirmWithKie(this, taskId, callback.kind);',
+		replace: 'const confirmed = { ok: true as const, result: callback.result, kind: callback.kind };',
+		tests: ['test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],
+	},
+	{
+		name: 'bad signature accepted',
+		harm: 'a signature of the right length but the wrong value passes',
+		file: 'nodes/Veo3/helpers/signature.ts',
+		find: 'if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {',
+		replace: 'if (expected.length !== actual.length) {',
+		tests: ['test/unit/nodes/Veo3/helpers/signature.test.ts'],
+	},
+	{
+		name: 'stale signature accepted when the tolerance is not a number',
+		harm: 'a text Signature Tolerance ("5m") switches the staleness check off',
+		file: 'nodes/Veo3/helpers/signature.ts',
+		find: 'if (!(Math.abs(input.nowMs - sentMs) <= input.toleranceSeconds * 1000))',
+		replace: 'if (Math.abs(input.nowMs - sentMs) > input.toleranceSeconds * 1000)',
+		tests: ['test/unit/nodes/Veo3/helpers/signature.test.ts', 'test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],
+	},
+	{
+		name: 'item dropped',
+		harm: 'the first item of a batch vanishes from the output',
+		file: 'nodes/Veo3/helpers/items.ts',
+		find: 'output.push({ ...outcome.value, pairedItem: { item: itemIndex } });',
+		replace: 'if (position > 0 || outcomes.length === 1) output.push({ ...outcome.value, pairedItem: { item: itemIndex } });',
+		tests: ['test/workflows/batch.test.ts'],
+	},
+	{
+		name: 'execution resumed twice',
+		harm: 'two callbacks of one batch both resume the execution: downstream runs twice',
+		file: 'nodes/Veo3/helpers/callbackResume.ts',
+		find: 'if (memory.resumed) {',
+		replace: 'if (false) {',
+		tests: ['test/reliability/soak.test.ts'],
+		testNamePattern: 'simultaneous copies',
+	},
+	{
+		name: 'task IDs lost on stop',
+		harm: 'a stopped execution no longer names the paid tasks (they were only in the stopped node)',
+		file: 'nodes/Veo3/helpers/ledger.ts',
+		find: '	if (entry.taskId) rememberInCustomData(ctx, entry.taskId);',
+		replace: '',
+		tests: ['test/reliability/soak-engine.test.ts'],
+		testNamePattern: 'stop mid-wait|restart mid-poll',
+	},
+	{
+		name: 'create rate limit ignored',
+		harm: 'a batch fires creates faster than kie allows and gets 429s',
+		file: 'nodes/Veo3/helpers/rateLimiter.ts',
+		find: 'if (slots.length < limit.maxCreates) {',
+		replace: 'if (slots.length >= 0) {',
+		tests: ['test/unit/nodes/Veo3/transport/index.test.ts'],
+	},
+	{
+		name: 'failed render treated as success',
+		harm: 'a render that failed at kie (successFlag 3) comes out as a success without a video',
+		file: 'nodes/Veo3/helpers/normalize.ts',
+		find: "	if (n === 1) return 'success';\n	if (n === 2 || n === 3) return 'failed';",
+		replace: "	if (n === 1 || n === 3) return 'success';\n	if (n === 2) return 'failed';",
+		tests: ['test/unit/nodes/Veo3/helpers/normalize.test.ts'],
+	},
+	{
+		name: 'option validation skipped',
+		harm: 'options set by expression (0.5 creates, 0.001 s polls) reach the node unchecked',
+		file: 'nodes/Veo3/helpers/settings.ts',
+		find: 'const ok = typeof n === \'number\' && Number.isFinite(n) && n >= range.min && n <= range.max && (!range.whole || Number.isInteger(n));',
+		replace: 'const ok = true;',
+		tests: ['test/workflows/validation.test.ts'],
+	},
+];
