@@ -3,11 +3,15 @@
 const { src, dest, parallel } = require('gulp');
 
 function copyNodeAssets() {
-	return src(['nodes/**/*.svg', 'nodes/**/*.node.json'], { encoding: false }).pipe(dest('dist/nodes'));
+	return src(['nodes/**/*.svg', 'nodes/**/*.node.json'], { encoding: false }).pipe(
+		dest('dist/nodes'),
+	);
 }
 
 function copyCredentialAssets() {
-	return src('credentials/**/*.svg', { encoding: false, allowEmpty: true }).pipe(dest('dist/credentials'));
+	return src('credentials/**/*.svg', { encoding: false, allowEmpty: true }).pipe(
+		dest('dist/credentials'),
+	);
 }
 
 function copySharedIcons() {

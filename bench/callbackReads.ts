@@ -20,7 +20,14 @@ export interface CallbackReadsResult {
 }
 
 export async function callbackReads(batch = 40, duplicated = false): Promise<CallbackReadsResult> {
-	const sim = await startSimulator({ apiKey: API_KEY, profile: 'fast', renderMs: 3_600_000, credits: 1e9, rateLimit: { max: 1000 }, callbackRetries: 0 });
+	const sim = await startSimulator({
+		apiKey: API_KEY,
+		profile: 'fast',
+		renderMs: 3_600_000,
+		credits: 1e9,
+		rateLimit: { max: 1000 },
+		callbackRetries: 0,
+	});
 	const server = new CallbackServer();
 	await server.start();
 	try {
@@ -28,7 +35,13 @@ export async function callbackReads(batch = 40, duplicated = false): Promise<Cal
 		const parked = await runWorkflow({
 			...itemsThenVeo3(
 				Array.from({ length: batch }, (_, i) => ({ prompt: `shot ${i}` })),
-				{ resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', options: {} },
+				{
+					resource: 'video',
+					operation: 'generate',
+					prompt: '={{ $json.prompt }}',
+					waitMode: 'callback',
+					options: {},
+				},
 			),
 			credentials: { apiKey: API_KEY, baseUrl: sim.url, uploadBaseUrl: sim.uploadUrl },
 			webhookWaitingBaseUrl: server.waitingBaseUrl,
@@ -37,7 +50,11 @@ export async function callbackReads(batch = 40, duplicated = false): Promise<Cal
 		const perCallback = duplicated ? 2 : 1;
 		for (const task of sim.tasks()) {
 			await axios.post(`${sim.controlUrl}/tasks/${task.id}/complete`, {});
-			await until(() => sim.callbacks().filter((c) => c.taskId === task.id).length >= perCallback, 10_000, `callback of ${task.id}`);
+			await until(
+				() => sim.callbacks().filter((c) => c.taskId === task.id).length >= perCallback,
+				10_000,
+				`callback of ${task.id}`,
+			);
 		}
 		await server.waitFor(parked.executionId, 30_000);
 		const perTask = new Map<string, number>();

@@ -36,13 +36,19 @@ export interface BatchResult {
 	ratio: number;
 }
 
-/** §3: 200 prompts through one node execution under kie's limit (real 10 s window by default). */
+/** Batch throughput: 200 prompts through one node execution under kie's limit (real 10 s window by default). */
 export async function batchThroughput(): Promise<BatchResult> {
 	const items = 200;
 	const windowMs = 10000;
 	const maxPerWindow = 20;
 	const renderMs = 2000;
-	const sim = await startSimulator({ apiKey: API_KEY, profile: 'fast', renderMs, rateLimit: { max: maxPerWindow, windowMs, httpStatus: 200 }, credits: 1e9 });
+	const sim = await startSimulator({
+		apiKey: API_KEY,
+		profile: 'fast',
+		renderMs,
+		rateLimit: { max: maxPerWindow, windowMs, httpStatus: 200 },
+		credits: 1e9,
+	});
 	try {
 		const prompts = Array.from({ length: items }, (_, i) => ({ prompt: `bench prompt ${i}` }));
 		const started = Date.now();
@@ -90,21 +96,38 @@ export interface OverheadResult {
 	ratioVsSequential: number;
 }
 
-/** §4: 1000 Get Details items through n8n-core vs a raw axios loop doing the same requests. */
+/** Per-item overhead: 1000 Get Details items through n8n-core vs a raw axios loop doing the same requests. */
 export async function perItemOverhead(): Promise<OverheadResult> {
 	const items = 1000;
 	const rounds = 3;
-	const sim = await startSimulator({ apiKey: API_KEY, profile: 'fast', renderMs: 1, rateLimit: { max: 1e6, windowMs: 1000, httpStatus: 200 }, credits: 1e9 });
+	const sim = await startSimulator({
+		apiKey: API_KEY,
+		profile: 'fast',
+		renderMs: 1,
+		rateLimit: { max: 1e6, windowMs: 1000, httpStatus: 200 },
+		credits: 1e9,
+	});
 	try {
-		const http = axios.create({ baseURL: sim.url, headers: { Authorization: `Bearer ${API_KEY}` } });
+		const http = axios.create({
+			baseURL: sim.url,
+			headers: { Authorization: `Bearer ${API_KEY}` },
+		});
 		// n8n's request helper opens a new connection per request; this client does the same.
-		const fresh = axios.create({ baseURL: sim.url, headers: { Authorization: `Bearer ${API_KEY}` }, httpAgent: new Agent({ keepAlive: false }) });
+		const fresh = axios.create({
+			baseURL: sim.url,
+			headers: { Authorization: `Bearer ${API_KEY}` },
+			httpAgent: new Agent({ keepAlive: false }),
+		});
 		const ids: string[] = [];
 		for (let i = 0; i < items; i++) {
-			const { data } = await http.post('/api/v1/veo/generate', { prompt: `p${i}`, model: 'veo3_fast' });
+			const { data } = await http.post('/api/v1/veo/generate', {
+				prompt: `p${i}`,
+				model: 'veo3_fast',
+			});
 			ids.push(data.data.taskId);
 		}
-		const get = (taskId: string, client = http) => client.get('/api/v1/veo/record-info', { params: { taskId } });
+		const get = (taskId: string, client = http) =>
+			client.get('/api/v1/veo/record-info', { params: { taskId } });
 		const fiveAtATime = async (client: typeof http) => {
 			let next = 0;
 			await Promise.all(
@@ -121,7 +144,10 @@ export async function perItemOverhead(): Promise<OverheadResult> {
 		for (let r = -1; r < rounds; r++) {
 			let t = Date.now();
 			const run = await runWorkflow({
-				...itemsThenVeo3(ids.map((taskId) => ({ taskId })), { resource: 'video', operation: 'getDetails', taskId: '={{ $json.taskId }}' }),
+				...itemsThenVeo3(
+					ids.map((taskId) => ({ taskId })),
+					{ resource: 'video', operation: 'getDetails', taskId: '={{ $json.taskId }}' },
+				),
 				credentials: creds(sim),
 			});
 			if (run.output('Veo3').length !== items) throw new Error('Get Details lost items');
@@ -165,7 +191,7 @@ export interface RequestsResult {
 }
 
 /**
- * §2: requests per finished video for a 3-minute render, with time scaled down by `scale` (render
+ * Requests per video: requests per finished video for a 3-minute render, with time scaled down by `scale` (render
  * and every interval divided alike, so request counts are those of the real durations).
  */
 export async function requestsPerVideo(): Promise<RequestsResult> {
@@ -200,7 +226,13 @@ export async function requestsPerVideo(): Promise<RequestsResult> {
 		r0 = reads();
 		c0 = creates();
 		const parked = await runWorkflow({
-			...itemsThenVeo3([{ prompt: 'callback' }], { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', options: {} }),
+			...itemsThenVeo3([{ prompt: 'callback' }], {
+				resource: 'video',
+				operation: 'generate',
+				prompt: '={{ $json.prompt }}',
+				waitMode: 'callback',
+				options: {},
+			}),
 			credentials: creds(sim),
 			webhookWaitingBaseUrl: callbacks.waitingBaseUrl,
 		});
@@ -211,11 +243,19 @@ export async function requestsPerVideo(): Promise<RequestsResult> {
 		// The common template: HTTP Request (create) → Wait 30 s → HTTP Request (status) → IF done? else loop.
 		r0 = reads();
 		c0 = creates();
-		const http = axios.create({ baseURL: sim.url, headers: { Authorization: `Bearer ${API_KEY}` } });
-		const { data } = await http.post('/api/v1/veo/generate', { prompt: 'template', model: 'veo3_fast' });
+		const http = axios.create({
+			baseURL: sim.url,
+			headers: { Authorization: `Bearer ${API_KEY}` },
+		});
+		const { data } = await http.post('/api/v1/veo/generate', {
+			prompt: 'template',
+			model: 'veo3_fast',
+		});
 		for (;;) {
 			await new Promise((resolve) => setTimeout(resolve, 30000 / scale));
-			const status = await http.get('/api/v1/veo/record-info', { params: { taskId: data.data.taskId } });
+			const status = await http.get('/api/v1/veo/record-info', {
+				params: { taskId: data.data.taskId },
+			});
 			if (status.data.data.successFlag !== 0) break;
 		}
 		const template = { creates: creates() - c0, reads: reads() - r0 };

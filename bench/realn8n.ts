@@ -1,22 +1,46 @@
 /* Benchmarks in a real n8n 2.x (test/e2e/n8n-v2, installed by test/e2e/install.sh v2):
- *  §1 completion → continuation latency: our callback resume, our poll mode (defaults), the common
+ *  completion → continuation latency: our callback resume, our poll mode (defaults), the common
  *     template (Webhook → HTTP Request create → Wait 30 s → HTTP Request status → IF loop);
- *  §5 peak RSS growth of n8n (main + task runner) while downloading a 200 MB video into binary data;
- *  §6 executions held: 100 videos in flight, regular mode with N8N_CONCURRENCY_PRODUCTION_LIMIT=10,
- *     and queue mode (2 workers × concurrency 5, issue 8), callback vs poll.
+ *  peak RSS growth of n8n (main + task runner) while downloading a 200 MB video into binary data;
+ *  executions held: 100 videos in flight, regular mode with N8N_CONCURRENCY_PRODUCTION_LIMIT=10,
+ *     and queue mode (2 workers × concurrency 5), callback vs poll.
  * Prints figures as it goes; asserts nothing. Run alone: `npx tsx bench/realn8n.ts`. */
 import axios from 'axios';
 
-import { setupOwner, startN8n, startSimulatorForE2E, type N8nApi, type N8nHandle } from '../test/e2e/lib';
-import { activateOn, findN8nProcesses, rssBytes, startQueueCluster } from '../test/e2e/queue/cluster';
+import {
+	setupOwner,
+	startN8n,
+	startSimulatorForE2E,
+	type N8nApi,
+	type N8nHandle,
+} from '../test/e2e/lib';
+import {
+	activateOn,
+	findN8nProcesses,
+	rssBytes,
+	startQueueCluster,
+} from '../test/e2e/queue/cluster';
 import { webhookWaitSetWorkflow } from '../test/e2e/fixtures/workflows';
-import { chain, generateFlow, templateFlow, veo3, webhookNode, type CredRef } from '../test/e2e/queue/workflows';
+import {
+	chain,
+	generateFlow,
+	templateFlow,
+	veo3,
+	webhookNode,
+	type CredRef,
+} from '../test/e2e/queue/workflows';
 import type { BenchResults, HeldStats, LatencyStats } from './report';
 
 const API_KEY = 'bench-real-key';
 const HMAC = 'bench-real-hmac';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const http = axios.create({ proxy: false, validateStatus: () => true, timeout: 120_000, maxContentLength: Infinity, maxBodyLength: Infinity });
+const http = axios.create({
+	proxy: false,
+	validateStatus: () => true,
+	timeout: 120_000,
+	maxContentLength: Infinity,
+	maxBodyLength: Infinity,
+});
 
 /** Nearest-rank percentile. */
 function pct(sorted: number[], p: number): number {
@@ -38,13 +62,27 @@ function rng(seed: number): () => number {
 }
 
 async function credential(api: N8nApi, sim: any): Promise<CredRef> {
-	const c = await api.createCredential('veo3Api', 'kie (simulator)', { apiKey: API_KEY, baseUrl: sim.url, uploadBaseUrl: sim.uploadUrl, webhookHmacSecret: HMAC });
+	const c = await api.createCredential('veo3Api', 'kie (simulator)', {
+		apiKey: API_KEY,
+		baseUrl: sim.url,
+		uploadBaseUrl: sim.uploadUrl,
+		webhookHmacSecret: HMAC,
+	});
 	return { id: c.id, name: c.name };
 }
 
-async function deploy(api: N8nApi, json: any, webhookBase: string, paths: string[]): Promise<string> {
+async function deploy(
+	api: N8nApi,
+	json: any,
+	webhookBase: string,
+	paths: string[],
+): Promise<string> {
 	const wf = await api.createWorkflow(json);
-	await activateOn(api, wf.id, paths.map((p) => `${webhookBase}/webhook/${p}`));
+	await activateOn(
+		api,
+		wf.id,
+		paths.map((p) => `${webhookBase}/webhook/${p}`),
+	);
 	return wf.id;
 }
 
@@ -54,14 +92,23 @@ async function allExecutions(api: N8nApi, workflowId: string): Promise<any[]> {
 	do {
 		const q = new URLSearchParams({ workflowId, limit: '250', includeData: 'false' });
 		if (cursor) q.set('cursor', cursor);
-		const res = await api.publicApi<{ data: any[]; nextCursor?: string | null }>('GET', `/executions?${q}`);
+		const res = await api.publicApi<{ data: any[]; nextCursor?: string | null }>(
+			'GET',
+			`/executions?${q}`,
+		);
 		out.push(...res.data);
 		cursor = res.nextCursor ?? undefined;
 	} while (cursor);
 	return out;
 }
 
-async function waitAllFinished(api: N8nApi, workflowId: string, n: number, timeoutMs: number, label: string): Promise<any[]> {
+async function waitAllFinished(
+	api: N8nApi,
+	workflowId: string,
+	n: number,
+	timeoutMs: number,
+	label: string,
+): Promise<any[]> {
 	const deadline = Date.now() + timeoutMs;
 	let last = 0;
 	for (;;) {
@@ -71,12 +118,13 @@ async function waitAllFinished(api: N8nApi, workflowId: string, n: number, timeo
 			last = done.length;
 		}
 		if (done.length >= n) return done;
-		if (Date.now() > deadline) throw new Error(`${label}: only ${done.length}/${n} executions finished in ${timeoutMs} ms`);
+		if (Date.now() > deadline)
+			throw new Error(`${label}: only ${done.length}/${n} executions finished in ${timeoutMs} ms`);
 		await sleep(1000);
 	}
 }
 
-// ---- §1 latency -------------------------------------------------------------------------------
+// ---- latency -------------------------------------------------------------------------------
 
 const TASKS = 50;
 const RENDER_MIN_MS = 5_000;
@@ -92,7 +140,8 @@ async function latencyBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef
 	};
 	const flows = Object.fromEntries(Object.entries(all).filter(([k]) => !only || only.includes(k)));
 	const ids: Record<string, string> = {};
-	for (const [k, json] of Object.entries(flows)) ids[k] = await deploy(api, json, base, [`lat-${k}`]);
+	for (const [k, json] of Object.entries(flows))
+		ids[k] = await deploy(api, json, base, [`lat-${k}`]);
 
 	// Renders never end by themselves; this loop completes each task at createdAt + a seeded
 	// uniform render time in [5 s, 35 s], so completions fall at every phase of a poll or Wait cycle.
@@ -106,7 +155,10 @@ async function latencyBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef
 				if (scheduled.has(t.id) || !String(t.prompt).startsWith('lat ')) continue;
 				scheduled.add(t.id);
 				const at = t.createdAt + RENDER_MIN_MS + Math.round(rand() * RENDER_SPAN_MS);
-				setTimeout(() => void http.post(`${sim.controlUrl}/tasks/${t.id}/complete`, {}), Math.max(0, at - Date.now()));
+				setTimeout(
+					() => void http.post(`${sim.controlUrl}/tasks/${t.id}/complete`, {}),
+					Math.max(0, at - Date.now()),
+				);
 			}
 			await sleep(20);
 		}
@@ -134,16 +186,26 @@ async function latencyBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef
 				failed++;
 				continue;
 			}
-			const taskId = k === 'template' ? run.Create[0].data.main[0][0].json.data.taskId : run.Veo3.at(-1).data.main[0][0].json.taskId;
+			const taskId =
+				k === 'template'
+					? run.Create[0].data.main[0][0].json.data.taskId
+					: run.Veo3.at(-1).data.main[0][0].json.taskId;
 			const completedAt = sim.task(taskId)?.completedAt;
 			samples.push(run.Next[0].startTime - completedAt);
 		}
 		result[k] = stats(samples);
-		console.log(`  latency ${k}: ${JSON.stringify(result[k])}${failed ? ` (${failed} executions failed)` : ''}`);
+		console.log(
+			`  latency ${k}: ${JSON.stringify(result[k])}${failed ? ` (${failed} executions failed)` : ''}`,
+		);
 	}
 	console.log(`  latency run took ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 	sim.configure({ renderMs: 300 });
-	return { callback: result.callback, poll: result.poll, template: result.template, n8nFloor: await waitNodeFloor(n8n, api) };
+	return {
+		callback: result.callback,
+		poll: result.poll,
+		template: result.template,
+		n8nFloor: await waitNodeFloor(n8n, api),
+	};
 }
 
 /**
@@ -156,7 +218,8 @@ async function waitNodeFloor(n8n: N8nHandle, api: N8nApi): Promise<LatencyStats>
 	const samples: number[] = [];
 	for (let i = 0; i < 20; i++) {
 		const first = await http.post(n8n.webhookUrl('lat-floor'), { name: 'floor' });
-		const { resumeUrl, executionId } = typeof first.data === 'string' ? JSON.parse(first.data) : first.data;
+		const { resumeUrl, executionId } =
+			typeof first.data === 'string' ? JSON.parse(first.data) : first.data;
 		await api.waitForExecutionStatus(executionId, ['waiting'], 30_000);
 		const sentAt = Date.now();
 		await http.post(resumeUrl, { answer: 'x' });
@@ -168,30 +231,51 @@ async function waitNodeFloor(n8n: N8nHandle, api: N8nApi): Promise<LatencyStats>
 	return floor;
 }
 
-/** §1 for Wait for Callback alone, next to n8n's own floor (npm run bench -- --callback-only). */
+/** for Wait for Callback alone, next to n8n's own floor (npm run bench -- --callback-only). */
 export async function callbackLatency(): Promise<Pick<BenchResults, 'latency'>> {
-	const sim = await startSimulatorForE2E({ apiKey: API_KEY, hmacKey: HMAC, profile: 'fast', renderMs: 300, credits: 1e9, rateLimit: { max: 100_000 }, callbackRetries: 1 });
+	const sim = await startSimulatorForE2E({
+		apiKey: API_KEY,
+		hmacKey: HMAC,
+		profile: 'fast',
+		renderMs: 300,
+		credits: 1e9,
+		rateLimit: { max: 100_000 },
+		callbackRetries: 1,
+	});
 	const n8n = await startN8n({ version: 'v2', name: 'bench-callback' });
 	try {
 		const api = await setupOwner(n8n);
 		const lat = await latencyBench(n8n, api, sim, await credential(api, sim), ['callback']);
-		return { latency: { n8nVersion: '2.41.1', renderMs: RENDER_MIN_MS + RENDER_SPAN_MS / 2, ...lat } as NonNullable<BenchResults['latency']> };
+		return {
+			latency: {
+				n8nVersion: '2.41.1',
+				renderMs: RENDER_MIN_MS + RENDER_SPAN_MS / 2,
+				...lat,
+			} as NonNullable<BenchResults['latency']>,
+		};
 	} finally {
 		await n8n.stop();
 		await sim.stop();
 	}
 }
 
-// ---- §5 memory --------------------------------------------------------------------------------
+// ---- memory --------------------------------------------------------------------------------
 
 const BIG = 200 * 2 ** 20;
 
 function n8nRss(userFolder: string): { total: number; pids: number[] } {
-	const procs = findN8nProcesses(userFolder).filter((p) => p.role === 'start' || p.role === 'runner');
+	const procs = findN8nProcesses(userFolder).filter(
+		(p) => p.role === 'start' || p.role === 'runner',
+	);
 	return { total: procs.reduce((s, p) => s + rssBytes(p.pid), 0), pids: procs.map((p) => p.pid) };
 }
 
-async function peakGrowth(n8n: N8nHandle, api: N8nApi, workflowId: string, path: string): Promise<number> {
+async function peakGrowth(
+	n8n: N8nHandle,
+	api: N8nApi,
+	workflowId: string,
+	path: string,
+): Promise<number> {
 	await sleep(3000); // let the previous run's buffers be collected
 	const before: number[] = [];
 	for (let i = 0; i < 20; i++) {
@@ -213,7 +297,9 @@ async function peakGrowth(n8n: N8nHandle, api: N8nApi, workflowId: string, path:
 	const [last] = await (async () => {
 		for (;;) {
 			const list = await allExecutions(api, workflowId);
-			const done = list.filter((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status));
+			const done = list.filter((e) =>
+				['success', 'error', 'crashed', 'canceled'].includes(e.status),
+			);
 			if (done.length > n0) return done;
 			await sleep(100);
 		}
@@ -221,16 +307,25 @@ async function peakGrowth(n8n: N8nHandle, api: N8nApi, workflowId: string, path:
 	sampling = false;
 	await sampler;
 	const e = await api.getExecution(last.id, true);
-	const bin = Object.values(e.data.resultData.runData).flatMap((runs: any) => runs.at(-1).data?.main?.[0] ?? []).find((i: any) => i.binary?.data)?.binary?.data;
-	if (e.status !== 'success' || !bin) throw new Error(`memory ${path}: execution ${e.id} ${e.status}, binary ${JSON.stringify(bin)}`);
+	const bin = Object.values(e.data.resultData.runData)
+		.flatMap((runs: any) => runs.at(-1).data?.main?.[0] ?? [])
+		.find((i: any) => i.binary?.data)?.binary?.data;
+	if (e.status !== 'success' || !bin)
+		throw new Error(`memory ${path}: execution ${e.id} ${e.status}, binary ${JSON.stringify(bin)}`);
 	const growthMb = (peak - baseline) / 2 ** 20;
-	console.log(`  memory ${path}: baseline ${(baseline / 2 ** 20).toFixed(0)} MB, peak growth ${growthMb.toFixed(1)} MB, binary ${bin.fileSize} (${bin.id})`);
+	console.log(
+		`  memory ${path}: baseline ${(baseline / 2 ** 20).toFixed(0)} MB, peak growth ${growthMb.toFixed(1)} MB, binary ${bin.fileSize} (${bin.id})`,
+	);
 	return growthMb;
 }
 
 async function memoryBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef) {
 	sim.configure({ largeResultBytes: BIG, renderMs: 300 });
-	const created = await http.post(`${sim.url}/api/v1/veo/generate`, { prompt: 'a 200 MB video', model: 'veo3_fast' }, { headers: { Authorization: `Bearer ${API_KEY}` } });
+	const created = await http.post(
+		`${sim.url}/api/v1/veo/generate`,
+		{ prompt: 'a 200 MB video', model: 'veo3_fast' },
+		{ headers: { Authorization: `Bearer ${API_KEY}` } },
+	);
 	const taskId = created.data.data.taskId as string;
 	await sleep(1500);
 	sim.configure({ largeResultBytes: null });
@@ -238,7 +333,21 @@ async function memoryBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef)
 	const url = (task.record.response.resultUrls as string[])[0];
 	const ours = await deploy(
 		api,
-		chain('memory ours', [webhookNode('mem-ours'), veo3('Download', { resource: 'video', operation: 'download', source: 'taskId', taskId, which: 'result', binaryPropertyOutput: 'data' }, cred)]),
+		chain('memory ours', [
+			webhookNode('mem-ours'),
+			veo3(
+				'Download',
+				{
+					resource: 'video',
+					operation: 'download',
+					source: 'taskId',
+					taskId,
+					which: 'result',
+					binaryPropertyOutput: 'data',
+				},
+				cred,
+			),
+		]),
 		n8n.baseUrl,
 		['mem-ours'],
 	);
@@ -248,9 +357,18 @@ async function memoryBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef)
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
 		position: [300, 0],
-		parameters: { method: 'GET', url, options: { response: { response: { responseFormat: 'file', outputPropertyName: 'data' } } } },
+		parameters: {
+			method: 'GET',
+			url,
+			options: { response: { response: { responseFormat: 'file', outputPropertyName: 'data' } } },
+		},
 	};
-	const theirs = await deploy(api, chain('memory http request', [webhookNode('mem-http'), httpNode]), n8n.baseUrl, ['mem-http']);
+	const theirs = await deploy(
+		api,
+		chain('memory http request', [webhookNode('mem-http'), httpNode]),
+		n8n.baseUrl,
+		['mem-http'],
+	);
 	const oursRuns: number[] = [];
 	const httpRuns: number[] = [];
 	for (let round = 0; round < 2; round++) {
@@ -258,16 +376,28 @@ async function memoryBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef)
 		httpRuns.push(await peakGrowth(n8n, api, theirs, 'mem-http'));
 	}
 	const med = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)];
-	return { fileBytes: BIG, oursMb: med(oursRuns), httpRequestNodeMb: med(httpRuns), oursRunsMb: oursRuns, httpRequestNodeRunsMb: httpRuns };
+	return {
+		fileBytes: BIG,
+		oursMb: med(oursRuns),
+		httpRequestNodeMb: med(httpRuns),
+		oursRunsMb: oursRuns,
+		httpRequestNodeRunsMb: httpRuns,
+	};
 }
 
-// ---- §6 executions held -----------------------------------------------------------------------
+// ---- executions held -----------------------------------------------------------------------
 
 const VIDEOS = 100;
 const HELD_RENDER_MS = 8_000;
 const HELD_POLL_S = 1;
 
-async function heldRun(api: N8nApi, webhookBase: string, workflowId: string, path: string, label: string): Promise<HeldStats> {
+async function heldRun(
+	api: N8nApi,
+	webhookBase: string,
+	workflowId: string,
+	path: string,
+	label: string,
+): Promise<HeldStats> {
 	let peakRunning = 0;
 	let peakWaiting = 0;
 	let peakQueued = 0;
@@ -281,7 +411,9 @@ async function heldRun(api: N8nApi, webhookBase: string, workflowId: string, pat
 			Array.from({ length: 10 }, async () => {
 				while (next < VIDEOS) {
 					const i = next++;
-					const res = await http.post(`${webhookBase}/webhook/${path}`, { prompt: `held ${label} ${i}` });
+					const res = await http.post(`${webhookBase}/webhook/${path}`, {
+						prompt: `held ${label} ${i}`,
+					});
 					if (res.status !== 200) console.log(`  ${label}: webhook ${i} answered ${res.status}`);
 				}
 			}),
@@ -295,13 +427,17 @@ async function heldRun(api: N8nApi, webhookBase: string, workflowId: string, pat
 		peakRunning = Math.max(peakRunning, count('running'));
 		peakWaiting = Math.max(peakWaiting, count('waiting'));
 		peakQueued = Math.max(peakQueued, count('new'));
-		done = list.filter((e) => ['success', 'error', 'crashed', 'canceled'].includes(e.status)).length;
+		done = list.filter((e) =>
+			['success', 'error', 'crashed', 'canceled'].includes(e.status),
+		).length;
 		if (!firing && done >= VIDEOS) break;
 		await sleep(500);
 	}
 	await fired;
 	const totalMs = Date.now() - t0;
-	const failed = (await allExecutions(api, workflowId)).filter((e) => e.status !== 'success').length;
+	const failed = (await allExecutions(api, workflowId)).filter(
+		(e) => e.status !== 'success',
+	).length;
 	const out = { peakRunning, peakWaiting, peakQueued, totalMs, finished: done, failed };
 	console.log(`  held ${label}: ${JSON.stringify(out)}`);
 	return out;
@@ -309,8 +445,21 @@ async function heldRun(api: N8nApi, webhookBase: string, workflowId: string, pat
 
 async function heldBench(api: N8nApi, webhookBase: string, sim: any, cred: CredRef, tag: string) {
 	sim.configure({ renderMs: HELD_RENDER_MS });
-	const cb = await deploy(api, generateFlow(`held-cb-${tag}`, cred, 'callback'), webhookBase, [`held-cb-${tag}`]);
-	const poll = await deploy(api, generateFlow(`held-poll-${tag}`, cred, 'poll', { pollIntervalSeconds: HELD_POLL_S }, { downloadVideo: false }), webhookBase, [`held-poll-${tag}`]);
+	const cb = await deploy(api, generateFlow(`held-cb-${tag}`, cred, 'callback'), webhookBase, [
+		`held-cb-${tag}`,
+	]);
+	const poll = await deploy(
+		api,
+		generateFlow(
+			`held-poll-${tag}`,
+			cred,
+			'poll',
+			{ pollIntervalSeconds: HELD_POLL_S },
+			{ downloadVideo: false },
+		),
+		webhookBase,
+		[`held-poll-${tag}`],
+	);
 	const callback = await heldRun(api, webhookBase, cb, `held-cb-${tag}`, `${tag} callback`);
 	const polled = await heldRun(api, webhookBase, poll, `held-poll-${tag}`, `${tag} poll`);
 	return { callback, poll: polled };
@@ -321,53 +470,91 @@ async function heldBench(api: N8nApi, webhookBase: string, sim: any, cred: CredR
 export async function realN8nBenchmarks(): Promise<Partial<BenchResults>> {
 	const out: Partial<BenchResults> = { held: [], notes: [] };
 	const n8nVersion = '2.41.1';
-	const sim = await startSimulatorForE2E({ apiKey: API_KEY, hmacKey: HMAC, profile: 'fast', renderMs: 300, credits: 1e9, rateLimit: { max: 100_000 }, callbackRetries: 1 });
+	const sim = await startSimulatorForE2E({
+		apiKey: API_KEY,
+		hmacKey: HMAC,
+		profile: 'fast',
+		renderMs: 300,
+		credits: 1e9,
+		rateLimit: { max: 100_000 },
+		callbackRetries: 1,
+	});
 	try {
-		// Regular mode, no concurrency limit, filesystem binary data: §1 and §5.
+		// Regular mode, no concurrency limit, filesystem binary data: latency and memory.
 		{
 			const t = Date.now();
-			const n8n = await startN8n({ version: 'v2', name: 'bench-regular', env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_PAYLOAD_SIZE_MAX: '512' } });
+			const n8n = await startN8n({
+				version: 'v2',
+				name: 'bench-regular',
+				env: { N8N_DEFAULT_BINARY_DATA_MODE: 'filesystem', N8N_PAYLOAD_SIZE_MAX: '512' },
+			});
 			console.log(`real n8n ${n8nVersion} (regular) ready in ${Date.now() - t} ms`);
 			try {
 				const api = await setupOwner(n8n);
 				const cred = await credential(api, sim);
-				console.log(`§1 completion → continuation latency, ${TASKS} tasks each, started ${STAGGER_MS} ms apart, render uniform ${RENDER_MIN_MS / 1000}–${(RENDER_MIN_MS + RENDER_SPAN_MS) / 1000} s…`);
+				console.log(
+					`completion → continuation latency, ${TASKS} tasks each, started ${STAGGER_MS} ms apart, render uniform ${RENDER_MIN_MS / 1000}–${(RENDER_MIN_MS + RENDER_SPAN_MS) / 1000} s…`,
+				);
 				const lat = await latencyBench(n8n, api, sim, cred);
 				out.latency = { n8nVersion, renderMs: RENDER_MIN_MS + RENDER_SPAN_MS / 2, ...lat };
-				console.log('§5 memory: 200 MB video into binary data (filesystem mode)…');
+				console.log('memory: 200 MB video into binary data (filesystem mode)…');
 				const mem = await memoryBench(n8n, api, sim, cred);
 				out.memory = { n8nVersion, ...mem };
-				console.log(`  memory: ours ${mem.oursMb.toFixed(1)} MB vs HTTP Request ${mem.httpRequestNodeMb.toFixed(1)} MB`);
+				console.log(
+					`  memory: ours ${mem.oursMb.toFixed(1)} MB vs HTTP Request ${mem.httpRequestNodeMb.toFixed(1)} MB`,
+				);
 			} finally {
 				await n8n.stop();
 			}
 		}
-		// Regular mode with N8N_CONCURRENCY_PRODUCTION_LIMIT=10: §6.
+		// Regular mode with N8N_CONCURRENCY_PRODUCTION_LIMIT=10: executions held.
 		{
 			const t = Date.now();
-			const n8n = await startN8n({ version: 'v2', name: 'bench-limit10', env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '10' } });
+			const n8n = await startN8n({
+				version: 'v2',
+				name: 'bench-limit10',
+				env: { N8N_CONCURRENCY_PRODUCTION_LIMIT: '10' },
+			});
 			console.log(`real n8n (regular, production concurrency 10) ready in ${Date.now() - t} ms`);
 			try {
 				const api = await setupOwner(n8n);
 				const cred = await credential(api, sim);
-				console.log(`§6 executions held: ${VIDEOS} videos, render ${HELD_RENDER_MS / 1000} s, poll every ${HELD_POLL_S} s, regular mode…`);
+				console.log(
+					`executions held: ${VIDEOS} videos, render ${HELD_RENDER_MS / 1000} s, poll every ${HELD_POLL_S} s, regular mode…`,
+				);
 				const h = await heldBench(api, n8n.baseUrl, sim, cred, 'regular');
-				out.held!.push({ label: 'regular mode, N8N_CONCURRENCY_PRODUCTION_LIMIT=10', n8nVersion, videos: VIDEOS, concurrency: 10, ...h });
+				out.held!.push({
+					label: 'regular mode, N8N_CONCURRENCY_PRODUCTION_LIMIT=10',
+					n8nVersion,
+					videos: VIDEOS,
+					concurrency: 10,
+					...h,
+				});
 			} finally {
 				await n8n.stop();
 			}
 		}
-		// Queue mode: main + webhook processor + 2 workers × concurrency 5 (issue 8).
+		// Queue mode: main + webhook processor + 2 workers × concurrency 5.
 		{
 			const t = Date.now();
-			const cluster = await startQueueCluster({ workers: 2, workerConcurrency: 5, name: 'bench-queue' });
+			const cluster = await startQueueCluster({
+				workers: 2,
+				workerConcurrency: 5,
+				name: 'bench-queue',
+			});
 			console.log(`real n8n queue cluster ready in ${Date.now() - t} ms`);
 			try {
 				const api = await setupOwner(cluster.main);
 				const cred = await credential(api, sim);
-				console.log(`§6 executions held: ${VIDEOS} videos, queue mode, 2 workers × concurrency 5…`);
+				console.log(`executions held: ${VIDEOS} videos, queue mode, 2 workers × concurrency 5…`);
 				const h = await heldBench(api, cluster.webhookBaseUrl, sim, cred, 'queue');
-				out.held!.push({ label: 'queue mode, 2 workers × concurrency 5 (webhook processor, Redis, Postgres)', n8nVersion, videos: VIDEOS, concurrency: 10, ...h });
+				out.held!.push({
+					label: 'queue mode, 2 workers × concurrency 5 (webhook processor, Redis, Postgres)',
+					n8nVersion,
+					videos: VIDEOS,
+					concurrency: 10,
+					...h,
+				});
 			} finally {
 				await cluster.stop();
 			}
@@ -376,9 +563,9 @@ export async function realN8nBenchmarks(): Promise<Partial<BenchResults>> {
 		await sim.stop();
 	}
 	out.notes!.push(
-		`§1: ${TASKS} tasks per strategy, one strategy at a time in one n8n (regular mode, SQLite), tasks started ${STAGGER_MS} ms apart; each task's render is a seeded uniform ${RENDER_MIN_MS / 1000}–${(RENDER_MIN_MS + RENDER_SPAN_MS) / 1000} s (real renders take 2–5 min; shortened to keep the run bounded). Latency = the next node's startTime in n8n's execution data − the simulator's completedAt. Poll mode uses its defaults (first check after 15 s, ×1.3 back-off up to 60 s; with real 2–5 min renders the checks are further apart, so its latency would be larger). The template's status checks run every 30 s.`,
-		`§5: peak VmRSS growth of n8n main + its task runner, sampled every 50 ms, over the mean of 1 s before the download; median of 2 runs each, alternating.`,
-		`§6: ${VIDEOS} webhook calls fired as fast as n8n accepts them (10 in flight); render ${HELD_RENDER_MS / 1000} s for every task; poll mode checks every ${HELD_POLL_S} s (scaled down from the 15 s default so the run stays bounded). "running" = status running, "waiting" = parked (status waiting), "queued" = accepted but not started (status new); sampled every 0.5 s from the public executions API.`,
+		`Latency: ${TASKS} tasks per strategy, one strategy at a time in one n8n (regular mode, SQLite), tasks started ${STAGGER_MS} ms apart; each task's render is a seeded uniform ${RENDER_MIN_MS / 1000}–${(RENDER_MIN_MS + RENDER_SPAN_MS) / 1000} s (real renders take 2–5 min; shortened to keep the run bounded). Latency = the next node's startTime in n8n's execution data − the simulator's completedAt. Poll mode uses its defaults (first check after 15 s, ×1.3 back-off up to 60 s; with real 2–5 min renders the checks are further apart, so its latency would be larger). The template's status checks run every 30 s.`,
+		`Memory: peak VmRSS growth of n8n main + its task runner, sampled every 50 ms, over the mean of 1 s before the download; median of 2 runs each, alternating.`,
+		`Executions held: ${VIDEOS} webhook calls fired as fast as n8n accepts them (10 in flight); render ${HELD_RENDER_MS / 1000} s for every task; poll mode checks every ${HELD_POLL_S} s (scaled down from the 15 s default so the run stays bounded). "running" = status running, "waiting" = parked (status waiting), "queued" = accepted but not started (status new); sampled every 0.5 s from the public executions API.`,
 	);
 	return out;
 }

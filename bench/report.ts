@@ -15,13 +15,35 @@ export interface BenchResults {
 	batch?: BatchResult;
 	overhead?: OverheadResult;
 	/** Real n8n: completion → next node start, ms. */
-	latency?: { n8nVersion: string; renderMs: number; callback: LatencyStats; poll: LatencyStats; template: LatencyStats; n8nFloor?: LatencyStats; callbackMeasuredAt?: string };
+	latency?: {
+		n8nVersion: string;
+		renderMs: number;
+		callback: LatencyStats;
+		poll: LatencyStats;
+		template: LatencyStats;
+		n8nFloor?: LatencyStats;
+		callbackMeasuredAt?: string;
+	};
 	/** In process: status reads per video in Wait for Callback mode, callbacks one at a time. */
 	callbackReads?: CallbackReadsResult[];
 	/** Real n8n: peak RSS growth while downloading a large file into binary data. */
-	memory?: { n8nVersion: string; fileBytes: number; oursMb: number; httpRequestNodeMb: number; oursRunsMb?: number[]; httpRequestNodeRunsMb?: number[] };
+	memory?: {
+		n8nVersion: string;
+		fileBytes: number;
+		oursMb: number;
+		httpRequestNodeMb: number;
+		oursRunsMb?: number[];
+		httpRequestNodeRunsMb?: number[];
+	};
 	/** Real n8n: executions running vs waiting with renders in flight. */
-	held?: Array<{ label: string; n8nVersion: string; videos: number; concurrency: number; callback: HeldStats; poll: HeldStats }>;
+	held?: Array<{
+		label: string;
+		n8nVersion: string;
+		videos: number;
+		concurrency: number;
+		callback: HeldStats;
+		poll: HeldStats;
+	}>;
 	notes?: string[];
 }
 
@@ -80,11 +102,14 @@ export function renderReport(r: BenchResults): string {
 		lines.push(
 			'## 2b. Status reads per video, Wait for Callback',
 			'',
-			'One batch in one execution (in process), kie\'s callbacks arriving one at a time; every result comes from a status read, never from the unsigned body.',
+			"One batch in one execution (in process), kie's callbacks arriving one at a time; every result comes from a status read, never from the unsigned body.",
 			'',
 			'| batch | every callback delivered twice | status reads | per video | most for one video | resumes |',
 			'|---|---|---|---|---|---|',
-			...r.callbackReads.map((c) => `| ${c.batch} | ${c.duplicated ? 'yes' : 'no'} | ${c.reads} | ${c.readsPerVideo} | ${c.maxReadsOfOneVideo} | ${c.resumes} |`),
+			...r.callbackReads.map(
+				(c) =>
+					`| ${c.batch} | ${c.duplicated ? 'yes' : 'no'} | ${c.reads} | ${c.readsPerVideo} | ${c.maxReadsOfOneVideo} | ${c.resumes} |`,
+			),
 			'',
 			`Target ≤ 2 per video → ${r.callbackReads.every((c) => c.readsPerVideo <= 2) ? 'met' : 'missed'}. A webhook process that did not see the earlier callbacks (after a restart, another webhook processor) reads more.`,
 			'',
@@ -155,7 +180,10 @@ export function renderReport(r: BenchResults): string {
 			`| Veo3 Download (streamed) | ${m.oursMb.toFixed(0)} MB | 1.00× |`,
 			`| HTTP Request node (file response) | ${m.httpRequestNodeMb.toFixed(0)} MB | ${x(m.httpRequestNodeMb / Math.max(1, m.oursMb))} |`,
 			...(m.oursRunsMb && m.httpRequestNodeRunsMb
-				? ['', `Runs (MB): ours ${m.oursRunsMb.map((v) => v.toFixed(0)).join(', ')}; HTTP Request ${m.httpRequestNodeRunsMb.map((v) => v.toFixed(0)).join(', ')}. Measured over n8n main + its task runner.`]
+				? [
+						'',
+						`Runs (MB): ours ${m.oursRunsMb.map((v) => v.toFixed(0)).join(', ')}; HTTP Request ${m.httpRequestNodeRunsMb.map((v) => v.toFixed(0)).join(', ')}. Measured over n8n main + its task runner.`,
+					]
 				: []),
 			'',
 			`Target ≤ +40 MB → ${m.oursMb <= 40 ? 'met' : 'missed'}.`,

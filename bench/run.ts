@@ -15,14 +15,27 @@ import { renderReport, type BenchResults } from './report';
  */
 async function callbackOnly(args: Set<string>, dir: string): Promise<void> {
 	const file = join(dir, 'results.json');
-	const results = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : { machine: describeMachine(), date: new Date().toISOString() }) as BenchResults;
+	const results = (
+		existsSync(file)
+			? JSON.parse(readFileSync(file, 'utf8'))
+			: { machine: describeMachine(), date: new Date().toISOString() }
+	) as BenchResults;
 	console.log('callback mode: status reads per video, callbacks one at a time…');
-	results.callbackReads = [await callbackReads(40, false), await callbackReads(40, true), await callbackReads(100, false)];
+	results.callbackReads = [
+		await callbackReads(40, false),
+		await callbackReads(40, true),
+		await callbackReads(100, false),
+	];
 	console.log(JSON.stringify(results.callbackReads));
 	if (!args.has('--in-process')) {
 		const { callbackLatency } = await import('./realn8n');
 		const { latency } = await callbackLatency();
-		results.latency = { ...(results.latency ?? latency!), callback: latency!.callback, n8nFloor: latency!.n8nFloor, callbackMeasuredAt: new Date().toISOString() };
+		results.latency = {
+			...(results.latency ?? latency!),
+			callback: latency!.callback,
+			n8nFloor: latency!.n8nFloor,
+			callbackMeasuredAt: new Date().toISOString(),
+		};
 	}
 	writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
 	writeFileSync(join(dir, 'report.md'), renderReport(results));
@@ -44,7 +57,11 @@ async function main(): Promise<void> {
 	console.log(JSON.stringify(results.batch));
 
 	console.log('callback mode: status reads per video, callbacks one at a time…');
-	results.callbackReads = [await callbackReads(40, false), await callbackReads(40, true), await callbackReads(100, false)];
+	results.callbackReads = [
+		await callbackReads(40, false),
+		await callbackReads(40, true),
+		await callbackReads(100, false),
+	];
 	console.log(JSON.stringify(results.callbackReads));
 
 	console.log('per-item overhead (1000 Get Details, n8n-core vs raw axios)…');

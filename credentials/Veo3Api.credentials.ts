@@ -76,7 +76,8 @@ export class Veo3Api implements ICredentialType {
 				properties: {
 					key: 'code',
 					value: 401,
-					message: 'kie.ai rejected the API key (code 401). Copy it again from https://kie.ai/api-key.',
+					message:
+						'kie.ai rejected the API key (code 401). Copy it again from https://kie.ai/api-key.',
 				},
 			},
 			{

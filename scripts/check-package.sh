@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Shipped-code hygiene (issue #7, item 5). Checks the tarball npm would publish:
+# Shipped-code hygiene. Checks the tarball npm would publish:
 #   1. it holds only package.json, index.js, README.md, LICENSE, CHANGELOG.md and dist/ (no source maps, no
 #      TypeScript sources, no tests, simulator, benchmarks or scripts), and every file package.json's
 #      "n8n" section points at;

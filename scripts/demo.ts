@@ -53,7 +53,8 @@ function parseArgs(argv: string[]): Args {
 			process.exit(0);
 		} else throw new Error(`unknown argument ${a} (try --help)`);
 	}
-	if (!Number.isInteger(args.port) || args.port < 0) throw new Error('--port needs a port number (0 = any free port)');
+	if (!Number.isInteger(args.port) || args.port < 0)
+		throw new Error('--port needs a port number (0 = any free port)');
 	if (!(args.renderSeconds >= 0)) throw new Error('--render-seconds needs a number');
 	return args;
 }
@@ -73,23 +74,36 @@ async function main(): Promise<void> {
 	const t0 = Date.now();
 	const apiKey = process.env.KIE_API_KEY ?? '';
 	if (args.real) {
-		if (!apiKey) throw new Error('--real needs your kie.ai API key in the environment: KIE_API_KEY=… npm run demo -- --real');
-		console.log('\n*** --real: this uses the REAL kie.ai API and SPENDS CREDITS on your account ***');
-		console.log('*** (one Veo 3.1 Fast video = 60 credits; renders take 2-5 minutes). Ctrl-C within 10 s to stop. ***\n');
+		if (!apiKey)
+			throw new Error(
+				'--real needs your kie.ai API key in the environment: KIE_API_KEY=… npm run demo -- --real',
+			);
+		console.log(
+			'\n*** --real: this uses the REAL kie.ai API and SPENDS CREDITS on your account ***',
+		);
+		console.log(
+			'*** (one Veo 3.1 Fast video = 60 credits; renders take 2-5 minutes). Ctrl-C within 10 s to stop. ***\n',
+		);
 		await new Promise((r) => setTimeout(r, 10_000));
 	}
 
 	// 1. n8n 2.x on Node 24 (idempotent: returns at once when the install is up to date).
 	say('checking the n8n 2.x install (the first run takes about 4 minutes) ...');
 	const install = spawnSync('bash', [path.join(E2E_DIR, 'install.sh'), 'v2'], { stdio: 'inherit' });
-	if (install.status !== 0) throw new Error(`test/e2e/install.sh v2 failed (exit ${install.status})`);
+	if (install.status !== 0)
+		throw new Error(`test/e2e/install.sh v2 failed (exit ${install.status})`);
 
 	// 2. n8n with the package; file nodes may write to demo-output/.
 	fs.mkdirSync(OUTPUT_DIR, { recursive: true });
 	const port = args.port !== 0 && (await portIsFree(args.port)) ? args.port : undefined;
 	if (port === undefined && args.port !== 0) say(`port ${args.port} is taken: using a free one`);
 	say('starting n8n with n8n-nodes-veo3 ...');
-	const n8n: N8nHandle = await startN8n({ version: 'v2', port, name: 'demo', env: { N8N_RESTRICT_FILE_ACCESS_TO: OUTPUT_DIR } });
+	const n8n: N8nHandle = await startN8n({
+		version: 'v2',
+		port,
+		name: 'demo',
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: OUTPUT_DIR },
+	});
 	say(`n8n ${n8n.baseUrl} ready in ${(n8n.startupMs / 1000).toFixed(1)} s`);
 	const api: N8nApi = await setupOwner(n8n);
 
@@ -101,7 +115,9 @@ async function main(): Promise<void> {
 	} else {
 		const veo = await setupVeo3(api, { simulator: { renderMs: args.renderSeconds * 1000 } });
 		credential = veo.credential;
-		say(`kie.ai simulator at ${veo.sim.url} (renders take ${args.renderSeconds} s); credential "${credential.name}" points at it`);
+		say(
+			`kie.ai simulator at ${veo.sim.url} (renders take ${args.renderSeconds} s); credential "${credential.name}" points at it`,
+		);
 	}
 
 	// 4. Import every example (Drive/Slack keep their nodes; their credentials are left for you).
@@ -121,7 +137,9 @@ async function main(): Promise<void> {
 	}
 	if (!args.real) {
 		// The callback receiver only makes sense where kie.ai can reach n8n: the simulator can.
-		await api.activateWorkflow(ids['callback-trigger.json'], { webhookPaths: [EXAMPLE_TRIGGER_PATH] });
+		await api.activateWorkflow(ids['callback-trigger.json'], {
+			webhookPaths: [EXAMPLE_TRIGGER_PATH],
+		});
 		say('activated "Veo3: callback receiver" (run "Veo3: generate with callback" to see it fire)');
 	}
 
@@ -134,10 +152,14 @@ async function main(): Promise<void> {
 	const file = saved?.json?.fileName ? String(saved.json.fileName) : '';
 	if (!video || video.json.status !== 'success' || !file || !fs.existsSync(file)) {
 		const error = result?.data?.resultData?.error;
-		throw new Error(`the flagship did not produce an MP4: ${error?.message ?? JSON.stringify(video?.json ?? null).slice(0, 500)}`);
+		throw new Error(
+			`the flagship did not produce an MP4: ${error?.message ?? JSON.stringify(video?.json ?? null).slice(0, 500)}`,
+		);
 	}
 	const size = fs.statSync(file).size;
-	say(`video ${video.json.taskId} ready in ${((Date.now() - runStart) / 1000).toFixed(1)} s: ${path.relative(process.cwd(), file)} (${size} bytes)`);
+	say(
+		`video ${video.json.taskId} ready in ${((Date.now() - runStart) / 1000).toFixed(1)} s: ${path.relative(process.cwd(), file)} (${size} bytes)`,
+	);
 
 	console.log('');
 	console.log(`  n8n editor:  ${n8n.baseUrl}/workflow/${ids[FLAGSHIP]}`);

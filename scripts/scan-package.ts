@@ -32,7 +32,9 @@ export interface ScanLeg extends AnalysisResult {
 async function main(): Promise<void> {
 	const [packageDir, sourceDir] = process.argv.slice(2).map((p) => resolve(p));
 	if (!packageDir) {
-		process.stderr.write('usage: tsx scripts/scan-package.ts <unpacked-tarball-dir> [<source-dir>]\n');
+		process.stderr.write(
+			'usage: tsx scripts/scan-package.ts <unpacked-tarball-dir> [<source-dir>]\n',
+		);
 		process.exit(2);
 	}
 	// eslint-plugin-n8n-nodes-base reads NODE_ENV when loaded: under "test" it expects its own
@@ -46,9 +48,11 @@ async function main(): Promise<void> {
 		{ name: 'tarball', dir: packageDir, patterns: ['**/*.js', '**/*.ts', '**/*.json'] },
 	];
 	// The source leg of analyzePackageByName: the node/credential sources and package.json.
-	if (sourceDir) plan.push({ name: 'source', dir: sourceDir, patterns: scanner.SOURCE_FILE_PATTERNS });
+	if (sourceDir)
+		plan.push({ name: 'source', dir: sourceDir, patterns: scanner.SOURCE_FILE_PATTERNS });
 	const legs: ScanLeg[] = [];
-	for (const leg of plan) legs.push({ ...leg, ...(await scanner.analyzePackage(leg.dir, leg.patterns)) });
+	for (const leg of plan)
+		legs.push({ ...leg, ...(await scanner.analyzePackage(leg.dir, leg.patterns)) });
 	const passed = legs.every((leg) => leg.passed);
 	process.stdout.write(`${JSON.stringify({ passed, legs })}\n`);
 	process.exit(passed ? 0 : 1);

@@ -1,5 +1,5 @@
 /**
- * Bearer auth (§1): `Authorization: Bearer <API_KEY>`. A missing or wrong key is answered with
+ * Bearer auth (docs/kie-api.md#conventions): `Authorization: Bearer <API_KEY>`. A missing or wrong key is answered with
  * HTTP 200 and body code 401 — the recorded behaviour — on the API and the upload host alike.
  */
 import { timingSafeEqual } from 'node:crypto';

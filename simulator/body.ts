@@ -16,7 +16,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
 			if (size > limit) tooLarge = true;
 			if (!tooLarge) chunks.push(chunk);
 		});
-		req.on('end', () => resolve(tooLarge ? { ok: false, reason: 'too-large' } : { ok: true, raw: Buffer.concat(chunks) }));
+		req.on('end', () =>
+			resolve(
+				tooLarge ? { ok: false, reason: 'too-large' } : { ok: true, raw: Buffer.concat(chunks) },
+			),
+		);
 		req.on('error', () => resolve({ ok: false, reason: 'aborted' }));
 		req.on('close', () => {
 			if (!req.complete) resolve({ ok: false, reason: 'aborted' });

@@ -1,5 +1,5 @@
 /**
- * Callback bodies in every documented variant (§8.2 generation/extend, §8.3 4K). Config picks the
+ * Callback bodies in every documented variant (generation/extend, docs/kie-api.md#callback-body, 4K, docs/kie-api.md#callback-4k). Config picks the
  * variant wherever docs conflict: task id key, promptJson object vs string, URL list encoding, and
  * the two 4K shapes.
  */
@@ -22,8 +22,10 @@ export function generationPayload(state: SimState, task: Task): CallbackPayload 
 	if (outcome === 'success' || outcome === 'fallback') {
 		const urls = taskResultUrls(state.publicUrl, task);
 		const fallback = outcome === 'fallback';
-		const info: Record<string, unknown> = { resultUrls: encodeUrls(urls.resultUrls, c.callbackUrlFormat) };
-		// §8.2: the fallback example carries no originUrls and no promptJson.
+		const info: Record<string, unknown> = {
+			resultUrls: encodeUrls(urls.resultUrls, c.callbackUrlFormat),
+		};
+		// docs/kie-api.md#callback-body: the fallback example carries no originUrls and no promptJson.
 		if (!fallback) info.originUrls = encodeUrls(urls.originUrls, c.callbackUrlFormat);
 		info.resolution = resultResolution(task);
 		const data: Record<string, unknown> = { ...id, info };
@@ -32,10 +34,14 @@ export function generationPayload(state: SimState, task: Task): CallbackPayload 
 			data.promptJson = c.callbackPromptJson === 'string' ? JSON.stringify(prompt) : prompt;
 		}
 		data.fallbackFlag = fallback;
-		const msg = fallback ? MSG.cbFallbackSuccess : task.kind === 'extend' ? MSG.cbExtendSuccess : MSG.cbSuccess;
+		const msg = fallback
+			? MSG.cbFallbackSuccess
+			: task.kind === 'extend'
+				? MSG.cbExtendSuccess
+				: MSG.cbSuccess;
 		return { body: { code: 200, msg, data }, taskId: task.id, code: 200 };
 	}
-	// §8.2 failure shapes: no `info`; code 400 / 422 (flow) / 500 / 501.
+	// Failure shapes (docs/kie-api.md#callback-body): no `info`; code 400 / 422 (flow) / 500 / 501.
 	const info = OUTCOME_INFO[outcome];
 	const code = info.errorCode ?? 500;
 	return {
@@ -45,8 +51,13 @@ export function generationPayload(state: SimState, task: Task): CallbackPayload 
 	};
 }
 
-/** §8.3 CONFLICT: callback-page shape (camelCase, `info`) or OpenAPI shape (snake_case, media_ids). */
-export function fourKPayload(state: SimState, task: Task, index: number, job: FourKJob): CallbackPayload {
+/** docs/kie-api.md#callback-4k, where the kie.ai pages disagree: callback-page shape (camelCase, `info`) or OpenAPI shape (snake_case, media_ids). */
+export function fourKPayload(
+	state: SimState,
+	task: Task,
+	index: number,
+	job: FourKJob,
+): CallbackPayload {
 	const code = job.failed ? 500 : 200;
 	const msg = job.failed ? MSG.fourKUnavailable : MSG.cb4kSuccess;
 	const urls = fourKUrls(state.publicUrl, task, index);

@@ -1,6 +1,6 @@
 /**
- * Callback delivery (§8.1): POST JSON, 15 s timeout, up to 3 retries on non-2xx or network error,
- * optional HMAC headers (§8.4), plus the drop/duplicate faults. Every attempt is counted and logged.
+ * Callback delivery (docs/kie-api.md#callback-delivery): POST JSON, 15 s timeout, up to 3 retries on non-2xx or network error,
+ * optional HMAC headers (docs/kie-api.md#callback-signature), plus the drop/duplicate faults. Every attempt is counted and logged.
  */
 import http from 'node:http';
 import https from 'node:https';
@@ -28,12 +28,26 @@ interface AttemptResult {
 const AUTOMATIC: DispatchOptions = { faults: true, copies: 1 };
 
 export function sendGenerationCallback(state: SimState, task: Task): void {
-	// Tasks without a real URL (absent, or the "playground" placeholder, §3.1) are polled instead.
-	if (task.callBackUrl) dispatchCallback(state, task.callBackUrl, generationPayload(state, task), 'generation', AUTOMATIC);
+	// Tasks without a real URL (absent, or the "playground" placeholder, docs/kie-api.md#generate-request) are polled instead.
+	if (task.callBackUrl)
+		dispatchCallback(
+			state,
+			task.callBackUrl,
+			generationPayload(state, task),
+			'generation',
+			AUTOMATIC,
+		);
 }
 
 export function sendFourKCallback(state: SimState, task: Task, index: number, job: FourKJob): void {
-	if (job.callBackUrl) dispatchCallback(state, job.callBackUrl, fourKPayload(state, task, index, job), '4k', AUTOMATIC);
+	if (job.callBackUrl)
+		dispatchCallback(
+			state,
+			job.callBackUrl,
+			fourKPayload(state, task, index, job),
+			'4k',
+			AUTOMATIC,
+		);
 }
 
 /** Start delivering a callback; returns how many deliveries were started. */
@@ -71,7 +85,7 @@ async function deliver(
 	const { callbackRetries, callbackTimeoutMs } = state.config;
 	const retryDelay = state.config.callbackRetryDelayMs ?? state.timings.callbackRetryDelayMs;
 	for (let attempt = 1; attempt <= callbackRetries + 1; attempt++) {
-		// Signed per attempt: the timestamp is "when the request was sent" (§8.4).
+		// Signed per attempt: the timestamp is "when the request was sent" (docs/kie-api.md#callback-signature).
 		const headers = signatureHeaders(state.config.hmacKey, payload.taskId, opts);
 		state.counters.callbacksSent++;
 		const result = await postJson(state, url, payload.body, headers, callbackTimeoutMs);
@@ -125,8 +139,11 @@ function postJson(
 			},
 		});
 		state.scheduler.track(req);
-		// Whole-request deadline (§8.1: the receiver must answer within 15 s).
-		const timer = setTimeout(() => req.destroy(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs);
+		// Whole-request deadline (docs/kie-api.md#callback-delivery: the receiver must answer within 15 s).
+		const timer = setTimeout(
+			() => req.destroy(new Error(`timeout after ${timeoutMs} ms`)),
+			timeoutMs,
+		);
 		req.on('response', (res) => {
 			res.resume();
 			finish({ status: res.statusCode ?? null, error: null, cancelled: false });

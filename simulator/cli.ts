@@ -23,7 +23,8 @@ function parseArgs(argv: string[]): ConfigPatch {
 	const patch: ConfigPatch = { port: 8787, profile: 'realistic' };
 	const number = (flag: string, v: string): number => {
 		const n = Number(v);
-		if (!Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a non-negative number, got "${v}"`);
+		if (!Number.isFinite(n) || n < 0)
+			throw new Error(`${flag} needs a non-negative number, got "${v}"`);
 		return n;
 	};
 	for (let i = 0; i < argv.length; i++) {
@@ -49,7 +50,8 @@ function parseArgs(argv: string[]): ConfigPatch {
 				patch.hmacKey = value;
 				break;
 			case '--profile':
-				if (value !== 'fast' && value !== 'realistic') throw new Error('--profile must be fast or realistic');
+				if (value !== 'fast' && value !== 'realistic')
+					throw new Error('--profile must be fast or realistic');
 				patch.profile = value as Profile;
 				break;
 			case '--credits':
@@ -85,7 +87,9 @@ async function main(): Promise<void> {
 	console.log(`  Control URL:     ${sim.controlUrl}`);
 	if (c.publicUrl) console.log(`  Public URL:      ${c.publicUrl}`);
 	// Values are never printed, only where they come from.
-	console.log(`  API key:         ${patch.apiKey ? 'from --api-key' : 'default (see simulator/README.md)'}`);
+	console.log(
+		`  API key:         ${patch.apiKey ? 'from --api-key' : 'default (see simulator/README.md)'}`,
+	);
 	console.log(`  Callback signing: ${c.hmacKey ? 'on (key from --hmac-key)' : 'off'}`);
 	console.log('Press Ctrl-C to stop.');
 

@@ -2,23 +2,36 @@
  * Simulator configuration: the type, the defaults, the two time profiles and the merge rule used by
  * `startSimulator(opts)`, `POST /__sim/config` and `--flags`.
  *
- * Doc conflicts are resolved here as *switches* rather than choices: wherever the reference
- * (kie-veo-api.md) shows two output variants, there is a config field to emit either one.
+ * Doc conflicts are resolved here as *switches* rather than choices: wherever the kie.ai docs
+ * (docs/kie-api.md) shows two output variants, there is a config field to emit either one.
  */
 
 export type Profile = 'fast' | 'realistic';
-export type Outcome = 'success' | 'content-policy' | 'fail' | 'flow-rejected' | 'fallback' | 'timeout';
-export const OUTCOMES: readonly Outcome[] = ['success', 'content-policy', 'fail', 'flow-rejected', 'fallback', 'timeout'];
+export type Outcome =
+	| 'success'
+	| 'content-policy'
+	| 'fail'
+	| 'flow-rejected'
+	| 'fallback'
+	| 'timeout';
+export const OUTCOMES: readonly Outcome[] = [
+	'success',
+	'content-policy',
+	'fail',
+	'flow-rejected',
+	'fallback',
+	'timeout',
+];
 
 /** Which endpoints a fault applies to. reads = record-info, 1080p, credit, download-url. */
 export type FaultScope = 'reads' | 'creates' | 'all';
-/** How URL lists are encoded. §4.1/§8.2 CONFLICT: arrays, JSON-encoded strings and plain strings all occur. */
+/** How URL lists are encoded. docs/kie-api.md#record-fields, docs/kie-api.md#callback-body, where the kie.ai pages disagree: arrays, JSON-encoded strings and plain strings all occur. */
 export type UrlFormat = 'array' | 'json-string' | 'string';
 
 export interface FaultConfig {
 	/** Seed for every fault decision (mulberry32), so a run with the same seed repeats exactly. */
 	seed: number;
-	/** Answer HTTP 500 (§1: G3 error body) to this fraction of requests in scope. */
+	/** Answer HTTP 500 (docs/kie-api.md#conventions: G3 error body) to this fraction of requests in scope. */
 	http500: { rate: number; scope: FaultScope };
 	/**
 	 * Only for creates: when true an injected 500 is sent AFTER the task was created and charged,
@@ -36,7 +49,7 @@ export interface FaultConfig {
 	burst429: { rate: number; length: number; scope: FaultScope };
 	/** Fraction of callbacks never sent. */
 	dropCallbackRate: number;
-	/** Fraction of callbacks delivered twice (§8.1: "the same taskId may be delivered more than once"). */
+	/** Fraction of callbacks delivered twice (docs/kie-api.md#callback-delivery: "the same taskId may be delivered more than once"). */
 	duplicateCallbackRate: number;
 }
 
@@ -47,7 +60,7 @@ export interface SimulatorConfig {
 	/** Base URL put into result/download URLs; default `http://<host>:<port>` (for Docker set it explicitly). */
 	publicUrl: string | null;
 	apiKey: string;
-	/** When set, callbacks carry X-Webhook-Timestamp / X-Webhook-Signature (§8.4). */
+	/** When set, callbacks carry X-Webhook-Timestamp / X-Webhook-Signature (docs/kie-api.md#callback-signature). */
 	hmacKey: string | null;
 	profile: Profile;
 	/** Initial credit balance. Setting it through `configure()` also sets the current balance. */
@@ -65,10 +78,10 @@ export interface SimulatorConfig {
 	fourKMs: number | null;
 	/** Force every new task to this outcome (prompt markers are ignored while set). */
 	forceOutcome: Outcome | null;
-	/** Outcome of 4K jobs; 'fail' emits the §8.3 failure callback (code 500). */
+	/** Outcome of 4K jobs; 'fail' emits the failure callback (docs/kie-api.md#callback-4k; code 500). */
 	fourKOutcome: 'success' | 'fail';
 
-	/** §11: 20 creates per 10 s. */
+	/** docs/kie-api.md#limits: 20 creates per 10 s. */
 	rateLimit: { max: number; windowMs: number; httpStatus: number };
 	maintenance: boolean;
 	/** Every /api/v1/veo/* endpoint answers like a removed route (HTTP 404), as the day kie retires them. */
@@ -85,29 +98,29 @@ export interface SimulatorConfig {
 	successRateScale: 'percent' | 'fraction';
 	/** Uploaded files are deleted this long after the upload (kie: 24 h). */
 	uploadTtlMs: number;
-	/** §11 / §4.2: "Temporarily supports records within 14 days." */
+	/** docs/kie-api.md#retention, docs/kie-api.md#record-codes: "Temporarily supports records within 14 days." */
 	retentionDays: number;
-	/** §10.2: download-url links live 20 minutes. */
+	/** docs/kie-api.md#download-url: download-url links live 20 minutes. */
 	downloadUrlTtlMs: number;
 
-	/** record-info time fields. §4.1 CONFLICT: epoch ms numbers vs "2025-06-06 10:30:00" strings. */
+	/** record-info time fields. docs/kie-api.md#record-fields, where the kie.ai pages disagree: epoch ms numbers vs "2025-06-06 10:30:00" strings. */
 	timeFormat: 'epoch' | 'string';
-	/** record-info response.resultUrls/originUrls/fullResultUrls encoding (§4.1). */
+	/** record-info response.resultUrls/originUrls/fullResultUrls encoding (docs/kie-api.md#record-fields). */
 	recordUrlFormat: UrlFormat;
-	/** 'legacy' = G0 quickstart shape: data.status + data.resultUrls JSON string (§4.1 legacy). */
+	/** 'legacy' = G0 quickstart shape: data.status + data.resultUrls JSON string (legacy, docs/kie-api.md#record-fields). */
 	recordShape: 'current' | 'legacy';
 
-	/** Callback data.info.resultUrls/originUrls encoding (§8.2 CONFLICT). */
+	/** Callback data.info.resultUrls/originUrls encoding (docs/kie-api.md#callback-body, where the kie.ai pages disagree). */
 	callbackUrlFormat: UrlFormat;
-	/** §8.2 CONFLICT: promptJson as object (G2 export) or JSON string (current page). */
+	/** docs/kie-api.md#callback-body, where the kie.ai pages disagree: promptJson as object (G2 export) or JSON string (current page). */
 	callbackPromptJson: 'object' | 'string';
-	/** §8.4 CONFLICT: Veo callbacks use data.taskId, the webhook guide reads data.task_id. */
+	/** docs/kie-api.md#callback-signature, where the kie.ai pages disagree: Veo callbacks use data.taskId, the webhook guide reads data.task_id. */
 	callbackTaskIdKey: 'taskId' | 'task_id';
-	/** §8.3 CONFLICT: 4K callback shape of the callback page ('page') or of the OpenAPI schema ('openapi'). */
+	/** docs/kie-api.md#callback-4k, where the kie.ai pages disagree: 4K callback shape of the callback page ('page') or of the OpenAPI schema ('openapi'). */
 	fourKCallbackShape: 'page' | 'openapi';
-	/** §8.1: 15 s. */
+	/** docs/kie-api.md#callback-delivery: 15 s. */
 	callbackTimeoutMs: number;
-	/** §8.1: "after 3 consecutive retry failures the system stops" → 1 attempt + 3 retries. */
+	/** docs/kie-api.md#callback-delivery: "after 3 consecutive retry failures the system stops" → 1 attempt + 3 retries. */
 	callbackRetries: number;
 	/** Delay between callback retries (undocumented; null = profile). */
 	callbackRetryDelayMs: number | null;
@@ -116,9 +129,9 @@ export interface SimulatorConfig {
 
 	/** Make every video result file of new tasks a generated stream of this many bytes (benchmarks). */
 	largeResultBytes: number | null;
-	/** §10.3: url upload recommended max 100 MB; also caps stream/base64 uploads. */
+	/** docs/kie-api.md#uploads: url upload recommended max 100 MB; also caps stream/base64 uploads. */
 	maxUploadBytes: number;
-	/** §10.3: remote download timeout 30 s. */
+	/** docs/kie-api.md#uploads: remote download timeout 30 s. */
 	urlUploadTimeoutMs: number;
 	/** How many requests GET /__sim/requests keeps. */
 	requestLogSize: number;
@@ -134,10 +147,15 @@ export interface ProfileTimings {
 
 const MINUTE = 60_000;
 
-/** Two timing profiles: `fast` keeps everything sub-second (tests), `realistic` follows §3.6/§5/§6. */
+/** Two timing profiles: `fast` keeps everything sub-second (tests), `realistic` follows docs/kie-api.md#timing, docs/kie-api.md#get-1080p, docs/kie-api.md#get-4k. */
 export const PROFILES: Record<Profile, ProfileTimings> = {
-	fast: { renderMs: [300, 300], hd1080Ms: [200, 200], fourKMs: [300, 300], callbackRetryDelayMs: 100 },
-	// §3.6: 2–5 min; §5: 1–3 min; §6: 5–10 min. Retry interval is undocumented (§8.1): 10 s is a guess.
+	fast: {
+		renderMs: [300, 300],
+		hd1080Ms: [200, 200],
+		fourKMs: [300, 300],
+		callbackRetryDelayMs: 100,
+	},
+	// docs/kie-api.md#timing: 2–5 min; docs/kie-api.md#get-1080p: 1–3 min; docs/kie-api.md#get-4k: 5–10 min. Retry interval is undocumented (docs/kie-api.md#callback-delivery): 10 s is a guess.
 	realistic: {
 		renderMs: [2 * MINUTE, 5 * MINUTE],
 		hd1080Ms: [1 * MINUTE, 3 * MINUTE],
@@ -214,7 +232,10 @@ export type ConfigPatch = Partial<Omit<SimulatorConfig, 'faults' | 'rateLimit'>>
 };
 
 /** Deep-merge a patch (one level of nesting is all the config has) into a copy of `base`. */
-export function mergeConfig(base: SimulatorConfig, patch: ConfigPatch | undefined): SimulatorConfig {
+export function mergeConfig(
+	base: SimulatorConfig,
+	patch: ConfigPatch | undefined,
+): SimulatorConfig {
 	const out: SimulatorConfig = structuredClone(base);
 	if (!patch) return out;
 	for (const [key, value] of Object.entries(patch)) {
@@ -277,8 +298,13 @@ const NULLABLE: Record<string, 'string' | 'number'> = {
  * Reject unknown keys and wrongly typed values (types are taken from the defaults), so a typo in a
  * test's configure() call fails loudly instead of silently doing nothing. Returns an error or null.
  */
-export function validatePatch(patch: unknown, defaults: unknown = defaultConfig(), where = ''): string | null {
-	if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return `${where || 'config'} must be an object`;
+export function validatePatch(
+	patch: unknown,
+	defaults: unknown = defaultConfig(),
+	where = '',
+): string | null {
+	if (typeof patch !== 'object' || patch === null || Array.isArray(patch))
+		return `${where || 'config'} must be an object`;
 	const base = defaults as Record<string, unknown>;
 	for (const [key, value] of Object.entries(patch)) {
 		const name = where + key;
@@ -294,7 +320,8 @@ export function validatePatch(patch: unknown, defaults: unknown = defaultConfig(
 		if (value === null ? !(key in NULLABLE) : typeof value !== expected) {
 			return `${name} must be ${expected === undefined ? 'null' : `a ${expected}`}${key in NULLABLE ? ' or null' : ''}`;
 		}
-		if (typeof value === 'number' && (!Number.isFinite(value) || value < 0)) return `${name} must be a non-negative number`;
+		if (typeof value === 'number' && (!Number.isFinite(value) || value < 0))
+			return `${name} must be a non-negative number`;
 		if (key in ENUMS && !ENUMS[key].includes(value as string | null)) {
 			return `${name} must be one of ${ENUMS[key].map(String).join(', ')}`;
 		}

@@ -35,7 +35,13 @@ export interface TaskView {
 	creditsCharged: number;
 	largeBytes: number | null;
 	hd1080: Array<{ index: number; calls: number; readyMs: number; ready: boolean }>;
-	fourK: Array<{ index: number; readyMs: number; done: boolean; failed: boolean; callBackUrl: string | null }>;
+	fourK: Array<{
+		index: number;
+		readyMs: number;
+		done: boolean;
+		failed: boolean;
+		callBackUrl: string | null;
+	}>;
 	/** What the task's record endpoint (record-info or the Jobs API's recordInfo) would answer now (`data`). */
 	record: Record<string, unknown>;
 }
@@ -45,7 +51,12 @@ export function taskView(state: SimState, task: Task): TaskView {
 		id: task.id,
 		kind: task.kind,
 		parentId: task.parentId,
-		state: task.outcome === null ? 'generating' : task.outcome === 'success' || task.outcome === 'fallback' ? 'success' : 'failed',
+		state:
+			task.outcome === null
+				? 'generating'
+				: task.outcome === 'success' || task.outcome === 'fallback'
+					? 'success'
+					: 'failed',
 		prompt: task.prompt,
 		model: task.model,
 		aspectRatio: task.aspectRatio,
@@ -92,7 +103,8 @@ function completeReply(state: SimState, task: Task, body: Body): Reply {
 		completeTask(state, task, (outcome as Outcome | undefined) ?? task.plannedOutcome);
 		return okReply({ completed: true, upgradesFinished: 0, task: taskView(state, task) });
 	}
-	if (outcome !== undefined) return { status: 409, body: { error: 'task already finished; its outcome cannot change' } };
+	if (outcome !== undefined)
+		return { status: 409, body: { error: 'task already finished; its outcome cannot change' } };
 	// A finished task: "complete now" applies to its pending 1080p / 4K jobs.
 	const n = finishUpgrades(state, task);
 	return okReply({ completed: false, upgradesFinished: n, task: taskView(state, task) });
@@ -100,7 +112,8 @@ function completeReply(state: SimState, task: Task, body: Body): Reply {
 
 function ageReply(state: SimState, task: Task, body: Body): Reply {
 	const days = body.days;
-	if (typeof days !== 'number' || !Number.isFinite(days)) return badRequest('days must be a number');
+	if (typeof days !== 'number' || !Number.isFinite(days))
+		return badRequest('days must be a number');
 	ageTask(task, days);
 	return okReply({ task: taskView(state, task) });
 }
@@ -116,7 +129,8 @@ function callbackReply(state: SimState, task: Task, body: Body): Reply {
 		return badRequest('tamper must be one of signature, unsigned');
 	}
 	const timestamp = body.timestamp === undefined ? undefined : String(body.timestamp);
-	if (body.url !== undefined && typeof body.url !== 'string') return badRequest('url must be a string');
+	if (body.url !== undefined && typeof body.url !== 'string')
+		return badRequest('url must be a string');
 	const kind = body.kind ?? 'generation';
 	let payload: CallbackPayload;
 	let url: string | null;
@@ -127,7 +141,8 @@ function callbackReply(state: SimState, task: Task, body: Body): Reply {
 	} else if (kind === '4k') {
 		const index = typeof body.index === 'number' ? body.index : 0;
 		const job = task.fourK.get(index);
-		if (!job?.done) return { status: 409, body: { error: `no finished 4K job for index ${index}` } };
+		if (!job?.done)
+			return { status: 409, body: { error: `no finished 4K job for index ${index}` } };
 		payload = fourKPayload(state, task, index, job);
 		url = (body.url as string | undefined) ?? job.callBackUrl;
 	} else {
@@ -144,7 +159,13 @@ function callbackReply(state: SimState, task: Task, body: Body): Reply {
 	return okReply({ sent, url });
 }
 
-function route(state: SimState, method: string, pathname: string, query: URLSearchParams, body: Body): Reply {
+function route(
+	state: SimState,
+	method: string,
+	pathname: string,
+	query: URLSearchParams,
+	body: Body,
+): Reply {
 	const path = pathname.replace(/\/+$/, '');
 	const key = `${method} ${path}`;
 	switch (key) {
@@ -178,7 +199,8 @@ function route(state: SimState, method: string, pathname: string, query: URLSear
 			return okReply({ tasks: [...state.tasks.values()].map((t) => taskView(state, t)) });
 		case 'POST /__sim/outage': {
 			const ms = body.ms;
-			if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) return badRequest('ms must be a non-negative number');
+			if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0)
+				return badRequest('ms must be a non-negative number');
 			state.outageUntil = Date.now() + ms;
 			return okReply({ ok: true, until: new Date(state.outageUntil).toISOString() });
 		}
@@ -196,7 +218,12 @@ function route(state: SimState, method: string, pathname: string, query: URLSear
 	return notFound(`no control endpoint ${key}`);
 }
 
-export async function handleControl(state: SimState, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleControl(
+	state: SimState,
+	req: IncomingMessage,
+	res: ServerResponse,
+	url: URL,
+): Promise<void> {
 	const read = await readBody(req, 1024 * 1024);
 	if (!read.ok) {
 		if (read.reason === 'too-large') writeJson(res, 413, { error: 'body too large' });

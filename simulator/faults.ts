@@ -1,5 +1,5 @@
 /**
- * Seeded fault injection and the §11 create rate limit. Every decision draws from its own named
+ * Seeded fault injection and the create rate limit (docs/kie-api.md#limits). Every decision draws from its own named
  * random stream (random.ts), so a run with the same `faults.seed` and the same request sequence
  * hits exactly the same faults.
  */
@@ -18,7 +18,11 @@ interface FaultDecision {
 }
 
 function inScope(scope: FaultScope, kind: EndpointKind): boolean {
-	return scope === 'all' || (scope === 'reads' && kind === 'read') || (scope === 'creates' && kind === 'create');
+	return (
+		scope === 'all' ||
+		(scope === 'reads' && kind === 'read') ||
+		(scope === 'creates' && kind === 'create')
+	);
 }
 
 export function decideFaults(state: SimState, kind: EndpointKind): FaultDecision {
@@ -38,18 +42,18 @@ export function decideFaults(state: SimState, kind: EndpointKind): FaultDecision
 	return { slowMs: slow ? f.slow.ms : 0, burst429, http500 };
 }
 
-/** §1: G3 documents an HTTP 500 with this body. */
+/** docs/kie-api.md#conventions: G3 documents an HTTP 500 with this body. */
 export function serverError(): ApiResult {
 	return fail(500, MSG.serverError, null, 500);
 }
 
-/** §11: 429; whether kie sends it as HTTP status or body code is UNCERTAIN → configurable (default 200). */
+/** docs/kie-api.md#limits: 429; whether kie sends it as HTTP status or body code is UNCERTAIN → configurable (default 200). */
 export function rateLimited(state: SimState): ApiResult {
 	state.counters.rateLimited++;
 	return fail(429, MSG.rateLimited, null, state.config.rateLimit.httpStatus);
 }
 
-/** §11: "20 new generation requests per 10 seconds" — sliding window over accepted creates. */
+/** docs/kie-api.md#limits: "20 new generation requests per 10 seconds" — sliding window over accepted creates. */
 export function createWindowFull(state: SimState): boolean {
 	const now = Date.now();
 	const { max, windowMs } = state.config.rateLimit;

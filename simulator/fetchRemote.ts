@@ -1,5 +1,5 @@
 /**
- * Download a remote file for `file-url-upload` (§10.3): http/https only, a whole-download timeout
+ * Download a remote file for `file-url-upload` (docs/kie-api.md#uploads): http/https only, a whole-download timeout
  * (30 s documented), a size cap, and a few redirects. The request is tracked by the scheduler so
  * `stop()` aborts it.
  */
@@ -25,7 +25,10 @@ export function fetchRemote(
 	return new Promise((resolve, reject) => {
 		const lib = url.protocol === 'https:' ? https : http;
 		const req = scheduler.track(lib.get(url, { agent: false }));
-		const timer = setTimeout(() => req.destroy(new Error(`download timed out after ${opts.timeoutMs} ms`)), opts.timeoutMs);
+		const timer = setTimeout(
+			() => req.destroy(new Error(`download timed out after ${opts.timeoutMs} ms`)),
+			opts.timeoutMs,
+		);
 		const settle = (fn: () => void): void => {
 			clearTimeout(timer);
 			fn();
@@ -37,7 +40,8 @@ export function fetchRemote(
 			const location = res.headers.location;
 			if (status >= 300 && status < 400 && location) {
 				res.resume();
-				if (redirects >= MAX_REDIRECTS) return settle(() => reject(new Error('too many redirects')));
+				if (redirects >= MAX_REDIRECTS)
+					return settle(() => reject(new Error('too many redirects')));
 				const next = new URL(location, url);
 				if (next.protocol !== 'http:' && next.protocol !== 'https:') {
 					return settle(() => reject(new Error('redirect to a non-http(s) URL')));
@@ -52,13 +56,18 @@ export function fetchRemote(
 			let size = 0;
 			res.on('data', (chunk: Buffer) => {
 				size += chunk.length;
-				if (size > opts.maxBytes) req.destroy(new Error(`file is larger than ${opts.maxBytes} bytes`));
+				if (size > opts.maxBytes)
+					req.destroy(new Error(`file is larger than ${opts.maxBytes} bytes`));
 				else chunks.push(chunk);
 			});
 			res.on('error', (err) => settle(() => reject(err)));
 			res.on('end', () =>
 				settle(() =>
-					resolve({ bytes: Buffer.concat(chunks), contentType: res.headers['content-type'] ?? null, url }),
+					resolve({
+						bytes: Buffer.concat(chunks),
+						contentType: res.headers['content-type'] ?? null,
+						url,
+					}),
 				),
 			);
 		});

@@ -1,10 +1,18 @@
 /**
  * `GET /files/...`: task results (`/files/v/<taskId>_<i>[_variant].mp4|jpg`), synthetic large
  * streams (`/files/large/<bytes>.mp4`), uploaded files (`/files/kieai/...`) and 20-minute download
- * links (`/files/dl/<token>/<name>`, §10.2). No auth — like kie's file hosts.
+ * links (`/files/dl/<token>/<name>`, docs/kie-api.md#download-url). No auth — like kie's file hosts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { bufferSource, largeMp4Source, MIN_LARGE_BYTES, sampleThumbnail, sampleVideo, serveSource, type ByteSource } from './media';
+import {
+	bufferSource,
+	largeMp4Source,
+	MIN_LARGE_BYTES,
+	sampleThumbnail,
+	sampleVideo,
+	serveSource,
+	type ByteSource,
+} from './media';
 import { isSuccessful } from './outcomes';
 import type { SimState } from './state';
 import { isExpired, RESULTS_PER_TASK } from './tasks';
@@ -43,12 +51,14 @@ function resolveTaskFile(state: SimState, m: RegExpExecArray): ResolvedFile | nu
 	const task = state.tasks.get(m[1]);
 	const index = Number(m[2]);
 	const variant = (m[3] ?? 'result') as Variant;
-	// §11: generated media is kept 14 days, same as records.
-	if (!task || !isSuccessful(task.outcome) || isExpired(state, task) || index >= RESULTS_PER_TASK) return null;
+	// docs/kie-api.md#retention: generated media is kept 14 days, same as records.
+	if (!task || !isSuccessful(task.outcome) || isExpired(state, task) || index >= RESULTS_PER_TASK)
+		return null;
 	if (!variantAvailable(state, task, index, variant)) return null;
 	if (m[4] === 'jpg') return { source: bufferSource(sampleThumbnail()), contentType: 'image/jpeg' };
-	if (task.largeBytes !== null) return { source: largeMp4Source(task.largeBytes), contentType: 'video/mp4' };
-	// The "origin" of a 9:16 video is the pre-reframing 16:9 original (§3.3 history, G1).
+	if (task.largeBytes !== null)
+		return { source: largeMp4Source(task.largeBytes), contentType: 'video/mp4' };
+	// The "origin" of a 9:16 video is the pre-reframing 16:9 original (history, docs/kie-api.md#aspect-ratio, G1).
 	const portrait = task.aspectRatio === '9:16' && variant !== 'origin';
 	return { source: bufferSource(sampleVideo(portrait)), contentType: 'video/mp4' };
 }
@@ -61,7 +71,8 @@ export function resolveFile(state: SimState, pathname: string): ResolvedFile | n
 	const large = LARGE_FILE_RE.exec(pathname);
 	if (large) {
 		const size = Number(large[1]);
-		if (!Number.isSafeInteger(size) || size < MIN_LARGE_BYTES || size > MAX_LARGE_BYTES) return null;
+		if (!Number.isSafeInteger(size) || size < MIN_LARGE_BYTES || size > MAX_LARGE_BYTES)
+			return null;
 		return { source: largeMp4Source(size), contentType: 'video/mp4' };
 	}
 
@@ -70,7 +81,7 @@ export function resolveFile(state: SimState, pathname: string): ResolvedFile | n
 		const link = state.downloads.get(dl[1]);
 		if (!link) return null;
 		if (Date.now() > link.expiresAt) {
-			state.downloads.delete(dl[1]); // §10.2: valid 20 minutes
+			state.downloads.delete(dl[1]); // docs/kie-api.md#download-url: valid 20 minutes
 			return null;
 		}
 		return resolveFile(state, link.target);
@@ -98,7 +109,12 @@ function decodePath(p: string): string | null {
 	}
 }
 
-export async function handleFile(state: SimState, req: IncomingMessage, res: ServerResponse, pathname: string): Promise<number> {
+export async function handleFile(
+	state: SimState,
+	req: IncomingMessage,
+	res: ServerResponse,
+	pathname: string,
+): Promise<number> {
 	if (req.method !== 'GET' && req.method !== 'HEAD') {
 		res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain' });
 		res.end('Method Not Allowed');
@@ -110,6 +126,12 @@ export async function handleFile(state: SimState, req: IncomingMessage, res: Ser
 		res.end('Not Found');
 		return 404;
 	}
-	await serveSource(req, res, file.source, file.contentType, (n) => (state.counters.fileBytesServed += n));
+	await serveSource(
+		req,
+		res,
+		file.source,
+		file.contentType,
+		(n) => (state.counters.fileBytesServed += n),
+	);
 	return res.statusCode;
 }

@@ -4,7 +4,7 @@
 import type { UrlFormat } from './config';
 
 /**
- * §4.1 / §8.2 CONFLICT: URL lists appear as arrays (record schema, callback page), as JSON-encoded
+ * docs/kie-api.md#record-fields, docs/kie-api.md#callback-body, where the kie.ai pages disagree: URL lists appear as arrays (record schema, callback page), as JSON-encoded
  * strings (OpenAPI callback schema, G0 quickstart's JSON.parse) and as a plain single-URL string
  * (an n8n user's report). 'string' therefore carries the first URL only.
  */
@@ -16,7 +16,7 @@ export function encodeUrls(urls: string[] | null, format: UrlFormat): string[] |
 }
 
 /**
- * §4.1 CONFLICT: epoch milliseconds (G3 schema, observed) or "2025-06-06 10:30:00" (seed, G2
+ * docs/kie-api.md#record-fields, where the kie.ai pages disagree: epoch milliseconds (G3 schema, observed) or "2025-06-06 10:30:00" (G0, G2
  * examples). The string form carries no zone in the docs; the simulator writes UTC.
  */
 export function formatTime(ms: number | null, format: 'epoch' | 'string'): number | string | null {
@@ -25,7 +25,7 @@ export function formatTime(ms: number | null, format: 'epoch' | 'string'): numbe
 	return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** JSON with keys sorted, like the observed paramJson/promptJson echoes (§4.1, §8.2). */
+/** JSON with keys sorted, like the observed paramJson/promptJson echoes (docs/kie-api.md#record-fields, docs/kie-api.md#callback-body). */
 export function sortedObject(o: Record<string, unknown>): Record<string, unknown> {
 	return Object.fromEntries(
 		Object.keys(o)

@@ -7,14 +7,27 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { defaultConfig, mergeConfig, validatePatch, type ConfigPatch, type SimulatorConfig } from './config';
+import {
+	defaultConfig,
+	mergeConfig,
+	validatePatch,
+	type ConfigPatch,
+	type SimulatorConfig,
+} from './config';
 import { taskView, type TaskView } from './control';
 import { UPLOAD_PREFIX } from './router';
 import { requestHandler } from './server';
 import { SimState, type CallbackLogEntry, type Counters, type RequestLogEntry } from './state';
 
 export { signCallback } from './signing';
-export type { ConfigPatch, SimulatorConfig, Outcome, Profile, FaultScope, UrlFormat } from './config';
+export type {
+	ConfigPatch,
+	SimulatorConfig,
+	Outcome,
+	Profile,
+	FaultScope,
+	UrlFormat,
+} from './config';
 export type { TaskView } from './control';
 export type { Counters, RequestLogEntry, CallbackLogEntry } from './state';
 

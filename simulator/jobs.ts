@@ -32,8 +32,17 @@ function created(task: Task): ApiResult {
 }
 
 /** Fields every Jobs task shares; the caller adds what its model needs. */
-function base(request: JobsRequest, parent: Task | null): Pick<NewTask, 'api' | 'jobs' | 'callBackUrl' | 'parentId' | 'echo'> {
-	return { api: 'jobs', jobs: jobsInfo(request), callBackUrl: request.callBackUrl, parentId: parent?.id ?? null, echo: {} };
+function base(
+	request: JobsRequest,
+	parent: Task | null,
+): Pick<NewTask, 'api' | 'jobs' | 'callBackUrl' | 'parentId' | 'echo'> {
+	return {
+		api: 'jobs',
+		jobs: jobsInfo(request),
+		callBackUrl: request.callBackUrl,
+		parentId: parent?.id ?? null,
+		echo: {},
+	};
 }
 
 function generate(state: SimState, request: JobsRequest & { model: 'veo-3-1' }): ApiResult {
@@ -76,7 +85,10 @@ function extend(state: SimState, request: JobsRequest & { model: 'veo/extend' })
 }
 
 /** 1080p or 4K of a finished video, as a task that succeeds when the parent's upgrade is ready. */
-function upgrade(state: SimState, request: JobsRequest & { model: 'veo/get-1080p-video' | 'veo/get-4k-video' }): ApiResult {
+function upgrade(
+	state: SimState,
+	request: JobsRequest & { model: 'veo/get-1080p-video' | 'veo/get-4k-video' },
+): ApiResult {
 	const { taskId, index } = request.input;
 	const found = lookupSuccessfulTask(state, taskId, 'any');
 	if ('error' in found) return found.error;

@@ -13,7 +13,6 @@ import { OUTCOME_INFO, isSuccessful } from './outcomes';
 import { jobsResultUrls } from './results';
 import type { SimState } from './state';
 
-
 type JobsState = 'waiting' | 'queuing' | 'generating' | 'success' | 'fail';
 
 /** The not-final states in order; a task spends the first tenth waiting and the next tenth queuing. */
@@ -38,7 +37,10 @@ function resultJsonOf(state: SimState, task: Task): string | null {
 function failure(task: Task): { failCode: string | null; failMsg: string | null } {
 	if (task.outcome === null || isSuccessful(task.outcome)) return { failCode: null, failMsg: null };
 	const info = OUTCOME_INFO[task.outcome];
-	return { failCode: info.errorCode === null ? null : String(info.errorCode), failMsg: info.errorMessage };
+	return {
+		failCode: info.errorCode === null ? null : String(info.errorCode),
+		failMsg: info.errorMessage,
+	};
 }
 
 export function jobsRecordData(state: SimState, task: Task): Record<string, unknown> {
@@ -55,7 +57,10 @@ export function jobsRecordData(state: SimState, task: Task): Record<string, unkn
 		response: resultJson === null ? null : (JSON.parse(resultJson) as unknown),
 		...failure(task),
 		progress: null,
-		costTime: final && task.completedAt !== null ? Math.round((task.completedAt - task.createdAt) / 1000) : null,
+		costTime:
+			final && task.completedAt !== null
+				? Math.round((task.completedAt - task.createdAt) / 1000)
+				: null,
 		creditsConsumed: final ? task.creditsCharged : 0,
 		createTime: task.createdAt,
 		completeTime: task.completedAt,
@@ -74,5 +79,9 @@ export function jobsCallbackPayload(state: SimState, task: Task): CallbackPayloa
 		failCode,
 		failMsg,
 	};
-	return { body: { code, msg: current === 'success' ? 'success' : (failMsg ?? 'failed'), data }, taskId: task.id, code };
+	return {
+		body: { code, msg: current === 'success' ? 'success' : (failMsg ?? 'failed'), data },
+		taskId: task.id,
+		code,
+	};
 }

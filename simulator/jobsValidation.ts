@@ -87,7 +87,8 @@ function generateInput(input: Body): JobsGenerateInput {
 		aspectRatio: optionalEnum(input, 'aspect_ratio', ASPECT_RATIOS) ?? '16:9',
 		resolution: optionalEnum(input, 'resolution', RESOLUTIONS) ?? '720p',
 		duration: present(durationSent) ? (durationSent as number) : 8,
-		generationType: sentType ?? (imageUrls.length > 0 ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO'),
+		generationType:
+			sentType ?? (imageUrls.length > 0 ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO'),
 		imageUrls,
 		seeds: optionalSeeds(input),
 	};
@@ -103,13 +104,16 @@ export function validateJobsCreate(raw: unknown): Checked<JobsRequest> {
 	return check(() => {
 		const body = requireObject(raw);
 		const model = body.model;
-		if (typeof model !== 'string' || !(JOBS_MODELS as readonly string[]).includes(model)) invalid(MSG.invalidModel);
+		if (typeof model !== 'string' || !(JOBS_MODELS as readonly string[]).includes(model))
+			invalid(MSG.invalidModel);
 		const callBackUrl = optionalString(body, 'callBackUrl');
 		const input = body.input;
-		if (typeof input !== 'object' || input === null || Array.isArray(input)) invalid('input must be an object');
+		if (typeof input !== 'object' || input === null || Array.isArray(input))
+			invalid('input must be an object');
 		const fields = INPUT_FIELDS[model as JobsModel];
 		const unknown = Object.keys(input).find((key) => !fields.includes(key));
-		if (unknown) invalid(`input.${unknown} is not a field of ${model} (its fields: ${fields.join(', ')})`);
+		if (unknown)
+			invalid(`input.${unknown} is not a field of ${model} (its fields: ${fields.join(', ')})`);
 		const given = input as Body;
 		const common = { callBackUrl, body };
 		switch (model as JobsModel) {
@@ -120,12 +124,24 @@ export function validateJobsCreate(raw: unknown): Checked<JobsRequest> {
 				return {
 					...common,
 					model: 'veo/extend',
-					input: { taskId: requiredText(given, 'task_id'), prompt: requiredText(given, 'prompt'), seeds: optionalSeeds(given) },
+					input: {
+						taskId: requiredText(given, 'task_id'),
+						prompt: requiredText(given, 'prompt'),
+						seeds: optionalSeeds(given),
+					},
 				};
 			case 'veo/get-1080p-video':
-				return { ...common, model: 'veo/get-1080p-video', input: { taskId: requiredText(given, 'taskId'), index: indexOf(given) } };
+				return {
+					...common,
+					model: 'veo/get-1080p-video',
+					input: { taskId: requiredText(given, 'taskId'), index: indexOf(given) },
+				};
 			case 'veo/get-4k-video':
-				return { ...common, model: 'veo/get-4k-video', input: { taskId: requiredText(given, 'task_id'), index: indexOf(given) } };
+				return {
+					...common,
+					model: 'veo/get-4k-video',
+					input: { taskId: requiredText(given, 'task_id'), index: indexOf(given) },
+				};
 		}
 	});
 }

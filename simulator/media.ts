@@ -96,7 +96,10 @@ export function largeMp4Source(size: number): ByteSource {
 }
 
 /** Single-range parse of `bytes=a-b`, `bytes=a-`, `bytes=-n`. null = ignore header; 'invalid' = 416. */
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'invalid' {
+function parseRange(
+	header: string | undefined,
+	size: number,
+): { start: number; end: number } | null | 'invalid' {
 	if (!header) return null;
 	const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
 	if (!m || (m[1] === '' && m[2] === '')) return null; // multi-range or odd syntax: serve the whole file

@@ -96,14 +96,20 @@ function openapiOf(model: string): Record<string, unknown> {
 	const body = {
 		type: 'object',
 		required: ['model', 'input'],
-		properties: { model: { type: 'string', enum: [model] }, callBackUrl: { type: 'string', format: 'uri' }, input },
+		properties: {
+			model: { type: 'string', enum: [model] },
+			callBackUrl: { type: 'string', format: 'uri' },
+			input,
+		},
 	};
 	return {
 		openapi: '3.1.0',
 		info: { title: model, version: '1' },
 		paths: {
 			'/api/v1/jobs/createTask': {
-				post: { requestBody: { required: true, content: { 'application/json': { schema: body } } } },
+				post: {
+					requestBody: { required: true, content: { 'application/json': { schema: body } } },
+				},
 			},
 		},
 	};
@@ -124,13 +130,20 @@ function successRate(state: SimState, model: string): Array<Record<string, unkno
 	const scale = state.config.successRateScale === 'percent' ? 100 : 1;
 	const override = state.config.successRateOverride;
 	const end = Math.ceil(Date.now() / BUCKET_MS) * BUCKET_MS;
-	const finished = [...state.tasks.values()].filter((t) => t.completedAt !== null && modelOf(t) === model);
+	const finished = [...state.tasks.values()].filter(
+		(t) => t.completedAt !== null && modelOf(t) === model,
+	);
 	const buckets: Array<Record<string, unknown>> = [];
 	for (let i = BUCKETS - 1; i >= 0; i--) {
 		const to = end - i * BUCKET_MS;
 		const from = to - BUCKET_MS;
-		const inBucket = finished.filter((t) => (t.completedAt as number) >= from && (t.completedAt as number) < to);
-		let rate: number | null = inBucket.length === 0 ? null : inBucket.filter((t) => isSuccessful(t.outcome)).length / inBucket.length;
+		const inBucket = finished.filter(
+			(t) => (t.completedAt as number) >= from && (t.completedAt as number) < to,
+		);
+		let rate: number | null =
+			inBucket.length === 0
+				? null
+				: inBucket.filter((t) => isSuccessful(t.outcome)).length / inBucket.length;
 		if (override !== null && to > Date.now() - HOUR_MS) rate = override;
 		buckets.push({
 			start: from,

@@ -46,7 +46,8 @@ export function parseMultipart(body: Buffer, boundary: string): Part[] | null {
 		const headers = new Map<string, string>();
 		for (const line of body.subarray(pos, headerEnd).toString('utf8').split('\r\n')) {
 			const colon = line.indexOf(':');
-			if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+			if (colon > 0)
+				headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
 		}
 		const dataStart = headerEnd + 4;
 		const dataEnd = body.indexOf(nextDelimiter, dataStart);

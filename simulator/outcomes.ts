@@ -7,7 +7,7 @@ import { MSG } from './envelope';
 import type { Resolution } from './pricing';
 
 interface OutcomeInfo {
-	/** §4.1: 0 generating · 1 success · 2 failed · 3 generation failed (created OK, upstream failed). */
+	/** docs/kie-api.md#record-fields: 0 generating · 1 success · 2 failed · 3 generation failed (created OK, upstream failed). */
 	successFlag: 1 | 2 | 3;
 	errorCode: number | null;
 	errorMessage: string | null;
@@ -15,15 +15,15 @@ interface OutcomeInfo {
 
 export const OUTCOME_INFO: Record<Outcome, OutcomeInfo> = {
 	success: { successFlag: 1, errorCode: null, errorMessage: null },
-	// §3.5 / §8.2: fallback success — delivered, fallbackFlag true, 1080p, not upgradable.
+	// docs/kie-api.md#fallback, docs/kie-api.md#callback-body: fallback success — delivered, fallbackFlag true, 1080p, not upgradable.
 	fallback: { successFlag: 1, errorCode: null, errorMessage: null },
-	// §4.2 / §8.2: content rejected before generation → "failed" (2) with code 400.
+	// docs/kie-api.md#record-codes, docs/kie-api.md#callback-body: content rejected before generation → "failed" (2) with code 400.
 	'content-policy': { successFlag: 2, errorCode: 400, errorMessage: MSG.contentPolicy },
-	// §3.4 / §8.2: rejected upstream without fallback → code 422 "rejected by Flow(...)".
+	// docs/kie-api.md#generate-response, docs/kie-api.md#callback-body: rejected upstream without fallback → code 422 "rejected by Flow(...)".
 	'flow-rejected': { successFlag: 2, errorCode: 422, errorMessage: MSG.flowRejected },
-	// §4.1: 3 = created OK, generation failed; §8.2 501.
+	// docs/kie-api.md#record-fields: 3 = created OK, generation failed; 501 (docs/kie-api.md#callback-body).
 	fail: { successFlag: 3, errorCode: 501, errorMessage: MSG.generationFailed },
-	// §8.2: 500 "Internal Error - Timeout".
+	// docs/kie-api.md#callback-body: 500 "Internal Error - Timeout".
 	timeout: { successFlag: 3, errorCode: 500, errorMessage: MSG.timeout },
 };
 
@@ -51,7 +51,10 @@ export function isSuccessful(outcome: Outcome | null): boolean {
 	return outcome === 'success' || outcome === 'fallback';
 }
 
-/** Output resolution: fallback videos are 1080p (§3.5 CONFLICT: record-info page says 720p). */
-export function resultResolution(task: { outcome: Outcome | null; resolution: Resolution }): Resolution {
+/** Output resolution: fallback videos are 1080p (docs/kie-api.md#fallback, where the kie.ai pages disagree: record-info page says 720p). */
+export function resultResolution(task: {
+	outcome: Outcome | null;
+	resolution: Resolution;
+}): Resolution {
 	return task.outcome === 'fallback' ? '1080p' : task.resolution;
 }

@@ -47,7 +47,9 @@ export function intBetween(rng: Rng, min: number, max: number): number {
 	return min + Math.floor(rng() * (max - min + 1));
 }
 
-/** Unique lowercase hex; 32 chars is the shape of real kie task ids (§1). */
+/** Unique lowercase hex; 32 chars is the shape of real kie task ids (docs/kie-api.md#conventions). */
 export function hexId(length = 32): string {
-	return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+	return randomBytes(Math.ceil(length / 2))
+		.toString('hex')
+		.slice(0, length);
 }

@@ -1,5 +1,5 @@
 /**
- * The record-info `data` object (§4.1), in the current shape or the G0 legacy shape, with the time
+ * The record-info `data` object (docs/kie-api.md#record-fields), in the current shape or the G0 legacy shape, with the time
  * and URL encodings chosen by config.
  */
 import { taskResultUrls } from './results';
@@ -15,7 +15,7 @@ export function recordData(state: SimState, task: Task): Record<string, unknown>
 	const urls = isSuccessful(task.outcome) ? taskResultUrls(state.publicUrl, task) : null;
 	const common = {
 		taskId: task.id,
-		// §4.1: JSON text of the submitted params; aspect ratio echoed as camelCase `aspectRatio`.
+		// docs/kie-api.md#record-fields: JSON text of the submitted params; aspect ratio echoed as camelCase `aspectRatio`.
 		paramJson: JSON.stringify(sortedObject(task.echo)),
 		completeTime: formatTime(task.completedAt, c.timeFormat),
 		createTime: formatTime(task.createdAt, c.timeFormat),
@@ -23,7 +23,7 @@ export function recordData(state: SimState, task: Task): Record<string, unknown>
 	const errors = { errorCode: info?.errorCode ?? null, errorMessage: info?.errorMessage ?? null };
 
 	if (c.recordShape === 'legacy') {
-		// §4.1 legacy: G0 quickstart reads data.status and JSON.parse(data.resultUrls).
+		// Legacy (docs/kie-api.md#record-fields): G0 quickstart reads data.status and JSON.parse(data.resultUrls).
 		return {
 			...common,
 			status: successFlag,
@@ -40,17 +40,18 @@ export function recordData(state: SimState, task: Task): Record<string, unknown>
 			resultUrls: encodeUrls(urls.resultUrls, c.recordUrlFormat),
 			originUrls: encodeUrls(urls.originUrls, c.recordUrlFormat),
 			resolution: resultResolution(task),
-			seeds: [task.seed], // observed only [obs]
-			hasAudioList: [true], // observed only [obs]
+			seeds: [task.seed], // observed only
+			hasAudioList: [true], // observed only
 		};
-		if (urls.fullResultUrls) response.fullResultUrls = encodeUrls(urls.fullResultUrls, c.recordUrlFormat);
+		if (urls.fullResultUrls)
+			response.fullResultUrls = encodeUrls(urls.fullResultUrls, c.recordUrlFormat);
 	}
 	return {
 		...common,
 		response,
 		successFlag,
 		...errors,
-		// §4.1: deprecated, but still present on generation tasks.
+		// docs/kie-api.md#record-fields: deprecated, but still present on generation tasks.
 		fallbackFlag: task.outcome === 'fallback',
 	};
 }

@@ -1,7 +1,7 @@
 /**
- * The kie API surface (§2) as a table: path, method, endpoint kind (for faults and the create rate
+ * The kie API surface (docs/kie-api.md#endpoints) as a table: path, method, endpoint kind (for faults and the create rate
  * limit) and body type. Upload endpoints live under `/upload` because the real upload API has its
- * own host (§10.3), so clients configure `<base>/upload` as the upload base URL.
+ * own host (docs/kie-api.md#uploads), so clients configure `<base>/upload` as the upload base URL.
  */
 import type { IncomingMessage } from 'node:http';
 import { handleCredit, handleDownloadUrl } from './account';
@@ -43,15 +43,63 @@ const asObject = (v: unknown): Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
 const API_ROUTES: readonly ApiRoute[] = [
-	{ method: 'POST', path: '/api/v1/veo/generate', kind: 'create', body: 'json', handle: (c) => handleGenerate(c.state, c.json) },
-	{ method: 'GET', path: '/api/v1/veo/record-info', kind: 'read', body: 'none', handle: (c) => handleRecordInfo(c.state, c.query) },
-	{ method: 'GET', path: '/api/v1/veo/get-1080p-video', kind: 'read', body: 'none', handle: (c) => handle1080p(c.state, c.query) },
-	// §2: 4K is POST (1080p is GET) — the 4K page stresses the difference.
-	{ method: 'POST', path: '/api/v1/veo/get-4k-video', kind: 'create', body: 'json', handle: (c) => handle4k(c.state, c.json) },
-	{ method: 'POST', path: '/api/v1/veo/extend', kind: 'create', body: 'json', handle: (c) => handleExtend(c.state, c.json) },
-	{ method: 'POST', path: '/api/v1/jobs/createTask', kind: 'create', body: 'json', handle: (c) => handleCreateTask(c.state, c.json) },
-	{ method: 'GET', path: '/api/v1/jobs/recordInfo', kind: 'read', body: 'none', handle: (c) => handleJobsRecordInfo(c.state, c.query) },
-	{ method: 'GET', path: '/api/v1/models', kind: 'read', body: 'none', handle: (c) => handleModels(c.state, c.query) },
+	{
+		method: 'POST',
+		path: '/api/v1/veo/generate',
+		kind: 'create',
+		body: 'json',
+		handle: (c) => handleGenerate(c.state, c.json),
+	},
+	{
+		method: 'GET',
+		path: '/api/v1/veo/record-info',
+		kind: 'read',
+		body: 'none',
+		handle: (c) => handleRecordInfo(c.state, c.query),
+	},
+	{
+		method: 'GET',
+		path: '/api/v1/veo/get-1080p-video',
+		kind: 'read',
+		body: 'none',
+		handle: (c) => handle1080p(c.state, c.query),
+	},
+	// docs/kie-api.md#endpoints: 4K is POST (1080p is GET) — the 4K page stresses the difference.
+	{
+		method: 'POST',
+		path: '/api/v1/veo/get-4k-video',
+		kind: 'create',
+		body: 'json',
+		handle: (c) => handle4k(c.state, c.json),
+	},
+	{
+		method: 'POST',
+		path: '/api/v1/veo/extend',
+		kind: 'create',
+		body: 'json',
+		handle: (c) => handleExtend(c.state, c.json),
+	},
+	{
+		method: 'POST',
+		path: '/api/v1/jobs/createTask',
+		kind: 'create',
+		body: 'json',
+		handle: (c) => handleCreateTask(c.state, c.json),
+	},
+	{
+		method: 'GET',
+		path: '/api/v1/jobs/recordInfo',
+		kind: 'read',
+		body: 'none',
+		handle: (c) => handleJobsRecordInfo(c.state, c.query),
+	},
+	{
+		method: 'GET',
+		path: '/api/v1/models',
+		kind: 'read',
+		body: 'none',
+		handle: (c) => handleModels(c.state, c.query),
+	},
 	...(['price', 'schema', 'success-rate'] as ModelAspect[]).map(
 		(aspect): ApiRoute => ({
 			method: 'GET',
@@ -62,8 +110,20 @@ const API_ROUTES: readonly ApiRoute[] = [
 			handle: (c) => handleModelAspect(c.state, c.params[0], aspect),
 		}),
 	),
-	{ method: 'GET', path: '/api/v1/chat/credit', kind: 'read', body: 'none', handle: (c) => handleCredit(c.state) },
-	{ method: 'POST', path: '/api/v1/common/download-url', kind: 'read', body: 'json', handle: (c) => handleDownloadUrl(c.state, c.json) },
+	{
+		method: 'GET',
+		path: '/api/v1/chat/credit',
+		kind: 'read',
+		body: 'none',
+		handle: (c) => handleCredit(c.state),
+	},
+	{
+		method: 'POST',
+		path: '/api/v1/common/download-url',
+		kind: 'read',
+		body: 'json',
+		handle: (c) => handleDownloadUrl(c.state, c.json),
+	},
 	{
 		method: 'POST',
 		path: `${UPLOAD_PREFIX}/api/file-stream-upload`,

@@ -18,7 +18,9 @@ import type { SimState } from './state';
 
 const API_BODY_LIMIT = 10 * 1024 * 1024;
 
-export function requestHandler(state: SimState): (req: IncomingMessage, res: ServerResponse) => void {
+export function requestHandler(
+	state: SimState,
+): (req: IncomingMessage, res: ServerResponse) => void {
 	return (req, res) => {
 		handle(state, req, res).catch((err: Error) => {
 			state.lastError = err.stack ?? err.message;
@@ -31,7 +33,8 @@ export function requestHandler(state: SimState): (req: IncomingMessage, res: Ser
 async function handle(state: SimState, req: IncomingMessage, res: ServerResponse): Promise<void> {
 	const url = new URL(req.url ?? '/', 'http://simulator.invalid');
 	const { pathname } = url;
-	if (pathname === '/__sim' || pathname.startsWith('/__sim/')) return handleControl(state, req, res, url);
+	if (pathname === '/__sim' || pathname.startsWith('/__sim/'))
+		return handleControl(state, req, res, url);
 
 	if (Date.now() < state.outageUntil) {
 		// "Unreachable": no response at all, the client sees a connection reset.
@@ -41,7 +44,14 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
 	}
 
 	const log = (endpoint: string, status: number, code: number | null): void =>
-		state.logRequest({ time: new Date().toISOString(), method: req.method ?? '', path: pathname + url.search, endpoint, status, code });
+		state.logRequest({
+			time: new Date().toISOString(),
+			method: req.method ?? '',
+			path: pathname + url.search,
+			endpoint,
+			status,
+			code,
+		});
 
 	if (pathname.startsWith('/files/')) {
 		state.countRequest('GET /files');
@@ -51,9 +61,15 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
 	}
 
 	// Retired endpoints answer exactly like paths kie never had.
-	const match = state.config.veoRetired && isVeoPath(pathname) ? null : findRoute(req.method, pathname);
+	const match =
+		state.config.veoRetired && isVeoPath(pathname) ? null : findRoute(req.method, pathname);
 	if (!match) {
-		const result = fail(404, 'Not Found - The requested resource or endpoint does not exist', null, 404);
+		const result = fail(
+			404,
+			'Not Found - The requested resource or endpoint does not exist',
+			null,
+			404,
+		);
 		writeJson(res, result.status, result.body);
 		log('unknown', result.status, result.body.code);
 		return;
@@ -86,11 +102,15 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
 
 function bodyLimit(state: SimState, route: ApiRoute): number {
 	// base64 inflates by 4/3; leave room for multipart/JSON framing.
-	return route.kind === 'upload' ? Math.ceil(state.config.maxUploadBytes * 1.4) + 1024 * 1024 : API_BODY_LIMIT;
+	return route.kind === 'upload'
+		? Math.ceil(state.config.maxUploadBytes * 1.4) + 1024 * 1024
+		: API_BODY_LIMIT;
 }
 
 function tooLarge(route: ApiRoute): ApiResult {
-	return route.kind === 'upload' ? fail(400, 'request body is too large') : fail(422, 'request body is too large');
+	return route.kind === 'upload'
+		? fail(400, 'request body is too large')
+		: fail(422, 'request body is too large');
 }
 
 interface Incoming {
@@ -100,12 +120,16 @@ interface Incoming {
 	params: string[];
 }
 
-async function runApi(state: SimState, route: ApiRoute, incoming: Incoming): Promise<{ result: ApiResult; created: boolean }> {
+async function runApi(
+	state: SimState,
+	route: ApiRoute,
+	incoming: Incoming,
+): Promise<{ result: ApiResult; created: boolean }> {
 	const { url, req, raw, params } = incoming;
 	const refuse = (result: ApiResult) => ({ result, created: false });
-	// §1 code list: 455 maintenance; applies before anything else, auth included.
+	// docs/kie-api.md#codes: 455 maintenance; applies before anything else, auth included.
 	if (state.config.maintenance) return refuse(fail(455, MSG.maintenance));
-	// §1: wrong/missing key → HTTP 200, body code 401.
+	// docs/kie-api.md#conventions: wrong/missing key → HTTP 200, body code 401.
 	if (!isAuthorized(req.headers, state.config.apiKey)) return refuse(fail(401, MSG.unauthorized));
 	// 433: the key is right, but its sub-key usage limit is used up; nothing is done.
 	if (state.config.subKeyLimited) return refuse(fail(433, MSG.subKeyLimit));
@@ -126,7 +150,7 @@ async function runApi(state: SimState, route: ApiRoute, incoming: Incoming): Pro
 		state.counters.faults.http500++;
 		return refuse(serverError());
 	}
-	// §11: rejected creates create nothing and charge nothing — so the window check precedes the handler.
+	// docs/kie-api.md#limits: rejected creates create nothing and charge nothing — so the window check precedes the handler.
 	if (isCreate && createWindowFull(state)) return refuse(rateLimited(state));
 
 	let json: unknown;

@@ -3,7 +3,13 @@
  * complete: config, credits, tasks, counters, rate-limit window, random streams, logs, uploads and
  * download links.
  */
-import { mergeConfig, PROFILES, type ConfigPatch, type ProfileTimings, type SimulatorConfig } from './config';
+import {
+	mergeConfig,
+	PROFILES,
+	type ConfigPatch,
+	type ProfileTimings,
+	type SimulatorConfig,
+} from './config';
 import { namedRng, type Rng } from './random';
 import { Scheduler } from './scheduler';
 import type { Task } from './types';
@@ -28,7 +34,13 @@ export interface Counters {
 	callbacksDropped: number;
 	/** Callbacks sent a second time by the duplicate fault. */
 	callbacksDuplicated: number;
-	faults: { http500: number; slow: number; burst429: number; outageDrops: number; createResets: number };
+	faults: {
+		http500: number;
+		slow: number;
+		burst429: number;
+		outageDrops: number;
+		createResets: number;
+	};
 	/** Requests per endpoint, keyed "METHOD /path". */
 	requests: Record<string, number>;
 	/** Bytes of file bodies handed to sockets (grows only as fast as clients read, thanks to backpressure). */
@@ -118,7 +130,7 @@ export class SimState {
 	rng!: Streams;
 	/** Injected 429 burst: how many more in-scope requests still get 429. */
 	burstRemaining = 0;
-	/** Times of accepted creates inside the sliding window (§11). */
+	/** Times of accepted creates inside the sliding window (docs/kie-api.md#limits). */
 	createTimes: number[] = [];
 	/** Jobs API read limits: answered recordInfo calls per task, and discovery calls (limits.ts). */
 	recordInfoTimes = new Map<string, number[]>();
@@ -174,7 +186,8 @@ export class SimState {
 		// host and port are fixed once listening.
 		this.config = mergeConfig(before, { ...patch, host: before.host, port: before.port });
 		if (patch.credits !== undefined) this.credits = patch.credits;
-		if (this.config.seed !== before.seed || this.config.faults.seed !== before.faults.seed) this.reseed();
+		if (this.config.seed !== before.seed || this.config.faults.seed !== before.faults.seed)
+			this.reseed();
 		return this.config;
 	}
 
@@ -198,7 +211,7 @@ export class SimState {
 		this.reseed();
 	}
 
-	/** Deduct credits if the balance allows; false (and nothing deducted) otherwise (§11 → 402). */
+	/** Deduct credits if the balance allows; false (and nothing deducted) otherwise (docs/kie-api.md#prices → 402). */
 	charge(amount: number): boolean {
 		if (this.credits < amount) return false;
 		this.credits -= amount;

@@ -1,7 +1,7 @@
 /**
- * Generation/extend tasks and their state machine (§4.1, §13):
+ * Generation/extend tasks and their state machine (docs/kie-api.md#record-fields, docs/kie-api.md#task-states):
  *   created → generating (successFlag 0) → success (1) | failed (2 or 3, with errorCode/errorMessage).
- * Completion is a timer (profile / renderMs); at completion the callback is sent (§8).
+ * Completion is a timer (profile / renderMs); at completion the callback is sent (docs/kie-api.md#callbacks).
  */
 import { SLOW_FACTOR, type Outcome } from './config';
 import { sendGenerationCallback } from './callbacks';
@@ -22,14 +22,17 @@ function pickRenderMs(state: SimState, prompt: string): number {
 	return isSlowPrompt(prompt) ? base * SLOW_FACTOR : base;
 }
 
-/** The fallback model only exists for generation (§3.5); an extend "fallback" is a plain success. */
+/** The fallback model only exists for generation (docs/kie-api.md#fallback); an extend "fallback" is a plain success. */
 function outcomeFor(kind: Task['kind'], outcome: Outcome): Outcome {
 	return kind !== 'generate' && outcome === 'fallback' ? 'success' : outcome;
 }
 
 function pickOutcome(state: SimState, spec: NewTask): Outcome {
 	if (spec.outcome) return spec.outcome;
-	return outcomeFor(spec.kind, state.config.forceOutcome ?? outcomeFromPrompt(spec.prompt) ?? 'success');
+	return outcomeFor(
+		spec.kind,
+		state.config.forceOutcome ?? outcomeFromPrompt(spec.prompt) ?? 'success',
+	);
 }
 
 /**
@@ -72,7 +75,11 @@ export function createTask(state: SimState, spec: NewTask): Task {
 }
 
 /** Finish a generating task (timer or control API). Returns false if it had already finished. */
-export function completeTask(state: SimState, task: Task, outcome: Outcome = task.plannedOutcome): boolean {
+export function completeTask(
+	state: SimState,
+	task: Task,
+	outcome: Outcome = task.plannedOutcome,
+): boolean {
 	if (task.outcome !== null) return false;
 	task.cancelRender();
 	task.outcome = outcomeFor(task.kind, outcome);
@@ -90,7 +97,7 @@ export function isExpired(state: SimState, task: Task): boolean {
 const UNKNOWN_TASK: Record<TaskApi, string> = { veo: MSG.recordNull, jobs: MSG.jobsRecordNull };
 
 /**
- * Find a task for a read-style endpoint: §4.2 "record is null." for unknown ids and
+ * Find a task for a read-style endpoint: docs/kie-api.md#record-codes "record is null." for unknown ids and
  * "Temporarily supports records within 14 days." past retention. Each API's record endpoint knows
  * only the tasks it created; `any` (the Jobs API's extend and upgrade models) takes both.
  */

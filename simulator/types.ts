@@ -7,14 +7,14 @@ import type { Outcome } from './config';
 import type { Resolution } from './pricing';
 import type { AspectRatio } from './validation';
 
-/** One 1080p upgrade (§5): processing for a while, then a single URL. */
+/** One 1080p upgrade (docs/kie-api.md#get-1080p): processing for a while, then a single URL. */
 export interface Hd1080Job {
 	startedAt: number;
 	calls: number;
 	readyMs: number;
 }
 
-/** One 4K upgrade (§6): async, callback on completion. */
+/** One 4K upgrade (docs/kie-api.md#get-4k): async, callback on completion. */
 export interface FourKJob {
 	startedAt: number;
 	/** Render time picked at start (profile or fourKMs). */
@@ -50,7 +50,7 @@ export interface Task {
 	resolution: Resolution;
 	seed: number;
 	callBackUrl: string | null;
-	/** Submitted parameters as echoed in paramJson / promptJson (§4.1, §8.2). */
+	/** Submitted parameters as echoed in paramJson / promptJson (docs/kie-api.md#record-fields, docs/kie-api.md#callback-body). */
 	echo: Record<string, unknown>;
 	plannedOutcome: Outcome;
 	renderMs: number;
@@ -97,11 +97,10 @@ export interface NewTask {
 	price: number;
 }
 
-
 /** A callback body ready to send. */
 export interface CallbackPayload {
 	body: Record<string, unknown>;
-	/** The id that is signed (§8.4) — the same value the body carries. */
+	/** The id that is signed (docs/kie-api.md#callback-signature) — the same value the body carries. */
 	taskId: string;
 	/** Envelope code, for the callback log. */
 	code: number;

@@ -1,5 +1,5 @@
 /**
- * Resolution upgrades of a finished task: GET 1080p (§5) and POST 4K (§6).
+ * Resolution upgrades of a finished task: GET 1080p (docs/kie-api.md#get-1080p) and POST 4K (docs/kie-api.md#get-4k).
  */
 import { fourKUrls } from './results';
 import { sendFourKCallback } from './callbacks';
@@ -18,21 +18,37 @@ function pickMs(state: SimState, override: number | null, range: [number, number
 
 function checkIndex(index: number): ApiResult | null {
 	if (index < RESULTS_PER_TASK) return null;
-	return fail(422, `index must be between 0 and ${RESULTS_PER_TASK - 1} (this task has ${RESULTS_PER_TASK} video)`);
+	return fail(
+		422,
+		`index must be between 0 and ${RESULTS_PER_TASK - 1} (this task has ${RESULTS_PER_TASK} video)`,
+	);
 }
 
 /** Why a finished video cannot get this upgrade, or null: fallback videos have none, and the index must exist. */
-export function upgradeRefusal(task: Task, index: number, upgrade: '1080p' | '4k'): ApiResult | null {
-	if (task.outcome === 'fallback') return fail(422, upgrade === '1080p' ? MSG.hd1080Fallback : MSG.fourKFallback);
+export function upgradeRefusal(
+	task: Task,
+	index: number,
+	upgrade: '1080p' | '4k',
+): ApiResult | null {
+	if (task.outcome === 'fallback')
+		return fail(422, upgrade === '1080p' ? MSG.hd1080Fallback : MSG.fourKFallback);
 	return checkIndex(index);
 }
 
 /** The 1080p job of one video: started (and charged 5 credits) by the first request, then reused. */
-export function hd1080Job(state: SimState, task: Task, index: number): { job: Hd1080Job; charged: number } | { error: ApiResult } {
+export function hd1080Job(
+	state: SimState,
+	task: Task,
+	index: number,
+): { job: Hd1080Job; charged: number } | { error: ApiResult } {
 	const existing = task.hd1080.get(index);
 	if (existing) return { job: existing, charged: 0 };
 	if (!state.charge(PRICE_1080P)) return { error: fail(402, MSG.insufficientCredits) };
-	const job = { startedAt: Date.now(), calls: 0, readyMs: pickMs(state, state.config.hd1080Ms, state.timings.hd1080Ms) };
+	const job = {
+		startedAt: Date.now(),
+		calls: 0,
+		readyMs: pickMs(state, state.config.hd1080Ms, state.timings.hd1080Ms),
+	};
 	task.hd1080.set(index, job);
 	state.counters.hd1080Jobs++;
 	return { job, charged: PRICE_1080P };
@@ -54,8 +70,8 @@ export function hd1080Ready(state: SimState, job: Hd1080Job): boolean {
 }
 
 /**
- * §5: only for successful, non-fallback tasks. The first request starts the job and charges 5
- * credits once; until ready it answers code 400 "1080P is processing…" (§5 CONFLICT: 400 chosen,
+ * docs/kie-api.md#get-1080p: only for successful, non-fallback tasks. The first request starts the job and charges 5
+ * credits once; until ready it answers code 400 "1080P is processing…" (docs/kie-api.md#get-1080p, where the kie.ai pages disagree: 400 chosen,
  * as the docs text gives), then `{resultUrl}` — a single string.
  */
 export function get1080p(state: SimState, taskId: string, index: number): ApiResult {
@@ -73,9 +89,9 @@ export function get1080p(state: SimState, taskId: string, index: number): ApiRes
 }
 
 /**
- * §6: first POST → 200 with null URLs and a 120-credit charge; repeats → 422 "processing" or 422
+ * docs/kie-api.md#get-4k: first POST → 200 with null URLs and a 120-credit charge; repeats → 422 "processing" or 422
  * "generated successfully" with URL arrays. `data.taskId` echoes the ORIGINAL task id, as the docs'
- * example does (§6 UNCERTAIN).
+ * example does (docs/kie-api.md#get-4k, which the kie.ai docs leave open).
  */
 export function request4k(state: SimState, params: FourKParams): ApiResult {
 	const found = lookupSuccessfulTask(state, params.taskId);
@@ -111,11 +127,13 @@ export function startFourK(state: SimState, task: Task, params: FourKParams): Fo
 	};
 	task.fourK.set(params.index, job);
 	state.counters.fourKJobs++;
-	job.cancel = state.scheduler.after(job.readyMs, () => finishFourK(state, task, params.index, job));
+	job.cancel = state.scheduler.after(job.readyMs, () =>
+		finishFourK(state, task, params.index, job),
+	);
 	return job;
 }
 
-/** Complete a 4K job (timer or control API) and send its callback (§8.3). */
+/** Complete a 4K job (timer or control API) and send its callback (docs/kie-api.md#callback-4k). */
 export function finishFourK(state: SimState, task: Task, index: number, job: FourKJob): boolean {
 	if (job.done) return false;
 	job.cancel();

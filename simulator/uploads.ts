@@ -1,6 +1,6 @@
 /**
- * File Upload API (§10.3), served under `<base>/upload/api/...` (the real one lives on its own host):
- * multipart stream, remote URL and base64 uploads. Answers use the recorded-live shape (§10.3
+ * File Upload API (docs/kie-api.md#uploads), served under `<base>/upload/api/...` (the real one lives on its own host):
+ * multipart stream, remote URL and base64 uploads. Answers use the recorded-live shape (docs/kie-api.md#uploads
  * CONFLICT: recorded/endpoint-page shape chosen over the quickstart's) and files are then served at
  * `downloadUrl`. Errors use code 400 (documented codes: 400, 401, 500).
  */
@@ -13,7 +13,7 @@ import { hexId } from './random';
 import type { SimState } from './state';
 import { isHttpUrl } from './validation';
 
-/** kie puts the account id in the path: kieai/<userId>/<uploadPath>/<fileName> ([HAR]). */
+/** kie puts the account id in the path: kieai/<userId>/<uploadPath>/<fileName> (recorded live traffic). */
 const SIM_USER_ID = '100001';
 
 const MIME_BY_EXT: Record<string, string> = {
@@ -56,11 +56,17 @@ interface Names {
 }
 
 /** Validate uploadPath / fileName (before any download, for url uploads). */
-function checkNames(uploadPath: unknown, fileName: unknown): { names: Names } | { error: ApiResult } {
-	if (typeof uploadPath !== 'string' || uploadPath.trim() === '') return { error: uploadFail('uploadPath is required') };
+function checkNames(
+	uploadPath: unknown,
+	fileName: unknown,
+): { names: Names } | { error: ApiResult } {
+	if (typeof uploadPath !== 'string' || uploadPath.trim() === '')
+		return { error: uploadFail('uploadPath is required') };
 	// kie's guide: "no leading or trailing slash".
 	if (uploadPath.startsWith('/') || uploadPath.endsWith('/')) {
-		return { error: uploadFail('uploadPath must not start or end with a slash, e.g. "images/inputs"') };
+		return {
+			error: uploadFail('uploadPath must not start or end with a slash, e.g. "images/inputs"'),
+		};
 	}
 	const segments = uploadPath.split('/').filter((s) => s !== '');
 	if (segments.length === 0 || segments.some((s) => s === '.' || s === '..')) {
@@ -84,7 +90,7 @@ interface Incoming {
 	mimeType: string | null;
 }
 
-/** Store the file and answer with the §10.3 recorded shape. */
+/** Store the file and answer with the recorded shape (docs/kie-api.md#uploads). */
 function store(state: SimState, input: Incoming): ApiResult {
 	const { segments, given } = input.names;
 	if (input.bytes.length === 0) return uploadFail('file is empty');
@@ -92,11 +98,11 @@ function store(state: SimState, input: Incoming): ApiResult {
 		return uploadFail(`file is larger than ${state.config.maxUploadBytes} bytes`);
 	}
 	const mimeType = pickMime(input.mimeType, given ?? input.originalName);
-	// §10.3: "random name if absent"; keep a sensible extension.
+	// docs/kie-api.md#uploads: "random name if absent"; keep a sensible extension.
 	const ext = path.extname(input.originalName ?? '') || extOfMime(mimeType);
 	const fileName = given ?? `${hexId(16)}${ext}`;
 	const filePath = ['kieai', SIM_USER_ID, ...segments, fileName].join('/');
-	// §10.3: the same name overwrites the old file.
+	// docs/kie-api.md#uploads: the same name overwrites the old file.
 	state.uploads.set(filePath, { storedAt: Date.now(), bytes: input.bytes, mimeType, fileName });
 	const encoded = filePath.split('/').map(encodeURIComponent).join('/');
 	return {
@@ -119,13 +125,20 @@ function store(state: SimState, input: Incoming): ApiResult {
 }
 
 /** POST /api/file-stream-upload — multipart: file, uploadPath, fileName?. */
-export function handleStreamUpload(state: SimState, headers: IncomingHttpHeaders, raw: Buffer): ApiResult {
+export function handleStreamUpload(
+	state: SimState,
+	headers: IncomingHttpHeaders,
+	raw: Buffer,
+): ApiResult {
 	const boundary = boundaryOf(headers['content-type']);
 	if (!boundary) return uploadFail('Content-Type must be multipart/form-data with a boundary');
 	const parts = parseMultipart(raw, boundary);
 	if (!parts) return uploadFail('malformed multipart/form-data body');
-	const field = (name: string): string | undefined => parts.find((p) => p.name === name)?.data.toString('utf8');
-	const file = parts.find((p) => p.name === 'file' && p.filename !== null) ?? parts.find((p) => p.name === 'file');
+	const field = (name: string): string | undefined =>
+		parts.find((p) => p.name === name)?.data.toString('utf8');
+	const file =
+		parts.find((p) => p.name === 'file' && p.filename !== null) ??
+		parts.find((p) => p.name === 'file');
 	if (!file) return uploadFail('file is required');
 	const checked = checkNames(field('uploadPath'), field('fileName'));
 	if ('error' in checked) return checked.error;
@@ -138,7 +151,10 @@ export function handleStreamUpload(state: SimState, headers: IncomingHttpHeaders
 }
 
 /** POST /api/file-url-upload — JSON {fileUrl, uploadPath, fileName?}; 30 s download timeout. */
-export async function handleUrlUpload(state: SimState, body: Record<string, unknown>): Promise<ApiResult> {
+export async function handleUrlUpload(
+	state: SimState,
+	body: Record<string, unknown>,
+): Promise<ApiResult> {
 	const { fileUrl } = body;
 	if (typeof fileUrl !== 'string' || fileUrl === '') return uploadFail('fileUrl is required');
 	if (!isHttpUrl(fileUrl)) return uploadFail('fileUrl must be an http(s) URL');
@@ -166,10 +182,12 @@ const DATA_URL = /^data:([^;,]*)(?:;[^,]*)?;base64,/i;
 /** POST /api/file-base64-upload — JSON {base64Data (plain or data: URL), uploadPath, fileName?, mimeType?}. */
 export function handleBase64Upload(state: SimState, body: Record<string, unknown>): ApiResult {
 	const { base64Data } = body;
-	if (typeof base64Data !== 'string' || base64Data === '') return uploadFail('base64Data is required');
+	if (typeof base64Data !== 'string' || base64Data === '')
+		return uploadFail('base64Data is required');
 	const m = DATA_URL.exec(base64Data);
 	const payload = (m ? base64Data.slice(m[0].length) : base64Data).replace(/\s+/g, '');
-	if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload)) return uploadFail('base64Data is not valid base64');
+	if (!/^[A-Za-z0-9+/_-]*={0,2}$/.test(payload))
+		return uploadFail('base64Data is not valid base64');
 	if (body.mimeType !== undefined && body.mimeType !== null && typeof body.mimeType !== 'string') {
 		return uploadFail('mimeType must be a string');
 	}

@@ -1,7 +1,7 @@
 /**
  * Request validation for the Veo endpoints. kie's exact 422 texts are undocumented, so every message
  * names the field and the allowed values (e.g. "model must be one of veo3, veo3_fast, veo3_lite").
- * Where docs disagree on the *input*, the simulator accepts every documented shape (§3.3: both
+ * Where docs disagree on the *input*, the simulator accepts every documented shape (docs/kie-api.md#aspect-ratio: both
  * `aspect_ratio` and `aspectRatio`).
  */
 import { MSG } from './envelope';
@@ -79,7 +79,8 @@ export function present(v: unknown): boolean {
 }
 
 export function requireObject(body: unknown): Body {
-	if (typeof body !== 'object' || body === null || Array.isArray(body)) invalid('request body must be a JSON object');
+	if (typeof body !== 'object' || body === null || Array.isArray(body))
+		invalid('request body must be a JSON object');
 	return body as Body;
 }
 
@@ -91,10 +92,15 @@ export function requiredText(body: Body, field: string): string {
 	return v;
 }
 
-export function optionalEnum<T extends string>(body: Body, field: string, allowed: readonly T[]): T | null {
+export function optionalEnum<T extends string>(
+	body: Body,
+	field: string,
+	allowed: readonly T[],
+): T | null {
 	const v = body[field];
 	if (!present(v)) return null;
-	if (typeof v !== 'string' || !allowed.includes(v as T)) invalid(`${field} must be one of ${allowed.join(', ')}`);
+	if (typeof v !== 'string' || !allowed.includes(v as T))
+		invalid(`${field} must be one of ${allowed.join(', ')}`);
 	return v as T;
 }
 
@@ -130,7 +136,7 @@ export function isHttpUrl(v: string): boolean {
 	}
 }
 
-/** §3.3 CONFLICT: accept `aspect_ratio` (G2/G3 schema) and `aspectRatio` (G0, echoes); they must agree. */
+/** docs/kie-api.md#aspect-ratio, where the kie.ai pages disagree: accept `aspect_ratio` (G2/G3 schema) and `aspectRatio` (G0, echoes); they must agree. */
 function aspectRatioOf(body: Body): AspectRatio {
 	const snake = optionalEnum(body, 'aspect_ratio', ASPECT_RATIOS);
 	const camel = optionalEnum(body, 'aspectRatio', ASPECT_RATIOS);
@@ -156,9 +162,14 @@ interface ImageFields {
 
 const VEO_IMAGE_FIELDS: ImageFields = { urls: 'imageUrls', type: 'generationType' };
 
-/** §3.2 image counts per mode; absent generationType is auto-detected from imageUrls (§3.1). */
-export function checkImageCount(type: GenerationType | null, count: number, f: ImageFields = VEO_IMAGE_FIELDS): void {
-	if (type === 'TEXT_2_VIDEO' && count > 0) invalid(`${f.urls} must be empty when ${f.type} is TEXT_2_VIDEO`);
+/** Image counts per mode (docs/kie-api.md#generation-modes); absent generationType is auto-detected from imageUrls (docs/kie-api.md#generate-request). */
+export function checkImageCount(
+	type: GenerationType | null,
+	count: number,
+	f: ImageFields = VEO_IMAGE_FIELDS,
+): void {
+	if (type === 'TEXT_2_VIDEO' && count > 0)
+		invalid(`${f.urls} must be empty when ${f.type} is TEXT_2_VIDEO`);
 	if (type === 'FIRST_AND_LAST_FRAMES_2_VIDEO' && (count < 1 || count > 2)) {
 		invalid(`${f.urls} must contain 1 or 2 images when ${f.type} is FIRST_AND_LAST_FRAMES_2_VIDEO`);
 	}
@@ -182,8 +193,9 @@ export function validateGenerate(raw: unknown): Checked<GenerateParams> {
 		const sentType = optionalEnum(body, 'generationType', GENERATION_TYPES);
 		const imageUrls = imageUrlsOf(body);
 		checkImageCount(sentType, imageUrls.length);
-		const generationType = sentType ?? (imageUrls.length > 0 ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO');
-		// §3.2 CONFLICT: newest page says Fast and Lite (no ratio limit); older pages said Fast only / 16:9 only.
+		const generationType =
+			sentType ?? (imageUrls.length > 0 ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO');
+		// docs/kie-api.md#generation-modes, where the kie.ai pages disagree: newest page says Fast and Lite (no ratio limit); older pages said Fast only / 16:9 only.
 		if (generationType === 'REFERENCE_2_VIDEO' && model === 'veo3') {
 			invalid('REFERENCE_2_VIDEO supports only model veo3_fast or veo3_lite');
 		}
@@ -195,11 +207,11 @@ export function validateGenerate(raw: unknown): Checked<GenerateParams> {
 			generationType,
 			sent: { generationType: sentType !== null, resolution: resolution !== null },
 			imageUrls,
-			resolution: resolution ?? '720p', // G3 default
+			resolution: resolution ?? '720p', // G3 default (docs/kie-api.md#doc-versions)
 			seeds: optionalSeeds(body),
 			watermark: optionalString(body, 'watermark'),
 			callBackUrl: optionalString(body, 'callBackUrl'),
-			enableTranslation: optionalBoolean(body, 'enableTranslation', true), // §3.1 default true
+			enableTranslation: optionalBoolean(body, 'enableTranslation', true), // default true (docs/kie-api.md#generate-request)
 			enableFallback: optionalBoolean(body, 'enableFallback', false),
 		};
 	});
@@ -211,7 +223,7 @@ export function validateExtend(raw: unknown): Checked<ExtendParams> {
 		return {
 			taskId: requiredText(body, 'taskId'),
 			prompt: requiredText(body, 'prompt'),
-			model: optionalEnum(body, 'model', EXTEND_MODELS) ?? 'fast', // §7 default fast
+			model: optionalEnum(body, 'model', EXTEND_MODELS) ?? 'fast', // default fast (docs/kie-api.md#extend)
 			seeds: optionalSeeds(body),
 			watermark: optionalString(body, 'watermark'),
 			callBackUrl: optionalString(body, 'callBackUrl'),
@@ -219,12 +231,13 @@ export function validateExtend(raw: unknown): Checked<ExtendParams> {
 	});
 }
 
-/** `index` arrives as a JSON number (4K body) or a query string (1080p; the G2 example shows '0'). */
+/** `index` arrives as a JSON number (4K body) or a query string (1080p; the G2 example shows '0') (docs/kie-api.md#doc-versions). */
 export function parseIndex(v: unknown): Checked<number> {
 	return check(() => {
 		if (!present(v) || v === '') return 0;
 		const n = typeof v === 'string' ? Number(v) : v;
-		if (typeof n !== 'number' || !Number.isInteger(n) || n < 0) invalid('index must be a non-negative integer');
+		if (typeof n !== 'number' || !Number.isInteger(n) || n < 0)
+			invalid('index must be a non-negative integer');
 		return n;
 	});
 }

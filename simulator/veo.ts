@@ -1,6 +1,6 @@
 /**
- * Handlers of the Veo endpoints: generate (§3), record-info (§4), get-1080p-video (§5),
- * get-4k-video (§6), extend (§7). Each returns an ApiResult; auth, faults and rate limiting happen
+ * Handlers of the Veo endpoints: generate (docs/kie-api.md#generate), record-info (docs/kie-api.md#record-info), get-1080p-video (docs/kie-api.md#get-1080p),
+ * get-4k-video (docs/kie-api.md#get-4k), extend (docs/kie-api.md#extend). Each returns an ApiResult; auth, faults and rate limiting happen
  * before, in server.ts.
  */
 import { fail, MSG, ok, type ApiResult } from './envelope';
@@ -10,13 +10,19 @@ import type { SimState } from './state';
 import { createTask, isExpired, isVideoTask, lookupTask } from './tasks';
 import { get1080p, request4k } from './upgrades';
 import { isSuccessful } from './outcomes';
-import { parseIndex, validateExtend, validateFourK, validateGenerate, validateTaskIdQuery } from './validation';
+import {
+	parseIndex,
+	validateExtend,
+	validateFourK,
+	validateGenerate,
+	validateTaskIdQuery,
+} from './validation';
 
 export function handleGenerate(state: SimState, body: unknown): ApiResult {
 	const v = validateGenerate(body);
 	if (!v.ok) return fail(422, v.msg);
 	const p = v.value;
-	// §11: charge first; 402 leaves no task behind.
+	// docs/kie-api.md#prices: charge first; 402 leaves no task behind.
 	const price = generatePrice(p.model, p.resolution);
 	if (!state.charge(price)) return fail(402, MSG.insufficientCredits);
 	const task = createTask(state, {
@@ -30,8 +36,8 @@ export function handleGenerate(state: SimState, body: unknown): ApiResult {
 		seeds: p.seeds,
 		callBackUrl: p.callBackUrl,
 		price,
-		// Echo as observed in promptJson/paramJson (§4.1, §8.2): camelCase aspectRatio, defaults filled
-		// in; optional fields only when sent. The seed spells watermark `waterMark` in paramJson.
+		// Echo as observed in promptJson/paramJson (docs/kie-api.md#record-fields, docs/kie-api.md#callback-body): camelCase aspectRatio, defaults filled
+		// in; optional fields only when sent. The G0 docs spell watermark `waterMark` in paramJson.
 		echo: {
 			prompt: p.prompt,
 			model: p.model,
@@ -54,7 +60,7 @@ export function handleExtend(state: SimState, body: unknown): ApiResult {
 	if (!v.ok) return fail(422, v.msg);
 	const p = v.value;
 	const parent = state.tasks.get(p.taskId);
-	// §7: 404 for an unknown original task; 422 when it is not (or no longer) a successful record.
+	// docs/kie-api.md#extend: 404 for an unknown original task; 422 when it is not (or no longer) a successful record.
 	// The dedicated endpoints know only the tasks they created.
 	if (!parent || parent.api !== 'veo') return fail(404, MSG.extendNotFound);
 	if (isExpired(state, parent)) return fail(422, MSG.retention);

@@ -7,7 +7,12 @@ import type {
 	IWebhookResponseData,
 } from 'n8n-workflow';
 
-import { DEFAULT_TOLERANCE_SECONDS, MAX_TOLERANCE_SECONDS, inspectCallback, respond } from '../Veo3/helpers/callbackRequest';
+import {
+	DEFAULT_TOLERANCE_SECONDS,
+	MAX_TOLERANCE_SECONDS,
+	inspectCallback,
+	respond,
+} from '../Veo3/helpers/callbackRequest';
 import type { CallbackKind } from '../Veo3/helpers/normalize';
 import { unregisteredWebhookMethods } from '../Veo3/helpers/webhookLifecycle';
 import { confirmWithKie } from './confirm';
@@ -23,7 +28,8 @@ export class Veo3Trigger implements INodeType {
 		group: ['trigger'],
 		version: 1,
 		subtitle: '=On {{ $parameter["events"].join(", ") }}',
-		description: 'Generate videos with Google Veo 3.1 through kie.ai; the trigger starts a workflow when a video is ready or failed',
+		description:
+			'Generate videos with Google Veo 3.1 through kie.ai; the trigger starts a workflow when a video is ready or failed',
 		defaults: { name: 'Veo3 Trigger' },
 		inputs: [],
 		outputs: `={{ $parameter["separateOutputs"] ? [{ "type": "main", "displayName": "Success" }, { "type": "main", "displayName": "Failure" }] : [{ "type": "main" }] }}`,
@@ -49,9 +55,21 @@ export class Veo3Trigger implements INodeType {
 				name: 'events',
 				type: 'multiOptions',
 				options: [
-					{ name: 'Upscaled Video Ready', value: 'fourK', description: 'The 4K version of a video is ready' },
-					{ name: 'Video Failed', value: 'failure', description: 'A generation, extension or 4K task failed' },
-					{ name: 'Video Ready', value: 'success', description: 'A generated or extended video is ready' },
+					{
+						name: 'Upscaled Video Ready',
+						value: 'fourK',
+						description: 'The 4K version of a video is ready',
+					},
+					{
+						name: 'Video Failed',
+						value: 'failure',
+						description: 'A generation, extension or 4K task failed',
+					},
+					{
+						name: 'Video Ready',
+						value: 'success',
+						description: 'A generated or extended video is ready',
+					},
 				],
 				default: ['success', 'failure', 'fourK'],
 				required: true,
@@ -62,7 +80,8 @@ export class Veo3Trigger implements INodeType {
 				name: 'separateOutputs',
 				type: 'boolean',
 				default: false,
-				description: 'Whether successes (including 4K) go to a first output and failures to a second',
+				description:
+					'Whether successes (including 4K) go to a first output and failures to a second',
 			},
 			{
 				displayName: 'Options',
@@ -76,7 +95,8 @@ export class Veo3Trigger implements INodeType {
 						name: 'ignoreDuplicates',
 						type: 'boolean',
 						default: true,
-						description: 'Whether a callback already received for the same task and outcome starts nothing (kie.ai may deliver twice)',
+						description:
+							'Whether a callback already received for the same task and outcome starts nothing (kie.ai may deliver twice)',
 					},
 					{
 						displayName: 'Signature Tolerance (Seconds)',
@@ -84,7 +104,8 @@ export class Veo3Trigger implements INodeType {
 						type: 'number',
 						default: DEFAULT_TOLERANCE_SECONDS,
 						typeOptions: { minValue: 1, maxValue: MAX_TOLERANCE_SECONDS, numberPrecision: 0 },
-						description: 'How far the X-Webhook-Timestamp may be from now before a callback is refused as stale',
+						description:
+							'How far the X-Webhook-Timestamp may be from now before a callback is refused as stale',
 					},
 				],
 			},
@@ -110,14 +131,19 @@ export class Veo3Trigger implements INodeType {
 		const events = this.getNodeParameter('events', []) as CallbackEvent[];
 		const claimed = eventOf(callback.kind, callback.result.status);
 		// Kinds none of whose events are wanted cost no read at kie.
-		const possible: CallbackEvent[] = callback.kind === '4k' ? ['fourK', 'failure'] : ['success', 'failure'];
-		if (!possible.some((e) => events.includes(e))) return answer(200, { received: true, ignored: claimed });
+		const possible: CallbackEvent[] =
+			callback.kind === '4k' ? ['fourK', 'failure'] : ['success', 'failure'];
+		if (!possible.some((e) => events.includes(e)))
+			return answer(200, { received: true, ignored: claimed });
 
 		const scope = `${this.getWorkflow().id}:${this.getNode().id}`;
 		const checkDuplicates = options.ignoreDuplicates !== false && this.getMode() !== 'manual';
 		const staticData = this.getWorkflowStaticData('node');
 		// A repeat of a delivery that already ran costs no read either; only confirmed keys are stored.
-		if (checkDuplicates && alreadySeen(scope, staticData, dedupeKey(taskId, callback.kind, callback.result.status))) {
+		if (
+			checkDuplicates &&
+			alreadySeen(scope, staticData, dedupeKey(taskId, callback.kind, callback.result.status))
+		) {
 			return answer(200, { received: true, duplicate: true });
 		}
 		const confirmed = await confirmWithKie(this, taskId, callback.kind);

@@ -8,7 +8,9 @@ import { checkTask, type PreparedTask, type StateReadBack } from '../Veo3/helper
 import { waitSettings } from '../Veo3/helpers/waiting';
 import { DEFAULT_RATE_LIMIT, ENDPOINTS, getApiConfig } from '../Veo3/transport';
 
-export type Confirmed = { ok: true; result: VideoResult; kind: CallbackKind } | { ok: false; status: 400 | 503; reason: string };
+export type Confirmed =
+	| { ok: true; result: VideoResult; kind: CallbackKind }
+	| { ok: false; status: 400 | 503; reason: string };
 
 const NOT_FINAL_TEXT = 'kie.ai does not report this task as finished; retry later';
 const UNREADABLE_TEXT = 'Could not read the task at kie.ai right now; retry later';
@@ -33,7 +35,9 @@ function readOf(taskId: string, readBack: StateReadBack): PreparedTask {
 }
 
 function refused(error: unknown): Confirmed {
-	return isUnknownTask(error) ? { ok: false, status: 400, reason: UNKNOWN_TASK_TEXT } : { ok: false, status: 503, reason: UNREADABLE_TEXT };
+	return isUnknownTask(error)
+		? { ok: false, status: 400, reason: UNKNOWN_TASK_TEXT }
+		: { ok: false, status: 503, reason: UNREADABLE_TEXT };
 }
 
 /**
@@ -44,26 +48,57 @@ function refused(error: unknown): Confirmed {
  * with the 4K state. 400 means no such task or render at kie (a forged callback); 503 lets kie's own
  * retry try again while the task is not final or kie cannot be read.
  */
-export async function confirmWithKie(ctx: IWebhookFunctions, taskId: string, claimed: CallbackKind): Promise<Confirmed> {
+export async function confirmWithKie(
+	ctx: IWebhookFunctions,
+	taskId: string,
+	claimed: CallbackKind,
+): Promise<Confirmed> {
 	const config = await getApiConfig(ctx);
-	const record = await settle(async () => await checkTask(ctx, config, readOf(taskId, 'recordInfo'), taskId, undefined));
+	const record = await settle(
+		async () => await checkTask(ctx, config, readOf(taskId, 'recordInfo'), taskId, undefined),
+	);
 	if (!record.ok) return refused(record.error);
 	if (claimed === 'generation') {
-		if (record.value.status === 'generating') return { ok: false, status: 503, reason: NOT_FINAL_TEXT };
+		if (record.value.status === 'generating')
+			return { ok: false, status: 503, reason: NOT_FINAL_TEXT };
 		return { ok: true, result: record.value, kind: 'generation' };
 	}
 	if (record.value.status !== 'success') return { ok: false, status: 400, reason: NO_FOURK_TEXT };
-	const fourK = await settle(async () => await checkTask(ctx, config, readOf(taskId, 'repeatFourKRequest'), taskId, undefined));
+	const fourK = await settle(
+		async () =>
+			await checkTask(ctx, config, readOf(taskId, 'repeatFourKRequest'), taskId, undefined),
+	);
 	if (!fourK.ok) {
 		const error = fourK.error;
-		if (error instanceof KieApiError && error.code === 422 && /unavailable/i.test(error.kieMessage)) {
-			return { ok: true, kind: '4k', result: { ...record.value, status: 'failed', videoUrls: [], originUrls: [], fullVideoUrls: [], imageUrls: [], resolution: '4k', errorCode: error.code, errorMessage: error.kieMessage.slice(0, 200) } };
+		if (
+			error instanceof KieApiError &&
+			error.code === 422 &&
+			/unavailable/i.test(error.kieMessage)
+		) {
+			return {
+				ok: true,
+				kind: '4k',
+				result: {
+					...record.value,
+					status: 'failed',
+					videoUrls: [],
+					originUrls: [],
+					fullVideoUrls: [],
+					imageUrls: [],
+					resolution: '4k',
+					errorCode: error.code,
+					errorMessage: error.kieMessage.slice(0, 200),
+				},
+			};
 		}
 		return refused(error);
 	}
 	const { raw, ...result } = fourK.value;
-	if (result.status === 'success' || result.status === 'failed') return { ok: true, result: result as VideoResult, kind: '4k' };
+	if (result.status === 'success' || result.status === 'failed')
+		return { ok: true, result: result as VideoResult, kind: '4k' };
 	// kie's first answer to a 4K request has no state message: nothing was being rendered.
 	const answeredWithState = typeof (raw as { msg?: unknown } | undefined)?.msg === 'string';
-	return answeredWithState ? { ok: false, status: 503, reason: NOT_FINAL_TEXT } : { ok: false, status: 400, reason: NO_FOURK_TEXT };
+	return answeredWithState
+		? { ok: false, status: 503, reason: NOT_FINAL_TEXT }
+		: { ok: false, status: 400, reason: NO_FOURK_TEXT };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import type { IDataObject } from 'n8n-workflow';
 
-/** kie may deliver the same callback more than once (reference §8.1); remember what already ran. */
+/** kie may deliver the same callback more than once (docs/kie-api.md#callback-delivery); remember what already ran. */
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
  * The store lives in the workflow's static data, saved with the workflow after every callback, so
@@ -37,7 +37,10 @@ function prune(entries: Map<string, number>, now: number): void {
 
 /** Saved pairs [digest, time]; older versions saved an object of raw key → time. */
 function savedPairs(stored: unknown): Array<[string, unknown]> {
-	if (Array.isArray(stored)) return stored.filter((p): p is [string, unknown] => Array.isArray(p) && typeof p[0] === 'string');
+	if (Array.isArray(stored))
+		return stored.filter(
+			(p): p is [string, unknown] => Array.isArray(p) && typeof p[0] === 'string',
+		);
 	if (stored && typeof stored === 'object') return Object.entries(stored);
 	return [];
 }
@@ -54,12 +57,22 @@ function load(scope: string, staticData: IDataObject, now: number): Map<string, 
 }
 
 /** Whether `key` was already recorded for this trigger (records nothing). */
-export function alreadySeen(scope: string, staticData: IDataObject, key: string, now = Date.now()): boolean {
+export function alreadySeen(
+	scope: string,
+	staticData: IDataObject,
+	key: string,
+	now = Date.now(),
+): boolean {
 	return load(scope, staticData, now).has(storedKey(key));
 }
 
 /** Returns true when `key` was already seen for this trigger, and records it otherwise. */
-export function seenBefore(scope: string, staticData: IDataObject, key: string, now = Date.now()): boolean {
+export function seenBefore(
+	scope: string,
+	staticData: IDataObject,
+	key: string,
+	now = Date.now(),
+): boolean {
 	const entries = load(scope, staticData, now);
 	const digest = storedKey(key);
 	if (entries.has(digest)) return true;

@@ -2,9 +2,29 @@
 // model played by a fake OpenAI-compatible server (lib/fake-llm.ts) whose script decides the tool
 // calls, the kie.ai simulator behind the Veo3 credential. One n8n per version; each scenario is a
 // workflow Webhook → AI Agent (← model, ← Veo3 Tool nodes) called once through its webhook.
-import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
-import { agentWorkflow, createFakeOpenAiCredential, toolNameOf, type AgentSetup, type ToolSpec } from './lib/agent';
-import { readConversation, startFakeLlm, type Conversation, type FakeLlm, type Script, type ToolAnswer } from './lib/fake-llm';
+import {
+	ourPackageDirForTests,
+	selectedVersions,
+	setupOwner,
+	startN8n,
+	type N8nApi,
+	type N8nHandle,
+} from './lib';
+import {
+	agentWorkflow,
+	createFakeOpenAiCredential,
+	toolNameOf,
+	type AgentSetup,
+	type ToolSpec,
+} from './lib/agent';
+import {
+	readConversation,
+	startFakeLlm,
+	type Conversation,
+	type FakeLlm,
+	type Script,
+	type ToolAnswer,
+} from './lib/fake-llm';
 import { callWebhook, nodeOutput, setupVeo3, type Veo3Setup } from './lib/veo3';
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
@@ -12,11 +32,26 @@ const OUR_PACKAGE_DIR = ourPackageDirForTests();
 const AGENT_VERSION = { v1: 3, v2: 3.1 } as const;
 
 /** Fields a tool answer may have: compact and stable, nothing a model has to wade through. */
-const ANSWER_FIELDS = ['status', 'message', 'taskId', 'videoUrl', 'videoUrls', 'estimatedCredits', 'retryAfterSeconds', 'model', 'aspectRatio'];
+const ANSWER_FIELDS = [
+	'status',
+	'message',
+	'taskId',
+	'videoUrl',
+	'videoUrls',
+	'estimatedCredits',
+	'retryAfterSeconds',
+	'model',
+	'aspectRatio',
+];
 
-const fromAI = (key: string, description: string) => `={{ $fromAI('${key}', '${description}', 'string') }}`;
+const fromAI = (key: string, description: string) =>
+	`={{ $fromAI('${key}', '${description}', 'string') }}`;
 
-const generateTool = (name: string, parameters: Record<string, unknown> = {}, options: Record<string, unknown> = {}): ToolSpec => ({
+const generateTool = (
+	name: string,
+	parameters: Record<string, unknown> = {},
+	options: Record<string, unknown> = {},
+): ToolSpec => ({
 	name,
 	parameters: {
 		resource: 'video',
@@ -31,7 +66,11 @@ const generateTool = (name: string, parameters: Record<string, unknown> = {}, op
 
 const detailsTool = (name: string): ToolSpec => ({
 	name,
-	parameters: { resource: 'video', operation: 'getDetails', taskId: fromAI('taskId', 'The task ID a video tool returned') },
+	parameters: {
+		resource: 'video',
+		operation: 'getDetails',
+		taskId: fromAI('taskId', 'The task ID a video tool returned'),
+	},
 });
 
 /** The only answer item of a tool call (n8n hands the model the items' JSON as a list). */
@@ -57,7 +96,11 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 
 	beforeAll(async () => {
 		llm = await startFakeLlm();
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR, env: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' } });
+		n8n = await startN8n({
+			version,
+			packageDir: OUR_PACKAGE_DIR,
+			env: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' },
+		});
 		api = await setupOwner(n8n);
 		veo = await setupVeo3(api);
 		openAi = await createFakeOpenAiCredential(api, llm);
@@ -75,10 +118,17 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 	});
 
 	/** Creates and activates the agent workflow, sends `message`, returns the agent's reply and the model's view. */
-	async function ask(tools: ToolSpec[], script: Script, message = 'Make a 9:16 video of a red fox in the snow.', agentVersion: number = AGENT_VERSION[version]) {
+	async function ask(
+		tools: ToolSpec[],
+		script: Script,
+		message = 'Make a 9:16 video of a red fox in the snow.',
+		agentVersion: number = AGENT_VERSION[version],
+	) {
 		scenario += 1;
 		const path = `agent-${version}-${scenario}`;
-		const wf = await api.createWorkflow(agentWorkflow(`agent ${scenario}`, path, openAi, veo, tools, agentVersion));
+		const wf = await api.createWorkflow(
+			agentWorkflow(`agent ${scenario}`, path, openAi, veo, tools, agentVersion),
+		);
 		await api.activateWorkflow(wf.id);
 		llm.setScript(script);
 		const started = Date.now();
@@ -92,10 +142,21 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 	}
 
 	test('one call makes one video; the model gets a compact answer and puts the URL in its reply', async () => {
-		const { reply, conversation, execution } = await ask([generateTool('Make Video')], ({ tools, toolAnswers }) => {
-			if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: 'A red fox in the snow', aspectRatio: '9:16' } }] };
-			return { answer: `Here is your video: ${only(toolAnswers[0]).videoUrl}` };
-		});
+		const { reply, conversation, execution } = await ask(
+			[generateTool('Make Video')],
+			({ tools, toolAnswers }) => {
+				if (toolAnswers.length === 0)
+					return {
+						toolCalls: [
+							{
+								name: toolNameOf(tools, 'Make Video'),
+								args: { prompt: 'A red fox in the snow', aspectRatio: '9:16' },
+							},
+						],
+					};
+				return { answer: `Here is your video: ${only(toolAnswers[0]).videoUrl}` };
+			},
+		);
 		expect(reply.status).toBe(200);
 		expect(veo.sim.tasks()).toHaveLength(1);
 		const [task] = veo.sim.tasks() as any[];
@@ -107,10 +168,14 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		expect(answer.videoUrl).toMatch(/^http/);
 		expect(execution.status).toBe('success');
 		// The model saw a description written for it, not the node's one-liner for people.
-		const offered = conversation.tools.find((t) => t.name === toolNameOf(conversation.tools, 'Make Video'))!;
+		const offered = conversation.tools.find(
+			(t) => t.name === toolNameOf(conversation.tools, 'Make Video'),
+		)!;
 		expect(offered.description).toMatch(/video/i);
 		expect(offered.description.length).toBeGreaterThan(120);
-		expect(Object.keys(offered.parameters.properties ?? {})).toEqual(expect.arrayContaining(['prompt', 'aspectRatio']));
+		expect(Object.keys(offered.parameters.properties ?? {})).toEqual(
+			expect.arrayContaining(['prompt', 'aspectRatio']),
+		);
 		expect(nodeOutput(execution, 'Make Video').every((item) => !item.binary)).toBe(true);
 	});
 
@@ -120,7 +185,13 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 			[generateTool('Make Video', { waitMode: 'callback' })],
 			({ tools, toolAnswers }) => {
 				const name = toolNameOf(tools, 'Make Video');
-				if (toolAnswers.length === 0) return { toolCalls: [{ name, args }, { name, args }] };
+				if (toolAnswers.length === 0)
+					return {
+						toolCalls: [
+							{ name, args },
+							{ name, args },
+						],
+					};
 				return { answer: `Here is your video: ${only(toolAnswers[0]).videoUrl}` };
 			},
 			undefined,
@@ -139,7 +210,13 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		const args = { prompt: 'A lighthouse at dawn', aspectRatio: '16:9' };
 		const { conversation } = await ask([generateTool('Make Video')], ({ tools, toolAnswers }) => {
 			const name = toolNameOf(tools, 'Make Video');
-			if (toolAnswers.length === 0) return { toolCalls: [{ name, args }, { name, args }] };
+			if (toolAnswers.length === 0)
+				return {
+					toolCalls: [
+						{ name, args },
+						{ name, args },
+					],
+				};
 			if (toolAnswers.length === 2) return { toolCalls: [{ name, args }] };
 			return { answer: `Video: ${only(toolAnswers[0]).videoUrl}` };
 		});
@@ -155,12 +232,23 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		const { reply, conversation } = await ask(
 			[generateTool('Start Video', { waitMode: 'none' }), detailsTool('Check Video')],
 			({ tools, toolAnswers }) => {
-				if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Start Video'), args: { prompt: 'A paper boat on a river', aspectRatio: '16:9' } }] };
+				if (toolAnswers.length === 0)
+					return {
+						toolCalls: [
+							{
+								name: toolNameOf(tools, 'Start Video'),
+								args: { prompt: 'A paper boat on a river', aspectRatio: '16:9' },
+							},
+						],
+					};
 				const last = only(toolAnswers.at(-1)!);
 				const taskId = only(toolAnswers[0]).taskId;
 				if (last.status === 'success') return { answer: `Done: ${last.videoUrl}` };
 				// A model told "ask again later" waits before it does (scaled down: the render takes 2.5 s).
-				return { toolCalls: [{ name: toolNameOf(tools, 'Check Video'), args: { taskId } }], delayMs: toolAnswers.length > 1 ? 400 : 0 };
+				return {
+					toolCalls: [{ name: toolNameOf(tools, 'Check Video'), args: { taskId } }],
+					delayMs: toolAnswers.length > 1 ? 400 : 0,
+				};
 			},
 		);
 		const answers = conversation.toolAnswers.map(only);
@@ -180,9 +268,22 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 	test('Wait for Callback as a tool never parks the execution: it polls, and answers within the tool bound', async () => {
 		const tool = generateTool('Make Video', { waitMode: 'callback' }, { maxWaitMinutes: 0.1 });
 		const script: Script = ({ tools, toolAnswers }) => {
-			if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: 'A kite over a beach', aspectRatio: '16:9' } }] };
+			if (toolAnswers.length === 0)
+				return {
+					toolCalls: [
+						{
+							name: toolNameOf(tools, 'Make Video'),
+							args: { prompt: 'A kite over a beach', aspectRatio: '16:9' },
+						},
+					],
+				};
 			const answer = only(toolAnswers[0]);
-			return { answer: answer.status === 'success' ? `Video: ${answer.videoUrl}` : `Still rendering, task ${answer.taskId}` };
+			return {
+				answer:
+					answer.status === 'success'
+						? `Video: ${answer.videoUrl}`
+						: `Still rendering, task ${answer.taskId}`,
+			};
 		};
 		// Quick render: the answer is the video, the execution finished (not waiting for a callback).
 		const quick = await ask([tool], script);
@@ -206,12 +307,22 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 	test("a looping agent hits the tool's default credit cap: the call over it is refused, creates nothing, and the model relays why", async () => {
 		// Veo 3.1 Quality, 720p: 250 credits a video; the tool's default cap per execution is 600.
 		const prompts = ['A castle at dawn', 'A castle at noon', 'A castle at dusk'];
-		const { reply, conversation } = await ask([generateTool('Make Video', { model: 'veo3' })], ({ tools, toolAnswers }) => {
-			if (toolAnswers.length < prompts.length) {
-				return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: prompts[toolAnswers.length], aspectRatio: '16:9' } }] };
-			}
-			return { answer: `Last answer: ${only(toolAnswers.at(-1)!).message}` };
-		});
+		const { reply, conversation } = await ask(
+			[generateTool('Make Video', { model: 'veo3' })],
+			({ tools, toolAnswers }) => {
+				if (toolAnswers.length < prompts.length) {
+					return {
+						toolCalls: [
+							{
+								name: toolNameOf(tools, 'Make Video'),
+								args: { prompt: prompts[toolAnswers.length], aspectRatio: '16:9' },
+							},
+						],
+					};
+				}
+				return { answer: `Last answer: ${only(toolAnswers.at(-1)!).message}` };
+			},
+		);
 		const answers = conversation.toolAnswers.map(only);
 		answers.forEach(expectCompact);
 		expect(answers.map((a) => a.status)).toEqual(['success', 'success', 'refused']);
@@ -221,4 +332,3 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		expect(String(reply.data.output)).toContain(answers[2].message);
 	});
 });
-

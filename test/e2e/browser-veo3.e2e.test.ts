@@ -7,7 +7,16 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { launchBrowser, screenshot, signIn, type BrowserSession } from './lib/browser';
-import { E2E_OWNER, ourPackageDirForTests, REPO_ROOT, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
+import {
+	E2E_OWNER,
+	ourPackageDirForTests,
+	REPO_ROOT,
+	selectedVersions,
+	setupOwner,
+	startN8n,
+	type N8nApi,
+	type N8nHandle,
+} from './lib';
 import { setupVeo3, type Veo3Setup } from './lib/veo3';
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
@@ -41,44 +50,88 @@ describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', 
 			// A workflow that already has a trigger, so the node creator offers "What happens next?".
 			const wf = await api.createWorkflow({
 				name: 'Veo3 in the editor',
-				nodes: [{ id: 'manual-1', name: 'When clicking ‘Execute workflow’', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} }],
+				nodes: [
+					{
+						id: 'manual-1',
+						name: 'When clicking ‘Execute workflow’',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
+				],
 				connections: {},
 			});
 			await page.goto(`${n8n.baseUrl}/workflow/${wf.id}`, { waitUntil: 'domcontentloaded' });
-			await page.locator('[data-test-id=canvas-node]').first().waitFor({ state: 'visible', timeout: 60_000 });
+			await page
+				.locator('[data-test-id=canvas-node]')
+				.first()
+				.waitFor({ state: 'visible', timeout: 60_000 });
 
 			await page.locator('[data-test-id=node-creator-plus-button]').first().click();
-			const search = page.locator('[data-test-id=node-creator-search-bar] input, input[placeholder*="Search"]').first();
+			const search = page
+				.locator('[data-test-id=node-creator-search-bar] input, input[placeholder*="Search"]')
+				.first();
 			await search.waitFor({ state: 'visible', timeout: 30_000 });
 			await search.fill('Veo3');
 			const entry = page
 				.locator('[data-test-id=node-creator-node-item], [data-test-id=node-creator-action-item]')
-				.filter({ has: page.locator('[data-test-id=node-creator-item-name]', { hasText: /^Veo3$/ }) });
+				.filter({
+					has: page.locator('[data-test-id=node-creator-item-name]', { hasText: /^Veo3$/ }),
+				});
 			await entry.first().waitFor({ state: 'visible', timeout: 30_000 });
 			shots.search = await screenshot(page, `${version}-veo3-search`);
 
 			// The entry opens the node's actions (Veo3) and the trigger's events (Veo3 Trigger).
 			await entry.first().click();
-			const itemName = (text: string | RegExp) => page.locator('[data-test-id=node-creator-item-name]').filter({ hasText: text });
-			await itemName(/^Generate a video$/).first().waitFor({ state: 'visible', timeout: 30_000 });
-			const triggers = page.locator('[data-test-id=node-creator-category-item]').filter({ hasText: /Triggers/ });
-			if ((await triggers.count()) > 0 && (await itemName(/^On video ready$/i).count()) === 0) await triggers.first().click();
-			await itemName(/^On video ready$/i).first().waitFor({ state: 'visible', timeout: 15_000 });
-			for (const action of ['Get remaining credits', 'Download a video', 'Extend a video', 'Get the details of a video task']) {
+			const itemName = (text: string | RegExp) =>
+				page.locator('[data-test-id=node-creator-item-name]').filter({ hasText: text });
+			await itemName(/^Generate a video$/)
+				.first()
+				.waitFor({ state: 'visible', timeout: 30_000 });
+			const triggers = page
+				.locator('[data-test-id=node-creator-category-item]')
+				.filter({ hasText: /Triggers/ });
+			if ((await triggers.count()) > 0 && (await itemName(/^On video ready$/i).count()) === 0)
+				await triggers.first().click();
+			await itemName(/^On video ready$/i)
+				.first()
+				.waitFor({ state: 'visible', timeout: 15_000 });
+			for (const action of [
+				'Get remaining credits',
+				'Download a video',
+				'Extend a video',
+				'Get the details of a video task',
+			]) {
 				expect(await itemName(new RegExp(`^${action}$`)).count()).toBe(1);
 			}
 			expect(await itemName(/^On video failed$/i).count()).toBe(1);
 			shots.nodeCreator = await screenshot(page, `${version}-veo3-node-creator`);
 
 			// Add "Generate a video": the parameters panel opens with our parameters and the credential.
-			await itemName(/^Generate a video$/).first().click();
+			await itemName(/^Generate a video$/)
+				.first()
+				.click();
 			const ndv = page.locator('[data-test-id=ndv]');
 			await ndv.waitFor({ state: 'visible', timeout: 30_000 });
-			for (const parameter of ['prompt', 'mode', 'model', 'aspectRatio', 'waitMode', 'downloadVideo']) {
-				await expect(page.locator(`[data-test-id=parameter-input-${parameter}]`).first().isVisible()).resolves.toBe(true);
+			for (const parameter of [
+				'prompt',
+				'mode',
+				'model',
+				'aspectRatio',
+				'waitMode',
+				'downloadVideo',
+			]) {
+				await expect(
+					page.locator(`[data-test-id=parameter-input-${parameter}]`).first().isVisible(),
+				).resolves.toBe(true);
 			}
-			await expect(ndv.innerText()).resolves.toMatch(/Prompt[\s\S]*Model[\s\S]*Wait Mode[\s\S]*Download Video/);
-			await expect(page.locator('[data-test-id=parameter-input-waitMode] input').first().inputValue()).resolves.toBe('Wait Until Done (Poll)');
+			await expect(ndv.innerText()).resolves.toMatch(
+				/Prompt[\s\S]*Model[\s\S]*Wait Mode[\s\S]*Download Video/,
+			);
+			await expect(
+				page.locator('[data-test-id=parameter-input-waitMode] input').first().inputValue(),
+			).resolves.toBe('Wait Until Done (Poll)');
 			const credentialInput = page.locator('[data-test-id=node-credentials-select] input').first();
 			await expect(credentialInput.inputValue()).resolves.toBe(veo.credential.name);
 			await page.waitForTimeout(500); // let the panel finish its open animation for the screenshot
@@ -88,10 +141,18 @@ describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', 
 			await page.locator('[data-test-id=credential-edit-button]').first().click();
 			const modal = page.locator('[data-test-id=credential-edit-dialog]');
 			await modal.waitFor({ state: 'visible', timeout: 30_000 });
-			await page.locator('[data-test-id=credential-edit-dialog] [data-test-id=parameter-input-apiKey], [data-test-id=credential-edit-dialog] input').first().waitFor({ state: 'visible', timeout: 15_000 });
+			await page
+				.locator(
+					'[data-test-id=credential-edit-dialog] [data-test-id=parameter-input-apiKey], [data-test-id=credential-edit-dialog] input',
+				)
+				.first()
+				.waitFor({ state: 'visible', timeout: 15_000 });
 			const modalText = await modal.innerText();
 			// The dialog's header (outside its body element) names the credential type.
-			await page.getByText('Veo3 (kie.ai) API', { exact: true }).first().waitFor({ state: 'visible', timeout: 15_000 });
+			await page
+				.getByText('Veo3 (kie.ai) API', { exact: true })
+				.first()
+				.waitFor({ state: 'visible', timeout: 15_000 });
 			expect(modalText).toMatch(/API Key/);
 			expect(modalText).toMatch(/API Base URL/);
 			expect(modalText).toMatch(/Webhook HMAC Key/);
@@ -100,7 +161,9 @@ describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', 
 			console.log(`[e2e] failure screenshot: ${await screenshot(page, `${version}-veo3-failure`)}`);
 			throw error;
 		}
-		console.log(`[e2e] ${version} editor flow ${Date.now() - t0} ms; screenshots:\n  ${Object.values(shots).join('\n  ')}`);
+		console.log(
+			`[e2e] ${version} editor flow ${Date.now() - t0} ms; screenshots:\n  ${Object.values(shots).join('\n  ')}`,
+		);
 		if (version === 'v2') {
 			fs.mkdirSync(DOCS_IMAGES, { recursive: true });
 			fs.copyFileSync(shots.nodeCreator, path.join(DOCS_IMAGES, 'node-creator.png'));

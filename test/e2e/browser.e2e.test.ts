@@ -3,8 +3,22 @@
 // playwright-core + the editor selectors work here; scenarios search "Veo3" the same way.
 import * as path from 'path';
 
-import { launchBrowser, openNewWorkflow, openNodeCreatorAndSearch, screenshot, signIn, type BrowserSession } from './lib/browser';
-import { E2E_OWNER, ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8nHandle } from './lib';
+import {
+	launchBrowser,
+	openNewWorkflow,
+	openNodeCreatorAndSearch,
+	screenshot,
+	signIn,
+	type BrowserSession,
+} from './lib/browser';
+import {
+	E2E_OWNER,
+	ourPackageDirForTests,
+	selectedVersions,
+	setupOwner,
+	startN8n,
+	type N8nHandle,
+} from './lib';
 
 const PROBE_DIR = path.join(__dirname, 'fixtures', 'n8n-nodes-e2e-probe');
 // null (and a warning) while dist/ isn't built: the Veo3 search is then left out.

@@ -27,22 +27,42 @@ describe.each(selectedVersions())('Veo3 composition in real n8n %s', (version) =
 
 	beforeEach(() => veo?.sim.reset());
 
-	test.each(CELLS.map((cell) => [cellLabel(cell), cell] as [string, Cell]))('%s', async (_label, cell) => {
-		if (cell.fault === 'create500AfterCommit') veo.sim.configure({ faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
-		const built: Built = await buildCell(api, n8n, veo, cell, `${version}-${++seq}`);
-		try {
-			const run = await built.start();
-			await checkCell({ api, veo, cell, built, run, version });
-		} finally {
-			await built.cleanup();
-		}
-	}, 120_000);
+	test.each(CELLS.map((cell) => [cellLabel(cell), cell] as [string, Cell]))(
+		'%s',
+		async (_label, cell) => {
+			if (cell.fault === 'create500AfterCommit')
+				veo.sim.configure({
+					faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true },
+				});
+			const built: Built = await buildCell(api, n8n, veo, cell, `${version}-${++seq}`);
+			try {
+				const run = await built.start();
+				await checkCell({ api, veo, cell, built, run, version });
+			} finally {
+				await built.cleanup();
+			}
+		},
+		120_000,
+	);
 
 	test.each([
-		['stop mid-poll: every created task ID is in the saved execution', { waitMode: 'poll', moment: 'polling' }],
-		['stop while submitting in callback mode: every created task ID is in the saved execution', { waitMode: 'callback', moment: 'submitting' }],
-		['stop while parked for callbacks: every created task ID is in the saved execution', { waitMode: 'callback', moment: 'parked' }],
-	] as Array<[string, StopCase]>)('%s', async (_label, stop) => {
-		await stopCase({ api, n8n, veo, version, seq: ++seq, stop });
-	}, 120_000);
+		[
+			'stop mid-poll: every created task ID is in the saved execution',
+			{ waitMode: 'poll', moment: 'polling' },
+		],
+		[
+			'stop while submitting in callback mode: every created task ID is in the saved execution',
+			{ waitMode: 'callback', moment: 'submitting' },
+		],
+		[
+			'stop while parked for callbacks: every created task ID is in the saved execution',
+			{ waitMode: 'callback', moment: 'parked' },
+		],
+	] as Array<[string, StopCase]>)(
+		'%s',
+		async (_label, stop) => {
+			await stopCase({ api, n8n, veo, version, seq: ++seq, stop });
+		},
+		120_000,
+	);
 });

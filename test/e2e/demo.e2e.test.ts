@@ -17,14 +17,19 @@ testIfV2(
 		// n8n must not see jest's NODE_ENV=test (the harness removes it for n8n; the build doesn't care).
 		const env = { ...process.env };
 		delete env.NODE_ENV;
-		const run = spawnSync('timeout', ['--kill-after=15s', '8m', 'npm', 'run', 'demo', '--', '--once', '--port', '0'], {
-			cwd: REPO_ROOT,
-			encoding: 'utf8',
-			env,
-			maxBuffer: 32 * 1024 * 1024,
-		});
+		const run = spawnSync(
+			'timeout',
+			['--kill-after=15s', '8m', 'npm', 'run', 'demo', '--', '--once', '--port', '0'],
+			{
+				cwd: REPO_ROOT,
+				encoding: 'utf8',
+				env,
+				maxBuffer: 32 * 1024 * 1024,
+			},
+		);
 		const output = `${run.stdout}\n${run.stderr}`;
-		if (run.status !== 0) throw new Error(`npm run demo -- --once exited ${run.status}:\n${output.slice(-4000)}`);
+		if (run.status !== 0)
+			throw new Error(`npm run demo -- --once exited ${run.status}:\n${output.slice(-4000)}`);
 		expect(output).toMatch(/n8n editor: {2}http:\/\/127\.0\.0\.1:\d+\/workflow\/\w+/);
 		expect(output).toMatch(/login: {7}\S+@\S+/);
 		expect(output).toMatch(/password: {4}\S+/);
@@ -37,7 +42,9 @@ testIfV2(
 		const bytes = fs.readFileSync(fresh[0]);
 		expect(bytes.length).toBeGreaterThan(1000);
 		expect(bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
-		console.log(`[e2e] demo --once: ${fresh[0]} (${bytes.length} bytes) in ${Date.now() - started} ms`);
+		console.log(
+			`[e2e] demo --once: ${fresh[0]} (${bytes.length} bytes) in ${Date.now() - started} ms`,
+		);
 	},
 	10 * 60_000,
 );

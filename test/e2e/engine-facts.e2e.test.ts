@@ -7,10 +7,24 @@ import * as os from 'os';
 import * as path from 'path';
 
 import { selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
-import { callWebhook, chain, respondWithExecutionIdNode, sleep, until, webhookNode } from './lib/veo3';
-import { ENGINE_PROBE_DIR, probeNode, probeRecord, waitForWebhookNode, type ProbeBehaviour } from './fixtures/engine-probe';
+import {
+	callWebhook,
+	chain,
+	respondWithExecutionIdNode,
+	sleep,
+	until,
+	webhookNode,
+} from './lib/veo3';
+import {
+	ENGINE_PROBE_DIR,
+	probeNode,
+	probeRecord,
+	waitForWebhookNode,
+	type ProbeBehaviour,
+} from './fixtures/engine-probe';
 
-const fact = (label: string, value: unknown) => console.log(`[fact] ${label}: ${JSON.stringify(value)}`);
+const fact = (label: string, value: unknown) =>
+	console.log(`[fact] ${label}: ${JSON.stringify(value)}`);
 
 describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 	let n8n: N8nHandle;
@@ -24,9 +38,24 @@ describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 	afterAll(async () => await n8n?.stop(), 60_000);
 
 	/** Webhook -> Respond {executionId} -> Probe [-> more]; returns the started execution's id. */
-	async function start(behaviour: ProbeBehaviour, params: Record<string, number> = {}, settings: Record<string, unknown> = {}, after: any[] = [], target = { n8n: () => n8n, api: () => api }) {
+	async function start(
+		behaviour: ProbeBehaviour,
+		params: Record<string, number> = {},
+		settings: Record<string, unknown> = {},
+		after: any[] = [],
+		target = { n8n: () => n8n, api: () => api },
+	) {
 		const hook = `facts-${version}-${++seq}`;
-		const wf = await target.api().createWorkflow(chain(hook, [webhookNode(hook, 'responseNode'), respondWithExecutionIdNode(), probeNode(behaviour, params, settings), ...after]));
+		const wf = await target
+			.api()
+			.createWorkflow(
+				chain(hook, [
+					webhookNode(hook, 'responseNode'),
+					respondWithExecutionIdNode(),
+					probeNode(behaviour, params, settings),
+					...after,
+				]),
+			);
 		await target.api().activateWorkflow(wf.id);
 		const res = await callWebhook(target.n8n(), hook, {});
 		expect(res.status).toBe(200);
@@ -34,25 +63,45 @@ describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 	}
 
 	test('Retry On Fail: every try sees what earlier tries wrote (node context, custom data), same run; a first item with json.error re-runs the node', async () => {
-		const thrown = await start('throw', { untilTry: 3 }, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+		const thrown = await start(
+			'throw',
+			{ untilTry: 3 },
+			{ retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		);
 		const a = probeRecord(await api.waitForExecutionDone(thrown.executionId));
 		fact('retryOnFail throw x2 then pass', a);
 		expect(a.status).toBe('success');
 		expect(a.runs).toHaveLength(1);
 		const [out] = a.runs[0].outputs[0];
-		expect(out).toMatchObject({ tryNumber: 3, runIndex: 0, contextBefore: { tries: 2 }, customDataBefore: { probe_try_1: expect.any(String), probe_try_2: expect.any(String) } });
+		expect(out).toMatchObject({
+			tryNumber: 3,
+			runIndex: 0,
+			contextBefore: { tries: 2 },
+			customDataBefore: { probe_try_1: expect.any(String), probe_try_2: expect.any(String) },
+		});
 
-		const errorItem = await start('errorItem', { untilTry: 3 }, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+		const errorItem = await start(
+			'errorItem',
+			{ untilTry: 3 },
+			{ retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		);
 		const b = probeRecord(await api.waitForExecutionDone(errorItem.executionId));
 		fact('retryOnFail errorItem x2 then pass', b);
 		expect(b.runs[0].outputs[0][0]).toMatchObject({ tryNumber: 3, contextBefore: { tries: 2 } });
 
-		const always = await start('errorItem', {}, { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 });
+		const always = await start(
+			'errorItem',
+			{},
+			{ retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
+		);
 		const c = probeRecord(await api.waitForExecutionDone(always.executionId));
 		fact('retryOnFail errorItem always', c);
 		// The last try's error item is the output, and the execution counts as a success.
 		expect(c.status).toBe('success');
-		expect(c.runs[0].outputs[0][0]).toMatchObject({ tryNumber: 3, error: 'probe error item on try 3' });
+		expect(c.runs[0].outputs[0][0]).toMatchObject({
+			tryNumber: 3,
+			error: 'probe error item on try 3',
+		});
 	});
 
 	test('On Error "Continue (using error output)": only an item whose json is just {error[, message, details]} or that carries item.error goes to the error output', async () => {
@@ -83,7 +132,11 @@ describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 
 	test('stop while the node runs: custom data is kept (2.x loses run data and node context, 1.x keeps them); while parked: everything is kept', async () => {
 		const running = await start('sleep', { sleepMs: 60_000 });
-		await until(async () => (await api.getExecution(running.executionId)).status === 'running', 15_000, 'running');
+		await until(
+			async () => (await api.getExecution(running.executionId)).status === 'running',
+			15_000,
+			'running',
+		);
 		await sleep(1000);
 		await api.rest('POST', `/executions/${running.executionId}/stop`, {});
 		await api.waitForExecutionDone(running.executionId, 30_000);
@@ -96,7 +149,10 @@ describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 		} else {
 			// 1.x: the engine's un-awaited save of the live data lands last: context and the output the
 			// node returned after the abort signal are kept.
-			expect(stopped).toMatchObject({ status: 'canceled', context: { tries: 1, afterSleep: { aborted: true } } });
+			expect(stopped).toMatchObject({
+				status: 'canceled',
+				context: { tries: 1, afterSleep: { aborted: true } },
+			});
 			expect(stopped.runs[0].outputs[0][0]).toMatchObject({ afterSleep: { aborted: true } });
 		}
 		const restExec = await api.rest('GET', `/executions/${running.executionId}`);
@@ -123,7 +179,12 @@ describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 			const list = await api.getExecutions({ workflowId: failed.workflowId, includeData: true });
 			const retry = list.find((e: any) => String(e.retryOf ?? '') === failed.executionId) as any;
 			const record = probeRecord(retry);
-			fact(`retried execution (loadWorkflow=${loadWorkflow})`, { id: retry?.id, mode: retry?.mode, retryOf: retry?.retryOf, ...record });
+			fact(`retried execution (loadWorkflow=${loadWorkflow})`, {
+				id: retry?.id,
+				mode: retry?.mode,
+				retryOf: retry?.retryOf,
+				...record,
+			});
 			expect(retry.mode).toBe('retry');
 			expect(record.status).toBe('success');
 			expect(record.runs[0].outputs[0][0]).toMatchObject({
@@ -137,14 +198,29 @@ describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 
 	test('restart (SIGTERM) while the node runs: 2.x marks it crashed and keeps nothing; 1.x cancels it, saved or not (a race)', async () => {
 		const folder = fs.mkdtempSync(path.join(os.tmpdir(), `facts-restart-${version}-`));
-		let one: N8nHandle | undefined = await startN8n({ version, packageDir: null, extraPackageDirs: [ENGINE_PROBE_DIR], userFolder: folder, env: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '3' } });
+		let one: N8nHandle | undefined = await startN8n({
+			version,
+			packageDir: null,
+			extraPackageDirs: [ENGINE_PROBE_DIR],
+			userFolder: folder,
+			env: { N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '3' },
+		});
 		try {
 			const oneApi = await setupOwner(one);
-			const run = await start('sleep', { sleepMs: 120_000 }, {}, [], { n8n: () => one as N8nHandle, api: () => oneApi });
+			const run = await start('sleep', { sleepMs: 120_000 }, {}, [], {
+				n8n: () => one as N8nHandle,
+				api: () => oneApi,
+			});
 			await sleep(1500);
 			await one.kill('SIGTERM');
 			await one.stop();
-			one = await startN8n({ version, packageDir: null, extraPackageDirs: [ENGINE_PROBE_DIR], userFolder: folder, port: one.port });
+			one = await startN8n({
+				version,
+				packageDir: null,
+				extraPackageDirs: [ENGINE_PROBE_DIR],
+				userFolder: folder,
+				port: one.port,
+			});
 			const again = await loginAgain(one);
 			const after = await again.waitForExecutionDone(run.executionId, 30_000);
 			const record = probeRecord(after);
@@ -174,8 +250,18 @@ describe.each(selectedVersions())('n8n engine facts %s', (version) => {
 async function loginAgain(n8n: N8nHandle): Promise<N8nApi> {
 	const { CookieSession, N8nApi: Api, E2E_OWNER } = await import('./lib');
 	const session = new CookieSession(n8n.baseUrl);
-	await session.rest('POST', '/login', { emailOrLdapLoginId: E2E_OWNER.email, password: E2E_OWNER.password });
+	await session.rest('POST', '/login', {
+		emailOrLdapLoginId: E2E_OWNER.email,
+		password: E2E_OWNER.password,
+	});
 	const scopes = await session.rest<string[]>('GET', '/api-keys/scopes');
-	const key = await session.rest<{ rawApiKey: string }>('POST', '/api-keys', { label: `e2e-again-${Date.now()}`, expiresAt: null, scopes });
-	return new Api(n8n, session, key.rawApiKey, { email: E2E_OWNER.email, password: E2E_OWNER.password });
+	const key = await session.rest<{ rawApiKey: string }>('POST', '/api-keys', {
+		label: `e2e-again-${Date.now()}`,
+		expiresAt: null,
+		scopes,
+	});
+	return new Api(n8n, session, key.rawApiKey, {
+		email: E2E_OWNER.email,
+		password: E2E_OWNER.password,
+	});
 }

@@ -1,8 +1,29 @@
 // The n8n internals the Veo3 node relies on (nodes/Veo3/helpers/engineInternals.ts), checked in a
 // real n8n of each major: if n8n changes underneath, these fail. Plus the custom data that names
 // paid tasks after a stop, which is public API but only useful if n8n really saves it then.
-import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
-import { callWebhook, chain, E2E_POLL, nodeOutput, nodeRuns, noOpNode, respondWithExecutionIdNode, setupVeo3, splitOutNode, until, veo3Node, webhookNode, type Veo3Setup } from './lib/veo3';
+import {
+	ourPackageDirForTests,
+	selectedVersions,
+	setupOwner,
+	startN8n,
+	type N8nApi,
+	type N8nHandle,
+} from './lib';
+import {
+	callWebhook,
+	chain,
+	E2E_POLL,
+	nodeOutput,
+	nodeRuns,
+	noOpNode,
+	respondWithExecutionIdNode,
+	setupVeo3,
+	splitOutNode,
+	until,
+	veo3Node,
+	webhookNode,
+	type Veo3Setup,
+} from './lib/veo3';
 
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
 // Quotes and expression braces in the name: the resume must never build an expression from it.
@@ -19,7 +40,11 @@ const generate = (waitMode: string, options: Record<string, unknown> = {}) => ({
 });
 
 async function complete(veo: Veo3Setup, taskId: string): Promise<void> {
-	await fetch(`${veo.sim.controlUrl}/tasks/${taskId}/complete`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+	await fetch(`${veo.sim.controlUrl}/tasks/${taskId}/complete`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: '{}',
+	});
 }
 
 describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n %s', (version) => {
@@ -40,7 +65,12 @@ describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n
 
 	beforeEach(() => veo?.sim.reset());
 
-	async function startBatch(path: string, prompts: string[], waitMode: string, extra: Record<string, unknown> = {}): Promise<string> {
+	async function startBatch(
+		path: string,
+		prompts: string[],
+		waitMode: string,
+		extra: Record<string, unknown> = {},
+	): Promise<string> {
 		const wf = await api.createWorkflow(
 			chain(`${path}-${version}`, [
 				webhookNode(`${path}-${version}`, 'responseNode'),
@@ -62,7 +92,11 @@ describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n
 		await api.waitForExecutionStatus(id, ['waiting'], 20_000);
 		const [first, second] = veo.sim.tasks();
 		await complete(veo, first.id);
-		const answer = await until(() => veo.sim.callbacks().find((c: any) => c.taskId === first.id) ?? null, 10_000, 'first callback answered');
+		const answer = await until(
+			() => veo.sim.callbacks().find((c: any) => c.taskId === first.id) ?? null,
+			10_000,
+			'first callback answered',
+		);
 		expect(answer.status).toBe(200);
 		expect((await api.getExecution(id, false)).status).toBe('waiting');
 		await complete(veo, second.id);
@@ -89,7 +123,7 @@ describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n
 		}
 	});
 
-	test('stop while polling: the execution\'s custom data names every created task', async () => {
+	test("stop while polling: the execution's custom data names every created task", async () => {
 		veo.sim.configure({ renderMs: 600_000 });
 		const id = await startBatch('internals-stop', ['a drum', 'a flute', 'a harp'], 'poll');
 		await until(() => (veo.sim.tasks().length === 3 ? true : null), 20_000, 'three tasks');
@@ -97,9 +131,17 @@ describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n
 		await api.rest('POST', `/executions/${id}/stop`);
 		const stopped = await api.waitForExecutionStatus(id, ['canceled'], 20_000);
 		const full = await api.rest<any>('GET', `/executions/${id}`);
-		const customData = (full.customData ?? (stopped as any).customData ?? {}) as Record<string, string>;
+		const customData = (full.customData ?? (stopped as any).customData ?? {}) as Record<
+			string,
+			string
+		>;
 		const named = Object.values(customData).join(' ').split(' ').filter(Boolean).sort();
 		console.log(`[e2e] ${version} stop while polling: custom data ${JSON.stringify(customData)}`);
-		expect(named).toEqual(veo.sim.tasks().map((t: any) => t.id).sort());
+		expect(named).toEqual(
+			veo.sim
+				.tasks()
+				.map((t: any) => t.id)
+				.sort(),
+		);
 	});
 });

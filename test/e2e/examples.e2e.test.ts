@@ -10,7 +10,14 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-import { ourPackageDirForTests, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
+import {
+	ourPackageDirForTests,
+	selectedVersions,
+	setupOwner,
+	startN8n,
+	type N8nApi,
+	type N8nHandle,
+} from './lib';
 import { createFakeOpenAiCredential, toolNameOf } from './lib/agent';
 import { startFakeLlm, type FakeLlm } from './lib/fake-llm';
 import {
@@ -31,7 +38,10 @@ import {
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
 
 /** A 1×1 PNG, served as the "image from the web" of image-to-video.json. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+	'base64',
+);
 
 test('examples/ holds the six documented workflows, with community-prefixed node types', () => {
 	expect(listExamples()).toEqual([
@@ -46,12 +56,14 @@ test('examples/ holds the six documented workflows, with community-prefixed node
 		const wf = readExample(file);
 		const veo = wf.nodes.filter((n) => String(n.type).startsWith('n8n-nodes-veo3.'));
 		expect(veo.length).toBeGreaterThan(0);
-		for (const node of veo) expect(node.credentials?.veo3Api).toEqual({ id: '', name: 'Veo3 (kie.ai) account' });
+		for (const node of veo)
+			expect(node.credentials?.veo3Api).toEqual({ id: '', name: 'Veo3 (kie.ai) account' });
 		// Every connection points at an existing node.
 		const names = new Set(wf.nodes.map((n) => n.name));
 		for (const [from, outputs] of Object.entries(wf.connections)) {
 			expect(names.has(from)).toBe(true);
-			for (const output of (outputs as any).main) for (const c of output) expect(names.has(c.node)).toBe(true);
+			for (const output of (outputs as any).main)
+				for (const c of output) expect(names.has(c.node)).toBe(true);
 		}
 	}
 	const drive = readExample('prompts-to-drive-and-slack.json');
@@ -82,11 +94,17 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 
 	beforeAll(async () => {
 		outDir = fs.mkdtempSync(path.join(os.tmpdir(), `veo3-examples-${version}-`));
-		imageServer = http.createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG));
+		imageServer = http.createServer((_req, res) =>
+			res.writeHead(200, { 'Content-Type': 'image/png' }).end(PNG),
+		);
 		await new Promise<void>((r) => imageServer.listen(0, '127.0.0.1', r));
 		imageUrl = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}/photo.png`;
 		llm = await startFakeLlm();
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR, env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' } });
+		n8n = await startN8n({
+			version,
+			packageDir: OUR_PACKAGE_DIR,
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' },
+		});
 		api = await setupOwner(n8n);
 		veo = await setupVeo3(api);
 	}, 300_000);
@@ -114,9 +132,13 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 		const result = await api.runManual(wf.id);
 		const videos = nodeOutput(result, 'Generate Videos');
 		expect(videos).toHaveLength(3);
-		expect(videos.every((v) => v.json.status === 'success' && v.binary?.data?.mimeType === 'video/mp4')).toBe(true);
+		expect(
+			videos.every((v) => v.json.status === 'success' && v.binary?.data?.mimeType === 'video/mp4'),
+		).toBe(true);
 		expect(nodeOutput(result, 'Post to Slack')).toHaveLength(3);
-		expect(veo.sim.tasks().filter((t: any) => t.aspectRatio === '9:16').length).toBeGreaterThanOrEqual(3);
+		expect(
+			veo.sim.tasks().filter((t: any) => t.aspectRatio === '9:16').length,
+		).toBeGreaterThanOrEqual(3);
 	});
 
 	test('image-to-video: the fetched image is uploaded and animated', async () => {
@@ -128,7 +150,9 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 		expect(video.json.imageUrls).toHaveLength(1);
 		expect(String(video.json.imageUrls[0]).startsWith(veo.sim.url)).toBe(true);
 		expect(video.binary?.video?.mimeType).toBe('video/mp4');
-		expect(veo.sim.requests().some((r: any) => r.endpoint === 'POST /upload/api/file-stream-upload')).toBe(true);
+		expect(
+			veo.sim.requests().some((r: any) => r.endpoint === 'POST /upload/api/file-stream-upload'),
+		).toBe(true);
 	});
 
 	test('callback-generate + callback-trigger: the trigger downloads the video the generate started', async () => {
@@ -139,8 +163,14 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 		const result = await api.runManual(sender.id);
 		const [started] = nodeOutput(result, 'Start Video');
 		expect(started.json).toMatchObject({ status: 'generating', reference: 'spring-launch' });
-		const received = await api.waitForExecution((e) => e.status === 'success', 30_000, { workflowId: receiver.id });
-		expect(nodeOutput(received, 'Veo3 Trigger')[0].json).toMatchObject({ taskId: started.json.taskId, signatureVerified: true, reference: 'spring-launch' });
+		const received = await api.waitForExecution((e) => e.status === 'success', 30_000, {
+			workflowId: receiver.id,
+		});
+		expect(nodeOutput(received, 'Veo3 Trigger')[0].json).toMatchObject({
+			taskId: started.json.taskId,
+			signatureVerified: true,
+			reference: 'spring-launch',
+		});
 		const [download] = nodeOutput(received, 'Download Video');
 		expect(download.binary?.data?.mimeType).toBe('video/mp4');
 	});
@@ -152,18 +182,31 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 		for (const node of example.nodes) {
 			if (node.credentials?.openAiApi) node.credentials.openAiApi = openAi.credential;
 			// The chat must be public to be reached over HTTP; in the editor its chat panel works as is.
-			if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger') node.parameters = { ...node.parameters, public: true };
+			if (node.type === '@n8n/n8n-nodes-langchain.chatTrigger')
+				node.parameters = { ...node.parameters, public: true };
 			if (node.name === 'Make Video') node.parameters.options = { pollIntervalSeconds: 0.2 };
 		}
 		const trigger = example.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger')!;
 		const chatPath = `${trigger.webhookId}/chat`;
 		llm.setScript(({ tools, toolAnswers }) => {
-			if (toolAnswers.length === 0) return { toolCalls: [{ name: toolNameOf(tools, 'Make Video'), args: { prompt: 'A red fox in the snow', aspectRatio: '9:16' } }] };
+			if (toolAnswers.length === 0)
+				return {
+					toolCalls: [
+						{
+							name: toolNameOf(tools, 'Make Video'),
+							args: { prompt: 'A red fox in the snow', aspectRatio: '9:16' },
+						},
+					],
+				};
 			return { answer: `Your video: ${toolAnswers[0].parsed?.[0]?.videoUrl}` };
 		});
 		const wf = await api.createWorkflow(example);
 		await api.activateWorkflow(wf.id, { webhookPaths: [chatPath] });
-		const reply = await callWebhook(n8n, chatPath, { action: 'sendMessage', sessionId: 'example-session', chatInput: 'Make a portrait video of a red fox in the snow' });
+		const reply = await callWebhook(n8n, chatPath, {
+			action: 'sendMessage',
+			sessionId: 'example-session',
+			chatInput: 'Make a portrait video of a red fox in the snow',
+		});
 		await api.deactivateWorkflow(wf.id);
 		expect(reply.status).toBe(200);
 		const [task] = veo.sim.tasks();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the browser e2e tests need:
-#   - Debian's Chromium at /usr/bin/chromium (recipes §6: Playwright's own browser download is
+#   - Debian's Chromium at /usr/bin/chromium (docs/n8n-notes.md#browser: Playwright's own browser download is
 #     blocked on this machine, only Debian packages and the npm registry are reachable);
 #   - playwright-core (driver only, pinned in test/e2e/browser/package.json + lockfile).
 # Idempotent: does nothing when both are already there.

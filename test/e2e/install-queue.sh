@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what n8n queue mode needs for the e2e harness (recipes §8): Debian's redis-server and
+# Installs what n8n queue mode needs for the e2e harness (docs/n8n-notes.md#queue-mode): Debian's redis-server and
 # PostgreSQL server binaries. Idempotent. The services are started per test by
 # lib/queue-services.ts (policy-rc.d keeps Debian from auto-starting them, which is what we want).
 set -euo pipefail

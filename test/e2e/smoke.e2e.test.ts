@@ -7,7 +7,15 @@ import * as path from 'path';
 
 import { manualProbeWorkflow, webhookWaitSetWorkflow } from './fixtures/workflows';
 import { PROBE_GOOD_TOKEN, startProbeServer } from './fixtures/probe-server';
-import { ourPackageDirForTests, plainHttp, selectedVersions, setupOwner, startN8n, type N8nApi, type N8nHandle } from './lib';
+import {
+	ourPackageDirForTests,
+	plainHttp,
+	selectedVersions,
+	setupOwner,
+	startN8n,
+	type N8nApi,
+	type N8nHandle,
+} from './lib';
 
 const PROBE_DIR = path.join(__dirname, 'fixtures', 'n8n-nodes-e2e-probe');
 const OUR_PACKAGE_DIR = ourPackageDirForTests();
@@ -33,12 +41,14 @@ describe.each(selectedVersions())('n8n %s smoke', (version) => {
 		const http = plainHttp();
 		const first = await http.post(n8n.webhookUrl(`smoke-${version}`), { name: 'veo' });
 		expect(first.status).toBe(200);
-		const { resumeUrl, executionId } = (typeof first.data === 'string' ? JSON.parse(first.data) : first.data) as {
+		const { resumeUrl, executionId } = (
+			typeof first.data === 'string' ? JSON.parse(first.data) : first.data
+		) as {
 			resumeUrl: string;
 			executionId: string;
 		};
 		expect(resumeUrl).toContain(`/webhook-waiting/${executionId}`);
-		// 2.x signs resume URLs; an unsigned POST gets 401 (recipes pitfall 8). 1.123 does not sign.
+		// 2.x signs resume URLs; an unsigned POST gets 401 (docs/n8n-notes.md#pitfall-signed-resume). 1.123 does not sign.
 		if (version === 'v2') expect(resumeUrl).toMatch(/\?signature=[0-9a-f]{64}$/);
 		else expect(resumeUrl).not.toContain('signature=');
 
@@ -51,9 +61,15 @@ describe.each(selectedVersions())('n8n %s smoke', (version) => {
 		const done = await api.waitForExecutionDone(executionId, 30_000);
 		expect(done.status).toBe('success');
 		// The list-based wait (for executions whose id a test doesn't know) sees it too.
-		const listed = await api.waitForExecution((e) => e.id === String(executionId) && e.status === 'success', 30_000, { workflowId: workflow.id });
+		const listed = await api.waitForExecution(
+			(e) => e.id === String(executionId) && e.status === 'success',
+			30_000,
+			{ workflowId: workflow.id },
+		);
 		expect(listed.data.resultData.runData.Set).toBeDefined();
-		const setOutput = done.data.resultData.runData.Set[0].data.main[0].map((i: { json: unknown }) => i.json);
+		const setOutput = done.data.resultData.runData.Set[0].data.main[0].map(
+			(i: { json: unknown }) => i.json,
+		);
 		expect(setOutput).toEqual([{ greeting: 'hello veo', resumedWith: '42' }]);
 	});
 
@@ -72,8 +88,14 @@ describe.each(selectedVersions())('n8n %s smoke', (version) => {
 	test('credential test call reports pass and fail', async () => {
 		const server = await startProbeServer();
 		try {
-			const good = await api.createCredential('e2eProbeApi', 'probe good', { baseUrl: server.url, token: PROBE_GOOD_TOKEN });
-			const bad = await api.createCredential('e2eProbeApi', 'probe bad', { baseUrl: server.url, token: 'wrong' });
+			const good = await api.createCredential('e2eProbeApi', 'probe good', {
+				baseUrl: server.url,
+				token: PROBE_GOOD_TOKEN,
+			});
+			const bad = await api.createCredential('e2eProbeApi', 'probe bad', {
+				baseUrl: server.url,
+				token: 'wrong',
+			});
 			const pass = await api.testCredential(good.id);
 			const fail = await api.testCredential(bad.id);
 			expect(pass).toMatchObject({ ok: true, status: 'OK' });
@@ -86,7 +108,9 @@ describe.each(selectedVersions())('n8n %s smoke', (version) => {
 	});
 
 	test('runManual: a Manual Trigger workflow runs through the CLI', async () => {
-		const workflow = await api.createWorkflow(manualProbeWorkflow('n8n-nodes-e2e-probe.e2eProbe', `manual-${version}`));
+		const workflow = await api.createWorkflow(
+			manualProbeWorkflow('n8n-nodes-e2e-probe.e2eProbe', `manual-${version}`),
+		);
 		const result = await api.runManual(workflow.id);
 		const out = result.data.resultData.runData.Probe[0].data.main[0][0].json;
 		expect(out.label).toBe(`manual-${version}`);

@@ -1,4 +1,4 @@
-// Issue 5 scenarios in a real n8n, on every selected version (E2E_VERSIONS, default v1,v2): our
+// Scenarios in a real n8n, on every selected version (E2E_VERSIONS, default v1,v2): our
 // package installed as a community package, the kie.ai simulator (with an HMAC key) behind a
 // `veo3Api` credential, workflows started through production webhooks. One n8n per version.
 // In-process twins of these checks live in test/workflows/*.test.ts.
@@ -61,19 +61,33 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 		const wf = await api.createWorkflow(
 			chain(`t2v-${version}`, [
 				webhookNode(`t2v-${version}`),
-				veo3Node(generate({ waitMode: 'poll', downloadVideo: true, binaryPropertyOutput: 'data' }), veo.credentials),
+				veo3Node(
+					generate({ waitMode: 'poll', downloadVideo: true, binaryPropertyOutput: 'data' }),
+					veo.credentials,
+				),
 				writeFileNode(`=${file}`),
 			]),
 		);
 		await api.activateWorkflow(wf.id);
 		const t0 = Date.now();
-		const res = await callWebhook(n8n, `t2v-${version}`, { prompt: 'a red fox running through snow, cinematic' });
+		const res = await callWebhook(n8n, `t2v-${version}`, {
+			prompt: 'a red fox running through snow, cinematic',
+		});
 		expect(res.status).toBe(200);
-		const execution = await api.waitForExecution((e) => e.status !== 'running', 60_000, { workflowId: wf.id });
+		const execution = await api.waitForExecution((e) => e.status !== 'running', 60_000, {
+			workflowId: wf.id,
+		});
 		expect(execution.status).toBe('success');
 		const [video] = nodeOutput(execution, 'Veo3');
-		expect(video.json).toMatchObject({ status: 'success', prompt: 'a red fox running through snow, cinematic', model: 'veo3_fast' });
-		expect(video.binary?.data).toMatchObject({ mimeType: 'video/mp4', fileName: `${video.json.taskId}.mp4` });
+		expect(video.json).toMatchObject({
+			status: 'success',
+			prompt: 'a red fox running through snow, cinematic',
+			model: 'veo3_fast',
+		});
+		expect(video.binary?.data).toMatchObject({
+			mimeType: 'video/mp4',
+			fileName: `${video.json.taskId}.mp4`,
+		});
 		const [written] = nodeOutput(execution, 'Write File');
 		const onDisk = path.join(outDir, `video-${video.json.taskId}.mp4`);
 		expect(written.json.fileName).toBe(onDisk);
@@ -86,37 +100,73 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 		console.log(`[e2e] ${version} t2v round trip ${Date.now() - t0} ms, ${bytes.length} bytes`);
 	});
 
-	test('2. Generate (Don\'t Wait) with the trigger\'s Callback URL -> the trigger runs once, verified; a forged callback gets 401', async () => {
+	test("2. Generate (Don't Wait) with the trigger's Callback URL -> the trigger runs once, verified; a forged callback gets 401", async () => {
 		const trigger = veo3TriggerNode(veo.credentials);
-		const triggerWf = await api.createWorkflow(chain(`trigger-${version}`, [trigger, noOpNode('Received')]));
+		const triggerWf = await api.createWorkflow(
+			chain(`trigger-${version}`, [trigger, noOpNode('Received')]),
+		);
 		await api.activateWorkflow(triggerWf.id, { webhookPaths: [triggerPath(trigger)] });
 		const callbackUrl = n8n.webhookUrl(triggerPath(trigger));
 
 		const genWf = await api.createWorkflow(
 			chain(`gen-callback-${version}`, [
 				webhookNode(`gen-callback-${version}`),
-				veo3Node(generate({ waitMode: 'none' }, { callbackUrl, callbackReference: '={{ $json.body.row }}' }), veo.credentials),
+				veo3Node(
+					generate(
+						{ waitMode: 'none' },
+						{ callbackUrl, callbackReference: '={{ $json.body.row }}' },
+					),
+					veo.credentials,
+				),
 			]),
 		);
 		await api.activateWorkflow(genWf.id);
-		const res = await callWebhook(n8n, `gen-callback-${version}`, { prompt: 'a paper boat on a river', row: 'row-7' });
+		const res = await callWebhook(n8n, `gen-callback-${version}`, {
+			prompt: 'a paper boat on a river',
+			row: 'row-7',
+		});
 		expect(res.status).toBe(200);
 		const submitted = Array.isArray(res.data) ? res.data[0] : res.data;
 		expect(submitted).toMatchObject({ status: 'generating', reference: 'row-7' });
 		const taskId = String(submitted.taskId);
 
-		const started = await api.waitForExecution((e) => e.status === 'success', 30_000, { workflowId: triggerWf.id });
+		const started = await api.waitForExecution((e) => e.status === 'success', 30_000, {
+			workflowId: triggerWf.id,
+		});
 		const [item] = nodeOutput(started, 'Veo3 Trigger');
-		expect(item.json).toMatchObject({ taskId, status: 'success', event: 'success', reference: 'row-7', signatureVerified: true });
+		expect(item.json).toMatchObject({
+			taskId,
+			status: 'success',
+			event: 'success',
+			reference: 'row-7',
+			signatureVerified: true,
+		});
 		expect(String(item.json.videoUrl)).toContain(taskId);
 		expect(nodeOutput(started, 'Received')).toHaveLength(1);
-		const delivered = await until(() => { const log = veo.sim.callbacks().filter((c: any) => c.taskId === taskId); return log.length ? log : null; }, 10_000, 'callback logged');
+		const delivered = await until(
+			() => {
+				const log = veo.sim.callbacks().filter((c: any) => c.taskId === taskId);
+				return log.length ? log : null;
+			},
+			10_000,
+			'callback logged',
+		);
 		expect(delivered.map((c: any) => c.status)).toEqual([200]);
 
 		// A forged delivery of the same task: the simulator re-sends it with a tampered signature.
 		const forged = await callSimControl(veo, `/tasks/${taskId}/callback`, { tamper: 'signature' });
 		expect(forged).toMatchObject({ status: 200, data: { sent: 1 } });
-		const forgedLog = await until(() => { const log = veo.sim.callbacks().filter((c: any) => c.taskId === taskId).slice(1); return log.length ? log : null; }, 10_000, 'forged callback answered');
+		const forgedLog = await until(
+			() => {
+				const log = veo.sim
+					.callbacks()
+					.filter((c: any) => c.taskId === taskId)
+					.slice(1);
+				return log.length ? log : null;
+			},
+			10_000,
+			'forged callback answered',
+		);
 		// (the simulator retries a refused callback like kie.ai does: every attempt is refused)
 		expect(forgedLog.every((c: any) => c.status === 401)).toBe(true);
 		await sleep(1500);
@@ -138,7 +188,9 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 		await api.activateWorkflow(wf.id);
 
 		// One item.
-		const single = await callWebhook(n8n, `wait-cb-${version}`, { prompts: ['a lighthouse at night'] });
+		const single = await callWebhook(n8n, `wait-cb-${version}`, {
+			prompts: ['a lighthouse at night'],
+		});
 		expect(single.status).toBe(200);
 		const singleId = String(single.data.executionId);
 		const waiting = await api.waitForExecutionStatus(singleId, ['waiting'], 15_000);
@@ -150,13 +202,19 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 		const done = await api.waitForExecutionDone(singleId, 30_000);
 		expect(done.status).toBe('success');
 		const [result] = nodeOutput(done, 'Veo3');
-		expect(result.json).toMatchObject({ taskId: task.id, status: 'success', prompt: 'a lighthouse at night' });
+		expect(result.json).toMatchObject({
+			taskId: task.id,
+			status: 'success',
+			prompt: 'a lighthouse at night',
+		});
 		expect(String(result.json.videoUrl)).toContain(task.id);
 
 		// Five items: still one execution, parked until all five tasks called back, resumed once.
 		veo.sim.reset();
 		veo.sim.configure({ renderMs: 2500 });
-		const prompts = ['one', 'two', 'three', 'four', 'five'].map((p) => `scene ${p}: waves on a beach`);
+		const prompts = ['one', 'two', 'three', 'four', 'five'].map(
+			(p) => `scene ${p}: waves on a beach`,
+		);
 		const batch = await callWebhook(n8n, `wait-cb-${version}`, { prompts });
 		const batchId = String(batch.data.executionId);
 		await api.waitForExecutionStatus(batchId, ['waiting'], 15_000);
@@ -180,14 +238,20 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 			chain(`fail-${version}`, [
 				webhookNode(`fail-${version}`),
 				splitOutNode('body.prompts'),
-				veo3Node(generate({ waitMode: 'poll', downloadVideo: false }), veo.credentials, { onError: 'continueRegularOutput' }),
+				veo3Node(generate({ waitMode: 'poll', downloadVideo: false }), veo.credentials, {
+					onError: 'continueRegularOutput',
+				}),
 			]),
 		);
 		await api.activateWorkflow(wf.id);
 
-		const failed = await callWebhook(n8n, `fail-${version}`, { prompts: ['a calm lake', 'a storm [fail]', 'a fox in snow'] });
+		const failed = await callWebhook(n8n, `fail-${version}`, {
+			prompts: ['a calm lake', 'a storm [fail]', 'a fox in snow'],
+		});
 		expect(failed.status).toBe(200);
-		let execution = await api.waitForExecution((e) => e.status !== 'running', 60_000, { workflowId: wf.id });
+		let execution = await api.waitForExecution((e) => e.status !== 'running', 60_000, {
+			workflowId: wf.id,
+		});
 		expect(execution.status).toBe('success');
 		let out = nodeOutput(execution, 'Veo3');
 		expect(out.map((i) => i.json.status)).toEqual(['success', 'failed', 'success']);
@@ -198,7 +262,11 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 		veo.sim.configure({ credits: 100 });
 		const poor = await callWebhook(n8n, `fail-${version}`, { prompts: ['a sunrise', 'a sunset'] });
 		expect(poor.status).toBe(200);
-		execution = await api.waitForExecution((e) => e.status !== 'running' && e.id !== String(execution.id), 60_000, { workflowId: wf.id });
+		execution = await api.waitForExecution(
+			(e) => e.status !== 'running' && e.id !== String(execution.id),
+			60_000,
+			{ workflowId: wf.id },
+		);
 		expect(execution.status).toBe('success');
 		out = nodeOutput(execution, 'Veo3');
 		expect(out).toHaveLength(2);
@@ -209,12 +277,17 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 
 		// Without continue-on-fail the same 402 fails the execution with kie.ai's message.
 		const strict = await api.createWorkflow(
-			chain(`fail-strict-${version}`, [webhookNode(`fail-strict-${version}`), veo3Node(generate({ waitMode: 'none' }), veo.credentials)]),
+			chain(`fail-strict-${version}`, [
+				webhookNode(`fail-strict-${version}`),
+				veo3Node(generate({ waitMode: 'none' }), veo.credentials),
+			]),
 		);
 		await api.activateWorkflow(strict.id);
 		veo.sim.configure({ credits: 10 });
 		await callWebhook(n8n, `fail-strict-${version}`, { prompt: 'a moonrise' });
-		const stopped = await api.waitForExecution((e) => e.status !== 'running', 30_000, { workflowId: strict.id });
+		const stopped = await api.waitForExecution((e) => e.status !== 'running', 30_000, {
+			workflowId: strict.id,
+		});
 		expect(stopped.status).toBe('error');
 		expect(executionError(stopped)).toContain('kie.ai error 402');
 	});
@@ -240,11 +313,21 @@ describe.each(selectedVersions())('Veo3 in real n8n %s', (version) => {
 		expect(await api.hasNodeType(VEO3_TRIGGER_TYPE)).toBe(true);
 		expect(await api.hasNodeType(VEO3_TOOL_TYPE)).toBe(true);
 		const credentialTypes = await api.getCredentialTypes();
-		expect(credentialTypes.find((c) => c.name === 'veo3Api')?.displayName).toBe('Veo3 (kie.ai) API');
+		expect(credentialTypes.find((c) => c.name === 'veo3Api')?.displayName).toBe(
+			'Veo3 (kie.ai) API',
+		);
 	});
 });
 
-async function callSimControl(veo: Veo3Setup, route: string, body: unknown): Promise<{ status: number; data: any }> {
-	const res = await fetch(`${veo.sim.controlUrl}${route}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+async function callSimControl(
+	veo: Veo3Setup,
+	route: string,
+	body: unknown,
+): Promise<{ status: number; data: any }> {
+	const res = await fetch(`${veo.sim.controlUrl}${route}`, {
+		method: 'POST',
+		headers: { 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+	});
 	return { status: res.status, data: await res.json() };
 }

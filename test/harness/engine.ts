@@ -7,7 +7,12 @@ import 'reflect-metadata';
 import { randomUUID } from 'crypto';
 import { dirname } from 'path';
 
-import { BinaryDataService, ExecuteContext, ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	BinaryDataService,
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	WorkflowExecute,
+} from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	IConnections,
@@ -31,7 +36,9 @@ import { LoopOverItems } from './loopNode';
 // n8n-core must share one DI container with the services it resolves (see recipes: @n8n/node-cli
 // brings an older @n8n/di to the top level), so take the copy n8n-core itself resolves.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { Container } = require(require.resolve('@n8n/di', { paths: [dirname(require.resolve('n8n-core'))] }));
+const { Container } = require(
+	require.resolve('@n8n/di', { paths: [dirname(require.resolve('n8n-core'))] }),
+);
 
 export const VEO3_TYPE = 'n8n-nodes-veo3.veo3';
 export const TRIGGER_TYPE = 'n8n-nodes-veo3.veo3Trigger';
@@ -46,7 +53,13 @@ export const VEO3_TOOL_TYPE = 'n8n-nodes-veo3.veo3Tool';
  * execute(). n8n 2's AI Agent runs this variant as an ordinary node for each tool call.
  */
 function toolVariant(nodeType: INodeType): INodeType {
-	const description = { ...nodeType.description, name: `${nodeType.description.name}Tool`, displayName: `${nodeType.description.displayName} Tool`, inputs: [], outputs: ['ai_tool'] };
+	const description = {
+		...nodeType.description,
+		name: `${nodeType.description.name}Tool`,
+		displayName: `${nodeType.description.displayName} Tool`,
+		inputs: [],
+		outputs: ['ai_tool'],
+	};
 	delete description.usableAsTool;
 	return Object.assign(Object.create(nodeType) as INodeType, { description });
 }
@@ -61,7 +74,8 @@ const nodeTypeMap: Record<string, INodeType> = {
 
 export const nodeTypes = {
 	getByName: (type: string) => nodeTypeMap[type],
-	getByNameAndVersion: (type: string, version?: number) => NodeHelpers.getVersionedNodeType(nodeTypeMap[type], version),
+	getByNameAndVersion: (type: string, version?: number) =>
+		NodeHelpers.getVersionedNodeType(nodeTypeMap[type], version),
 	getKnownTypes: () => ({}),
 };
 
@@ -78,13 +92,18 @@ export function binaryService(): BinaryDataService {
 const credentialType = new Veo3Api();
 
 /** Applies the credential's generic `authenticate` ({{$credentials.x}} in headers), as n8n does. */
-function authenticateRequest(credentials: ICredentialDataDecryptedObject, request: IDataObject): IDataObject {
+function authenticateRequest(
+	credentials: ICredentialDataDecryptedObject,
+	request: IDataObject,
+): IDataObject {
 	const headers = { ...((request.headers as IDataObject) ?? {}) };
 	const generic = credentialType.authenticate.properties.headers ?? {};
 	for (const [name, template] of Object.entries(generic)) {
 		headers[name] = String(template)
 			.replace(/^=/, '')
-			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) => String(credentials[key] ?? ''));
+			.replace(/\{\{\s*\$credentials\.(\w+)\s*\}\}/g, (_, key: string) =>
+				String(credentials[key] ?? ''),
+			);
 	}
 	return { ...request, headers };
 }
@@ -118,7 +137,11 @@ export interface HarnessRun {
 	/** Requests captured by the credentials helper (what the node asked to send). */
 }
 
-export function makeAdditionalData(spec: Pick<WorkflowSpec, 'credentials' | 'mode' | 'webhookWaitingBaseUrl'>, executionId: string, workflowData: IDataObject): IWorkflowExecuteAdditionalData {
+export function makeAdditionalData(
+	spec: Pick<WorkflowSpec, 'credentials' | 'mode' | 'webhookWaitingBaseUrl'>,
+	executionId: string,
+	workflowData: IDataObject,
+): IWorkflowExecuteAdditionalData {
 	const base = 'http://127.0.0.1:1/unused';
 	const credentials = spec.credentials as unknown as ICredentialDataDecryptedObject;
 	return {
@@ -126,7 +149,8 @@ export function makeAdditionalData(spec: Pick<WorkflowSpec, 'credentials' | 'mod
 			getDecrypted: async () => ({ ...credentials }),
 			getParentTypes: () => [],
 			isCredentialUsableByNode: () => true,
-			authenticate: async (c: ICredentialDataDecryptedObject, _t: string, r: IDataObject) => authenticateRequest(c, r),
+			authenticate: async (c: ICredentialDataDecryptedObject, _t: string, r: IDataObject) =>
+				authenticateRequest(c, r),
 			preAuthentication: async () => undefined,
 			runPreAuthentication: async () => undefined,
 		},
@@ -147,7 +171,12 @@ export function makeAdditionalData(spec: Pick<WorkflowSpec, 'credentials' | 'mod
 	} as unknown as IWorkflowExecuteAdditionalData;
 }
 
-function wrapRun(workflow: Workflow, additionalData: IWorkflowExecuteAdditionalData, executionId: string, run: IRun): HarnessRun {
+function wrapRun(
+	workflow: Workflow,
+	additionalData: IWorkflowExecuteAdditionalData,
+	executionId: string,
+	run: IRun,
+): HarnessRun {
 	return {
 		workflow,
 		additionalData,
@@ -183,27 +212,48 @@ export interface StartedWorkflow {
 export async function startWorkflow(spec: WorkflowSpec): Promise<StartedWorkflow> {
 	await initBinaryData();
 	const executionId = `e${randomUUID().slice(0, 8)}`;
-	const workflowData = { id: `wf-${executionId}`, name: 'harness', active: false, nodes: spec.nodes, connections: spec.connections, settings: { executionOrder: 'v1' } };
-	const workflow = new Workflow({ ...workflowData, nodeTypes, staticData: spec.staticData } as never);
+	const workflowData = {
+		id: `wf-${executionId}`,
+		name: 'harness',
+		active: false,
+		nodes: spec.nodes,
+		connections: spec.connections,
+		settings: { executionOrder: 'v1' },
+	};
+	const workflow = new Workflow({
+		...workflowData,
+		nodeTypes,
+		staticData: spec.staticData,
+	} as never);
 	const additionalData = makeAdditionalData(spec, executionId, workflowData);
 	let saved: IRun | undefined;
 	additionalData.hooks!.addHandler('workflowExecuteAfter', (fullRunData: IRun) => {
 		saved = JSON.parse(JSON.stringify(fullRunData)) as IRun;
 	});
 	const executor = new WorkflowExecute(additionalData, spec.mode ?? 'manual');
-	const running = executor.run({ workflow, startNode: workflow.getNode(spec.nodes[0].name) ?? undefined } as never);
+	const running = executor.run({
+		workflow,
+		startNode: workflow.getNode(spec.nodes[0].name) ?? undefined,
+	} as never);
 	return {
 		executionId,
 		saved: () => saved,
 		cancel: () => running.cancel(),
-		snapshot: () => JSON.parse(JSON.stringify((executor as unknown as { runExecutionData: IRunExecutionData }).runExecutionData)) as IRunExecutionData,
+		snapshot: () =>
+			JSON.parse(
+				JSON.stringify(
+					(executor as unknown as { runExecutionData: IRunExecutionData }).runExecutionData,
+				),
+			) as IRunExecutionData,
 		done: (async () => wrapRun(workflow, additionalData, executionId, await running))(),
 	};
 }
 
 /** Runs a workflow from its first node until it finishes, fails or waits. */
 export async function runWorkflow(spec: WorkflowSpec): Promise<HarnessRun> {
-	return await (await startWorkflow(spec)).done;
+	return await (
+		await startWorkflow(spec)
+	).done;
 }
 
 /**
@@ -218,12 +268,31 @@ export function veo3ExecuteContext(
 ): ExecuteContext {
 	const veo3 = node('Veo3', VEO3_TYPE, parameters);
 	const executionId = `u${randomUUID().slice(0, 8)}`;
-	const workflowData = { id: `wf-${executionId}`, name: 'unit', active: false, nodes: [veo3], connections: {}, settings: { executionOrder: 'v1' } };
+	const workflowData = {
+		id: `wf-${executionId}`,
+		name: 'unit',
+		active: false,
+		nodes: [veo3],
+		connections: {},
+		settings: { executionOrder: 'v1' },
+	};
 	const workflow = new Workflow({ ...workflowData, nodeTypes } as never);
 	const additionalData = makeAdditionalData({ credentials }, executionId, workflowData);
 	const runExecutionData = { resultData: { runData: {} } } as unknown as IRunExecutionData;
 	const inputData = { main: [items] };
-	return new ExecuteContext(workflow, veo3, additionalData, 'manual', runExecutionData, 0, items, inputData, { node: veo3, data: inputData, source: null }, [], abortSignal);
+	return new ExecuteContext(
+		workflow,
+		veo3,
+		additionalData,
+		'manual',
+		runExecutionData,
+		0,
+		items,
+		inputData,
+		{ node: veo3, data: inputData, source: null },
+		[],
+		abortSignal,
+	);
 }
 
 /** The execution's resume URL, exactly as the node saw it in $execution.resumeUrl. */
@@ -249,14 +318,32 @@ export async function retryExecution(previous: HarnessRun, reload?: INode[]): Pr
 	}
 	let workflow = previous.workflow;
 	if (reload) {
-		workflow = new Workflow({ id: workflow.id, name: workflow.name, nodes: reload, connections: workflow.connectionsBySourceNode, active: false, nodeTypes, settings: workflow.settings } as never);
-		for (const entry of data.executionData!.nodeExecutionStack) entry.node = workflow.getNode(entry.node.name) as INode;
+		workflow = new Workflow({
+			id: workflow.id,
+			name: workflow.name,
+			nodes: reload,
+			connections: workflow.connectionsBySourceNode,
+			active: false,
+			nodeTypes,
+			settings: workflow.settings,
+		} as never);
+		for (const entry of data.executionData!.nodeExecutionStack)
+			entry.node = workflow.getNode(entry.node.name) as INode;
 	}
-	const run = await new WorkflowExecute(previous.additionalData, 'retry', data).processRunExecutionData(workflow);
+	const run = await new WorkflowExecute(
+		previous.additionalData,
+		'retry',
+		data,
+	).processRunExecutionData(workflow);
 	return wrapRun(workflow, previous.additionalData, previous.executionId, run);
 }
 
-export function node(name: string, type: string, parameters: IDataObject, extra: Partial<INode> = {}): INode {
+export function node(
+	name: string,
+	type: string,
+	parameters: IDataObject,
+	extra: Partial<INode> = {},
+): INode {
 	return {
 		id: randomUUID(),
 		name,
@@ -264,15 +351,24 @@ export function node(name: string, type: string, parameters: IDataObject, extra:
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: parameters as never,
-		...(type === ITEMS_TYPE || type === LOOP_TYPE ? {} : { credentials: { veo3Api: { id: 'cred-1', name: 'Veo3 account' } } }),
+		...(type === ITEMS_TYPE || type === LOOP_TYPE
+			? {}
+			: { credentials: { veo3Api: { id: 'cred-1', name: 'Veo3 account' } } }),
 		...extra,
 	};
 }
 
 /** Items → Veo3 (one node) workflow, the shape most tests need. */
-export function itemsThenVeo3(items: IDataObject[], veo3Parameters: IDataObject, veo3Extra: Partial<INode> = {}): Pick<WorkflowSpec, 'nodes' | 'connections'> {
+export function itemsThenVeo3(
+	items: IDataObject[],
+	veo3Parameters: IDataObject,
+	veo3Extra: Partial<INode> = {},
+): Pick<WorkflowSpec, 'nodes' | 'connections'> {
 	return {
-		nodes: [node('Items', ITEMS_TYPE, { items: JSON.stringify(items) }), node('Veo3', VEO3_TYPE, veo3Parameters, veo3Extra)],
+		nodes: [
+			node('Items', ITEMS_TYPE, { items: JSON.stringify(items) }),
+			node('Veo3', VEO3_TYPE, veo3Parameters, veo3Extra),
+		],
 		connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } } as IConnections,
 	};
 }

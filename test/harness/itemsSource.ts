@@ -1,4 +1,10 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 /**
  * Test-only start node: emits the items given as JSON, optionally with a binary field made from
@@ -19,7 +25,11 @@ export class ItemsSource implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const specs = JSON.parse(this.getNodeParameter('items', 0) as string) as Array<IDataObject & { binary?: Record<string, { data: string; mimeType: string; fileName: string }> }>;
+		const specs = JSON.parse(this.getNodeParameter('items', 0) as string) as Array<
+			IDataObject & {
+				binary?: Record<string, { data: string; mimeType: string; fileName: string }>;
+			}
+		>;
 		const items: INodeExecutionData[] = [];
 		for (const spec of specs) {
 			const { binary, ...json } = spec;
@@ -27,7 +37,11 @@ export class ItemsSource implements INodeType {
 			if (binary) {
 				item.binary = {};
 				for (const [field, file] of Object.entries(binary)) {
-					item.binary[field] = await this.helpers.prepareBinaryData(Buffer.from(file.data, 'base64'), file.fileName, file.mimeType);
+					item.binary[field] = await this.helpers.prepareBinaryData(
+						Buffer.from(file.data, 'base64'),
+						file.fileName,
+						file.mimeType,
+					);
 				}
 			}
 			items.push(item);

@@ -14,13 +14,24 @@ export interface Answer {
 
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
-/** kie's signature headers for `taskId` (§8.4), optionally at another time or with another key. */
-export function signedHeaders(hmacKey: string, taskId: string, timestamp: number | string = nowSeconds()): Record<string, string> {
-	return { 'X-Webhook-Timestamp': String(timestamp), 'X-Webhook-Signature': signCallback(hmacKey, taskId, timestamp) };
+/** kie's signature headers for `taskId` (docs/kie-api.md#callback-signature), optionally at another time or with another key. */
+export function signedHeaders(
+	hmacKey: string,
+	taskId: string,
+	timestamp: number | string = nowSeconds(),
+): Record<string, string> {
+	return {
+		'X-Webhook-Timestamp': String(timestamp),
+		'X-Webhook-Signature': signCallback(hmacKey, taskId, timestamp),
+	};
 }
 
 /** POSTs a callback; `body` may be an object (sent as JSON) or raw text. Never throws on a status. */
-export async function postCallback(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
+export async function postCallback(
+	url: string,
+	body: unknown,
+	headers: Record<string, string> = {},
+): Promise<Answer> {
 	const data = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
 	const answer = await axios.post(url, data, {
 		headers: { 'content-type': 'application/json', ...headers },
@@ -49,12 +60,21 @@ export async function replay(server: CallbackServer, logged: LoggedRequest): Pro
 	return await postCallback(`${server.url}${logged.url}`, logged.requestBody, headers);
 }
 
-/** A generation success body in the documented shape (§8.2), for task `taskId`. */
-export function successBody(taskId: string, urls: unknown = ['https://files.example/v.mp4'], extra: Record<string, unknown> = {}): Record<string, unknown> {
+/** A generation success body in the documented shape (docs/kie-api.md#callback-body), for task `taskId`. */
+export function successBody(
+	taskId: string,
+	urls: unknown = ['https://files.example/v.mp4'],
+	extra: Record<string, unknown> = {},
+): Record<string, unknown> {
 	return {
 		code: 200,
 		msg: 'Veo3.1 video generated successfully.',
-		data: { taskId, info: { resultUrls: urls, originUrls: [], resolution: '720p' }, fallbackFlag: false, ...extra },
+		data: {
+			taskId,
+			info: { resultUrls: urls, originUrls: [], resolution: '720p' },
+			fallbackFlag: false,
+			...extra,
+		},
 	};
 }
 
@@ -64,7 +84,10 @@ export class SimControl {
 
 	/** Finishes a task now (its callback is sent as configured: dropped, duplicated, signed). */
 	async complete(taskId: string, outcome?: string): Promise<void> {
-		await axios.post(`${this.sim().controlUrl}/tasks/${taskId}/complete`, outcome ? { outcome } : {});
+		await axios.post(
+			`${this.sim().controlUrl}/tasks/${taskId}/complete`,
+			outcome ? { outcome } : {},
+		);
 	}
 
 	/** Sends a finished task's callback again (faults off): `{duplicate, tamper, timestamp, url, kind}`. */
@@ -81,7 +104,11 @@ export class SimControl {
 
 	/** Waits until `count` deliveries for the task have been answered (or failed on the network). */
 	async delivered(taskId: string, count = 1): Promise<void> {
-		await until(() => this.deliveries(taskId).length >= count, 5000, `${count} callback(s) for ${taskId}`);
+		await until(
+			() => this.deliveries(taskId).length >= count,
+			5000,
+			`${count} callback(s) for ${taskId}`,
+		);
 	}
 
 	/** record-info reads the simulator answered, per task id. */
@@ -96,19 +123,31 @@ export class SimControl {
 	}
 
 	/** Creates a generation task directly (setup, not node code); optionally with a callback URL. */
-	async createTask(apiKey: string, prompt: string, body: Record<string, unknown> = {}): Promise<string> {
+	async createTask(
+		apiKey: string,
+		prompt: string,
+		body: Record<string, unknown> = {},
+	): Promise<string> {
 		const answer = await axios.post(
 			`${this.sim().url}/api/v1/veo/generate`,
 			{ prompt, model: 'veo3_fast', ...body },
 			{ headers: { Authorization: `Bearer ${apiKey}` } },
 		);
-		if (answer.data?.code !== 200) throw new Error(`setup generate failed: ${JSON.stringify(answer.data)}`);
+		if (answer.data?.code !== 200)
+			throw new Error(`setup generate failed: ${JSON.stringify(answer.data)}`);
 		return String(answer.data.data.taskId);
 	}
 
 	/** Creates an extend or 4K job directly (setup), with its callback URL. */
-	async post(apiKey: string, endpoint: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-		const answer = await axios.post(`${this.sim().url}${endpoint}`, body, { headers: { Authorization: `Bearer ${apiKey}` }, validateStatus: () => true });
+	async post(
+		apiKey: string,
+		endpoint: string,
+		body: Record<string, unknown>,
+	): Promise<Record<string, unknown>> {
+		const answer = await axios.post(`${this.sim().url}${endpoint}`, body, {
+			headers: { Authorization: `Bearer ${apiKey}` },
+			validateStatus: () => true,
+		});
 		return answer.data as Record<string, unknown>;
 	}
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 /**
  * Test-only stand-in for n8n's Loop Over Items (SplitInBatches v3), with its semantics: output 0
@@ -28,7 +33,10 @@ export class LoopOverItems implements INodeType {
 			context.processed = [];
 			context.left = input.map((item) => ({ json: item.json }));
 		} else {
-			context.processed = [...(context.processed as INodeExecutionData[]), ...input.map((item) => ({ json: item.json }))];
+			context.processed = [
+				...(context.processed as INodeExecutionData[]),
+				...input.map((item) => ({ json: item.json })),
+			];
 		}
 		const left = context.left as INodeExecutionData[];
 		if (left.length === 0) {

@@ -1,4 +1,4 @@
-// Release readiness (issue 9): what n8n's verification, npm and a user installing the package look
+// Release readiness: what n8n's verification, npm and a user installing the package look
 // at, checked from the files themselves. The GitHub workflows cannot run here, so their structure
 // is checked after parsing them with a YAML parser; package.json against the rules of
 // @n8n/eslint-plugin-community-nodes and n8n's verification guidelines; the codex and credential
@@ -25,7 +25,10 @@ const pkg = JSON.parse(read('package.json')) as Json;
 
 /** Parses YAML strictly: any error or warning (duplicate key, bad indentation, tab) fails. */
 function loadYaml(file: string): Json {
-	const doc = parseDocument(fs.readFileSync(file, 'utf8'), { prettyErrors: true, uniqueKeys: true });
+	const doc = parseDocument(fs.readFileSync(file, 'utf8'), {
+		prettyErrors: true,
+		uniqueKeys: true,
+	});
 	const problems = [...doc.errors, ...doc.warnings].map((e) => e.message);
 	if (problems.length) throw new Error(`${path.relative(ROOT, file)}: ${problems.join('; ')}`);
 	const value = doc.toJS() as unknown;
@@ -98,7 +101,8 @@ function compareSemver(a: string, b: string): number {
  * silently misreads a pattern.
  */
 function githubGlob(pattern: string): RegExp {
-	if (/[?+[\]!]/.test(pattern)) throw new Error(`unsupported filter pattern in this test: ${pattern}`);
+	if (/[?+[\]!]/.test(pattern))
+		throw new Error(`unsupported filter pattern in this test: ${pattern}`);
 	let re = '';
 	for (let i = 0; i < pattern.length; i++) {
 		if (pattern[i] === '*' && pattern[i + 1] === '*') {
@@ -128,7 +132,9 @@ function stepIndex(steps: Step[], re: RegExp): number {
 
 /** Node versions a job runs on, with `${{ matrix.x }}` resolved from the job's matrix. */
 function nodeVersionsOf(job: Job): string[] {
-	const setup = job.steps.filter((s) => typeof s.uses === 'string' && s.uses.startsWith('actions/setup-node@'));
+	const setup = job.steps.filter(
+		(s) => typeof s.uses === 'string' && s.uses.startsWith('actions/setup-node@'),
+	);
 	return setup.flatMap((s) => {
 		const v = s.with?.['node-version'];
 		if (v === undefined) return [];
@@ -140,7 +146,8 @@ function nodeVersionsOf(job: Job): string[] {
 }
 
 /** The major of a setup-node version spec ('20', '20.x', '22.14.0'); NaN for aliases like lts/*. */
-const majorOf = (spec: string) => (/^v?(\d+)(\.|$)/.test(spec) ? Number(/^v?(\d+)/.exec(spec)![1]) : NaN);
+const majorOf = (spec: string) =>
+	/^v?(\d+)(\.|$)/.test(spec) ? Number(/^v?(\d+)/.exec(spec)![1]) : NaN;
 
 /** Effective permissions of a job: its own block replaces the workflow's entirely. */
 function permissionsOf(workflow: Json, job: Job): Json | string | undefined {
@@ -207,12 +214,20 @@ function repositoryWebUrl(): string | null {
 /** Source file → the files tsc emits for it (relative to the repo), per tsconfig.json. */
 function tscOutputs(): Map<string, string> {
 	const configFile = ts.readConfigFile(rel('tsconfig.json'), (f) => ts.sys.readFile(f));
-	if (configFile.error) throw new Error(ts.flattenDiagnosticMessageText(configFile.error.messageText, '\n'));
-	const parsed = ts.parseJsonConfigFileContent(configFile.config, ts.sys, ROOT, undefined, rel('tsconfig.json'));
+	if (configFile.error)
+		throw new Error(ts.flattenDiagnosticMessageText(configFile.error.messageText, '\n'));
+	const parsed = ts.parseJsonConfigFileContent(
+		configFile.config,
+		ts.sys,
+		ROOT,
+		undefined,
+		rel('tsconfig.json'),
+	);
 	const map = new Map<string, string>();
 	for (const file of parsed.fileNames) {
 		for (const out of ts.getOutputFileNames(parsed, file, false)) {
-			if (out.endsWith('.js')) map.set(path.relative(ROOT, out).split(path.sep).join('/'), path.relative(ROOT, file));
+			if (out.endsWith('.js'))
+				map.set(path.relative(ROOT, out).split(path.sep).join('/'), path.relative(ROOT, file));
 		}
 	}
 	return map;
@@ -233,17 +248,26 @@ async function loadClass(sourceFile: string): Promise<any> {
 	const mod = (await import(rel(sourceFile))) as Record<string, unknown>;
 	const className = path.basename(sourceFile).split('.')[0];
 	const cls = mod[className];
-	if (typeof cls !== 'function') throw new Error(`${sourceFile} does not export class ${className}`);
+	if (typeof cls !== 'function')
+		throw new Error(`${sourceFile} does not export class ${className}`);
 	return new (cls as new () => unknown)();
 }
 
 /** `file:` icon references of a node or credential description, resolved inside dist/. */
 function iconFiles(icon: unknown, compiledFile: string): string[] {
 	const refs =
-		typeof icon === 'string' ? [icon] : icon && typeof icon === 'object' ? Object.values(icon as Json).map(String) : [];
+		typeof icon === 'string'
+			? [icon]
+			: icon && typeof icon === 'object'
+				? Object.values(icon as Json).map(String)
+				: [];
 	return refs
 		.filter((r) => r.startsWith('file:'))
-		.map((r) => path.posix.normalize(path.posix.join(path.posix.dirname(compiledFile), r.slice('file:'.length))));
+		.map((r) =>
+			path.posix.normalize(
+				path.posix.join(path.posix.dirname(compiledFile), r.slice('file:'.length)),
+			),
+		);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -252,14 +276,11 @@ function iconFiles(icon: unknown, compiledFile: string): string[] {
 
 describe('helpers', () => {
 	it('computes GitHub heading anchors like github.com does', () => {
-		expect(markdownAnchors('# The Veo3 node\n## Video → Generate\n## `Get 1080p`\n## A [link](x) & *em*\n## FAQ\n## FAQ')).toEqual([
-			'the-veo3-node',
-			'video--generate',
-			'get-1080p',
-			'a-link--em',
-			'faq',
-			'faq-1',
-		]);
+		expect(
+			markdownAnchors(
+				'# The Veo3 node\n## Video → Generate\n## `Get 1080p`\n## A [link](x) & *em*\n## FAQ\n## FAQ',
+			),
+		).toEqual(['the-veo3-node', 'video--generate', 'get-1080p', 'a-link--em', 'faq', 'faq-1']);
 		expect(markdownAnchors('```bash\n# not a heading\n```\n## Real')).toEqual(['real']);
 		expect(markdownAnchors('## snake_case_name')).toEqual(['snake_case_name']);
 	});
@@ -285,7 +306,10 @@ describe('helpers', () => {
 
 const WORKFLOW_DIR = rel('.github', 'workflows');
 const workflowFiles = fs.existsSync(WORKFLOW_DIR)
-	? fs.readdirSync(WORKFLOW_DIR).filter((f) => /\.ya?ml$/.test(f)).sort()
+	? fs
+			.readdirSync(WORKFLOW_DIR)
+			.filter((f) => /\.ya?ml$/.test(f))
+			.sort()
 	: [];
 
 describe('.github/workflows: every file', () => {
@@ -307,7 +331,8 @@ describe('.github/workflows: every file', () => {
 				// A step is either an action or a shell command, never both or neither.
 				expect([id, step.name, 'uses' in step !== 'run' in step]).toEqual([id, step.name, true]);
 				// Actions are pinned to a major version or a commit, never to a branch.
-				if (step.uses) expect(step.uses).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
+				if (step.uses)
+					expect(step.uses).toMatch(/^[\w.-]+\/[\w./-]+@(v\d+(\.\d+){0,2}|[0-9a-f]{40})$/);
 			}
 		}
 	});
@@ -329,7 +354,9 @@ describe('.github/workflows/ci.yml', () => {
 	it('installs from the lockfile, then lints, builds and tests, in that order', () => {
 		expect(job).toBeDefined();
 		const steps = job!.steps;
-		const order = [/^npm ci\b/, /^npm run lint\b/, /^npm run build\b/, /^npm (run )?test\b/].map((re) => stepIndex(steps, re));
+		const order = [/^npm ci\b/, /^npm run lint\b/, /^npm run build\b/, /^npm (run )?test\b/].map(
+			(re) => stepIndex(steps, re),
+		);
 		expect(order.every((i) => i >= 0)).toBe(true);
 		expect([...order].sort((a, b) => a - b)).toEqual(order);
 		// `npm install` could rewrite the lockfile and hide a lockfile that is out of date.
@@ -358,15 +385,19 @@ describe('.github/workflows/publish.yml', () => {
 	const publishing = entries.filter(([, j]) => stepIndex(j.steps, /^npm publish\b/) >= 0);
 	const job = publishing[0]?.[1];
 	const publishIdx = job ? stepIndex(job.steps, /^npm publish\b/) : -1;
-	const publishCmd = job ? commands([job.steps[publishIdx]]).find((c) => /^npm publish\b/.test(c)) : undefined;
+	const publishCmd = job
+		? commands([job.steps[publishIdx]]).find((c) => /^npm publish\b/.test(c))
+		: undefined;
 
 	it('runs only on version tags, like 1.2.3 and v1.2.3', () => {
 		expect(Object.keys(wf.on)).toEqual(['push']);
 		expect(wf.on.push.branches).toBeUndefined();
 		const tags = (wf.on.push.tags as string[]).map(githubGlob);
 		const matches = (tag: string) => tags.some((re) => re.test(tag));
-		for (const tag of ['0.1.0', '1.2.3', 'v1.2.3', '2.0.0-rc.1']) expect([tag, matches(tag)]).toEqual([tag, true]);
-		for (const tag of ['main', 'latest', '1.2', 'release-candidate', 'v1']) expect([tag, matches(tag)]).toEqual([tag, false]);
+		for (const tag of ['0.1.0', '1.2.3', 'v1.2.3', '2.0.0-rc.1'])
+			expect([tag, matches(tag)]).toEqual([tag, true]);
+		for (const tag of ['main', 'latest', '1.2', 'release-candidate', 'v1'])
+			expect([tag, matches(tag)]).toEqual([tag, false]);
 	});
 
 	it('has exactly one job that publishes, on a GitHub-hosted runner', () => {
@@ -381,18 +412,24 @@ describe('.github/workflows/publish.yml', () => {
 
 	it('publishes publicly with --provenance', () => {
 		expect(publishCmd).toBeDefined();
-		expect(publishCmd!.split(/\s+/)).toEqual(expect.arrayContaining(['--provenance', '--access', 'public']));
+		expect(publishCmd!.split(/\s+/)).toEqual(
+			expect.arrayContaining(['--provenance', '--access', 'public']),
+		);
 	});
 
 	it('installs from the lockfile, lints, builds and tests before publishing', () => {
 		const steps = job!.steps;
-		const order = [/^npm ci\b/, /^npm run lint\b/, /^npm run build\b/, /^npm (run )?test\b/].map((re) => stepIndex(steps, re));
+		const order = [/^npm ci\b/, /^npm run lint\b/, /^npm run build\b/, /^npm (run )?test\b/].map(
+			(re) => stepIndex(steps, re),
+		);
 		expect(order.every((i) => i >= 0 && i < publishIdx)).toBe(true);
 		expect([...order].sort((a, b) => a - b)).toEqual(order);
 	});
 
 	it('refuses a tag that is not the package.json version', () => {
-		const check = job!.steps.slice(0, publishIdx).find((s) => typeof s.run === 'string' && s.run.includes('GITHUB_REF_NAME'));
+		const check = job!.steps
+			.slice(0, publishIdx)
+			.find((s) => typeof s.run === 'string' && s.run.includes('GITHUB_REF_NAME'));
 		expect(check?.run).toMatch(/package\.json/);
 		expect(check?.run).toMatch(/exit 1/);
 	});
@@ -401,7 +438,9 @@ describe('.github/workflows/publish.yml', () => {
 		const step = job!.steps[publishIdx];
 		expect(String(step.env?.NPM_TOKEN)).toMatch(/^\$\{\{\s*secrets\.NPM_TOKEN\s*\}\}$/);
 		// The token is written only when the secret is set, so OIDC is used otherwise.
-		expect(step.run).toMatch(/if \[ -n "\$NPM_TOKEN" \]; then\s+npm config set \/\/registry\.npmjs\.org\/:_authToken "\$NPM_TOKEN"/);
+		expect(step.run).toMatch(
+			/if \[ -n "\$NPM_TOKEN" \]; then\s+npm config set \/\/registry\.npmjs\.org\/:_authToken "\$NPM_TOKEN"/,
+		);
 		// setup-node's registry-url writes a placeholder _authToken that stops npm from trying OIDC.
 		const setup = job!.steps.find((s) => s.uses?.startsWith('actions/setup-node@'));
 		expect(setup).toBeDefined();
@@ -412,7 +451,9 @@ describe('.github/workflows/publish.yml', () => {
 		const majors = nodeVersionsOf(job!).map(majorOf);
 		expect(majors).toHaveLength(1);
 		expect(majors[0]).toBeGreaterThanOrEqual(24);
-		const npmCheck = job!.steps.slice(0, publishIdx).find((s) => s.run?.includes('npm install -g npm@^11.5.1'));
+		const npmCheck = job!.steps
+			.slice(0, publishIdx)
+			.find((s) => s.run?.includes('npm install -g npm@^11.5.1'));
 		expect(npmCheck).toBeDefined();
 	});
 });
@@ -430,7 +471,9 @@ describe('.github/dependabot.yml', () => {
 		expect(updates.map((u) => u['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
 		for (const u of updates) {
 			expect(u.directory).toBe('/');
-			expect(['daily', 'weekly', 'monthly', 'quarterly', 'semiannually', 'yearly']).toContain(u.schedule?.interval);
+			expect(['daily', 'weekly', 'monthly', 'quarterly', 'semiannually', 'yearly']).toContain(
+				u.schedule?.interval,
+			);
 		}
 	});
 
@@ -439,8 +482,14 @@ describe('.github/dependabot.yml', () => {
 		const groups = Object.values((npm.groups ?? {}) as Record<string, Json>);
 		// Dependabot group patterns: `*` matches any characters, `/` included.
 		const matches = (pattern: string, name: string) =>
-			new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(name);
-		const groupOf = (name: string) => groups.findIndex((g) => ((g.patterns ?? []) as string[]).some((p) => matches(p, name)));
+			new RegExp(
+				`^${pattern
+					.split('*')
+					.map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+					.join('.*')}$`,
+			).test(name);
+		const groupOf = (name: string) =>
+			groups.findIndex((g) => ((g.patterns ?? []) as string[]).some((p) => matches(p, name)));
 		expect(groupOf('n8n-core')).toBeGreaterThanOrEqual(0);
 		expect(groupOf('n8n-core')).toBe(groupOf('n8n-workflow'));
 	});
@@ -494,8 +543,15 @@ describe('package.json metadata', () => {
 	});
 
 	it('publishes dist, index.js, README.md, LICENSE and CHANGELOG.md, and nothing else', () => {
-		expect([...(pkg.files as string[])].sort()).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'index.js']);
-		for (const f of ['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js']) expect([f, fs.existsSync(rel(f))]).toEqual([f, true]);
+		expect([...(pkg.files as string[])].sort()).toEqual([
+			'CHANGELOG.md',
+			'LICENSE',
+			'README.md',
+			'dist',
+			'index.js',
+		]);
+		for (const f of ['CHANGELOG.md', 'LICENSE', 'README.md', 'index.js'])
+			expect([f, fs.existsSync(rel(f))]).toEqual([f, true]);
 		// npm always packs "main": it must be the entry point that "files" ships.
 		expect(pkg.main).toBe('index.js');
 	});
@@ -504,7 +560,8 @@ describe('package.json metadata', () => {
 		expect(Object.keys(pkg.dependencies ?? {})).toEqual([]);
 		expect(pkg.peerDependencies).toEqual({ 'n8n-workflow': '*' });
 		expect(pkg.overrides).toBeUndefined();
-		for (const s of ['preinstall', 'install', 'postinstall', 'prepare']) expect([s, pkg.scripts?.[s]]).toEqual([s, undefined]);
+		for (const s of ['preinstall', 'install', 'postinstall', 'prepare'])
+			expect([s, pkg.scripts?.[s]]).toEqual([s, undefined]);
 	});
 
 	it('has the n8n section: API version 1, strict mode, nodes and credentials under dist/', () => {
@@ -512,7 +569,8 @@ describe('package.json metadata', () => {
 		expect(pkg.n8n?.strict).toBe(true);
 		expect(pkg.n8n.nodes.length).toBeGreaterThan(0);
 		for (const p of pkg.n8n.nodes as string[]) expect(p).toMatch(/^dist\/nodes\/.+\.node\.js$/);
-		for (const p of (pkg.n8n.credentials ?? []) as string[]) expect(p).toMatch(/^dist\/credentials\/.+\.credentials\.js$/);
+		for (const p of (pkg.n8n.credentials ?? []) as string[])
+			expect(p).toMatch(/^dist\/credentials\/.+\.credentials\.js$/);
 	});
 
 	it('lists paths that the build really produces (tsc per tsconfig.json)', () => {
@@ -523,7 +581,9 @@ describe('package.json metadata', () => {
 
 	it('registers every node and credential source file', () => {
 		const outputs = tscOutputs();
-		const sourcesListed = new Set([...pkg.n8n.nodes, ...(pkg.n8n.credentials ?? [])].map((p: string) => outputs.get(p)));
+		const sourcesListed = new Set(
+			[...pkg.n8n.nodes, ...(pkg.n8n.credentials ?? [])].map((p: string) => outputs.get(p)),
+		);
 		const onDisk = [...walk('nodes', /\.node\.ts$/), ...walk('credentials', /\.credentials\.ts$/)];
 		expect(onDisk.length).toBeGreaterThan(0);
 		expect(onDisk.filter((f) => !sourcesListed.has(f))).toEqual([]);
@@ -542,14 +602,22 @@ describe('the packed tarball (npm pack --dry-run)', () => {
 			encoding: 'utf8',
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
-		packed = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files.map((f) => f.path).sort();
+		packed = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0].files
+			.map((f) => f.path)
+			.sort();
 	});
 
 	it('holds dist/, index.js, README.md, LICENSE, CHANGELOG.md and package.json only', () => {
 		expect(packed.filter((f) => !f.startsWith('dist/') && !ALWAYS.includes(f))).toEqual([]);
 		expect(packed).toEqual(expect.arrayContaining(ALWAYS));
 		// No sources, tests, simulator or maps inside dist/.
-		expect(packed.filter((f) => /\.(ts|map)$|\.test\.|^dist\/(test|simulator|bench|scripts)\//.test(f) && !f.endsWith('.d.ts'))).toEqual([]);
+		expect(
+			packed.filter(
+				(f) =>
+					/\.(ts|map)$|\.test\.|^dist\/(test|simulator|bench|scripts)\//.test(f) &&
+					!f.endsWith('.d.ts'),
+			),
+		).toEqual([]);
 	});
 
 	it('is packed from a dist/ built from the current sources (jest globalSetup builds it)', () => {
@@ -559,7 +627,10 @@ describe('the packed tarball (npm pack --dry-run)', () => {
 	});
 
 	it('contains every node, credential, codex file and icon n8n loads', async () => {
-		if (staleness) throw new Error(`dist/ is not current (${staleness}): run \`npm run build\`, or run this suite through jest so its globalSetup builds it`);
+		if (staleness)
+			throw new Error(
+				`dist/ is not current (${staleness}): run \`npm run build\`, or run this suite through jest so its globalSetup builds it`,
+			);
 		const outputs = tscOutputs();
 		const expected: string[] = [];
 		for (const compiled of n8nFiles) {
@@ -582,8 +653,13 @@ describe('the packed tarball (npm pack --dry-run)', () => {
 			expect([className, typeof expected[className]]).toEqual([className, 'function']);
 		}
 		// The same class objects n8n loads, not copies; no other exports.
-		expect(Object.keys(main).filter((k) => k !== 'default').sort()).toEqual(Object.keys(expected).sort());
-		for (const [name, cls] of Object.entries(expected)) expect([name, main[name] === cls]).toEqual([name, true]);
+		expect(
+			Object.keys(main)
+				.filter((k) => k !== 'default')
+				.sort(),
+		).toEqual(Object.keys(expected).sort());
+		for (const [name, cls] of Object.entries(expected))
+			expect([name, main[name] === cls]).toEqual([name, true]);
 	});
 });
 
@@ -601,7 +677,8 @@ describe('documentation links point at README sections that exist', () => {
 		const m = /^(.*?)(?:\/blob\/[^/#]+\/README\.md)?#(.+)$/.exec(url);
 		if (!m) return `${url}: no #anchor`;
 		if (m[1] !== web) return `${url}: not ${web}`;
-		if (!readmeAnchors.includes(m[2])) return `${url}: README.md has no heading with anchor #${m[2]}`;
+		if (!readmeAnchors.includes(m[2]))
+			return `${url}: README.md has no heading with anchor #${m[2]}`;
 		return null;
 	}
 
@@ -687,13 +764,19 @@ describe('CHANGELOG.md follows Keep a Changelog', () => {
 		expect(badHeadings).toEqual([]);
 		for (const s of released) {
 			expect([s.label, SEMVER.test(s.label)]).toEqual([s.label, true]);
-			expect([s.label, s.date && !Number.isNaN(Date.parse(`${s.date}T00:00:00Z`))]).toEqual([s.label, true]);
+			expect([s.label, s.date && !Number.isNaN(Date.parse(`${s.date}T00:00:00Z`))]).toEqual([
+				s.label,
+				true,
+			]);
 		}
 	});
 
 	it('lists versions newest first', () => {
 		for (let i = 1; i < released.length; i++) {
-			expect([released[i - 1].label, compareSemver(released[i - 1].label, released[i].label) > 0]).toEqual([released[i - 1].label, true]);
+			expect([
+				released[i - 1].label,
+				compareSemver(released[i - 1].label, released[i].label) > 0,
+			]).toEqual([released[i - 1].label, true]);
 			expect(released[i - 1].date! >= released[i].date!).toBe(true);
 		}
 	});
@@ -701,21 +784,31 @@ describe('CHANGELOG.md follows Keep a Changelog', () => {
 	it('groups changes under ### Added, Changed, Deprecated, Removed, Fixed or Security, never empty', () => {
 		const types = sections.flatMap((s) => s.types.map((t) => ({ ...t, section: s.label })));
 		expect(types.length).toBeGreaterThan(0);
-		expect(types.filter((t) => !TYPES.includes(t.name)).map((t) => `${t.section}: ${t.name}`)).toEqual([]);
+		expect(
+			types.filter((t) => !TYPES.includes(t.name)).map((t) => `${t.section}: ${t.name}`),
+		).toEqual([]);
 		expect(types.filter((t) => t.items === 0).map((t) => `${t.section}: ${t.name}`)).toEqual([]);
-		for (const s of sections) expect([s.label, new Set(s.types.map((t) => t.name)).size]).toEqual([s.label, s.types.length]);
+		for (const s of sections)
+			expect([s.label, new Set(s.types.map((t) => t.name)).size]).toEqual([
+				s.label,
+				s.types.length,
+			]);
 		for (const s of released) expect([s.label, s.types.length > 0]).toEqual([s.label, true]);
 	});
 
 	it('links every version heading ([label]: url at the bottom)', () => {
-		const defs = new Set([...text.matchAll(/^\[([^\]]+)\]:\s+https?:\/\/\S+$/gm)].map((m) => m[1].toLowerCase()));
+		const defs = new Set(
+			[...text.matchAll(/^\[([^\]]+)\]:\s+https?:\/\/\S+$/gm)].map((m) => m[1].toLowerCase()),
+		);
 		expect(sections.map((s) => s.label).filter((l) => !defs.has(l.toLowerCase()))).toEqual([]);
 	});
 
-	it('has package.json\'s version as the newest release, or as the next one', () => {
+	it("has package.json's version as the newest release, or as the next one", () => {
 		const newest = released[0]?.label;
 		if (newest !== undefined) expect(compareSemver(pkg.version, newest)).toBeGreaterThanOrEqual(0);
 		// A version already released must not be edited under an older number.
-		expect(released.filter((s) => compareSemver(s.label, pkg.version) > 0).map((s) => s.label)).toEqual([]);
+		expect(
+			released.filter((s) => compareSemver(s.label, pkg.version) > 0).map((s) => s.label),
+		).toEqual([]);
 	});
 });

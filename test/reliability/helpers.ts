@@ -4,7 +4,12 @@
  * count what happened (callback deliveries seen by the node, resumes per execution, simulator
  * request figures, captured log lines).
  */
-import type { IDataObject, INodeExecutionData, IRunExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	INodeExecutionData,
+	IRunExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 import { LoggerProxy } from 'n8n-workflow';
 import { dirname } from 'path';
 
@@ -48,7 +53,10 @@ export const MAY_HAVE_BEEN_CREATED = /may (or may not )?have been created/i;
 
 /** Whether an output item is the explicit error of a create whose answer was lost. */
 export function isUncertainCreate(item: INodeExecutionData): boolean {
-	return typeof item.json.error === 'string' && MAY_HAVE_BEEN_CREATED.test(`${item.json.error} ${String(item.json.description ?? '')}`);
+	return (
+		typeof item.json.error === 'string' &&
+		MAY_HAVE_BEEN_CREATED.test(`${item.json.error} ${String(item.json.description ?? '')}`)
+	);
 }
 
 /**
@@ -64,13 +72,27 @@ export const SCALED_OPTIONS: IDataObject = {
 };
 
 /** The node-level hidden tuning (docs/tuning.md) of the same scale: quick read retries, a 1 s create window. */
-export const SCALED_TUNING: IDataObject = { readRetries: 5, retryDelayMs: 5, rateLimitWindowSeconds: 1 };
+export const SCALED_TUNING: IDataObject = {
+	readRetries: 5,
+	retryDelayMs: 5,
+	rateLimitWindowSeconds: 1,
+};
 
-export function credentialsFor(sim: RunningSimulator, apiKey: string, webhookHmacSecret?: string): HarnessCredentials {
-	return { apiKey, baseUrl: sim.url, uploadBaseUrl: sim.uploadUrl, ...(webhookHmacSecret ? { webhookHmacSecret } : {}) };
+export function credentialsFor(
+	sim: RunningSimulator,
+	apiKey: string,
+	webhookHmacSecret?: string,
+): HarnessCredentials {
+	return {
+		apiKey,
+		baseUrl: sim.url,
+		uploadBaseUrl: sim.uploadUrl,
+		...(webhookHmacSecret ? { webhookHmacSecret } : {}),
+	};
 }
 
-export const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = async (ms: number): Promise<void> =>
+	await new Promise((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------
 // Outcomes of items
@@ -85,20 +107,29 @@ type ItemOutcome =
  * carries an error text or a final non-success status. Anything else (an item that is neither, for
  * example an input item passed through untouched) is reported as such and fails the caller's checks.
  */
-export function classify(item: INodeExecutionData): ItemOutcome | { kind: 'unclear'; json: IDataObject } {
+export function classify(
+	item: INodeExecutionData,
+): ItemOutcome | { kind: 'unclear'; json: IDataObject } {
 	const json = item.json;
 	const taskId = typeof json.taskId === 'string' && json.taskId !== '' ? json.taskId : null;
 	if (json.status === 'success' && !json.error && taskId) return { kind: 'success', taskId, json };
-	const message = typeof json.error === 'string' ? json.error : typeof json.errorMessage === 'string' ? json.errorMessage : '';
+	const message =
+		typeof json.error === 'string'
+			? json.error
+			: typeof json.errorMessage === 'string'
+				? json.errorMessage
+				: '';
 	const status = typeof json.status === 'string' ? json.status : 'error';
-	if (message !== '' && status !== 'success' && status !== 'generating') return { kind: 'error', status, taskId, message, json };
+	if (message !== '' && status !== 'success' && status !== 'generating')
+		return { kind: 'error', status, taskId, message, json };
 	return { kind: 'unclear', json };
 }
 
 /** The input index an output item answers (pairedItem, or the echoed prompt as a fallback). */
 export function inputIndexOf(item: INodeExecutionData, prompts: string[]): number {
 	const paired = Array.isArray(item.pairedItem) ? item.pairedItem[0] : item.pairedItem;
-	if (typeof paired === 'object' && paired !== null && typeof paired.item === 'number') return paired.item;
+	if (typeof paired === 'object' && paired !== null && typeof paired.item === 'number')
+		return paired.item;
 	return typeof item.json.prompt === 'string' ? prompts.indexOf(item.json.prompt) : -1;
 }
 
@@ -128,7 +159,12 @@ export function recordCallbackDeliveries(): { deliveries: CallbackDelivery[]; re
 		const body = this.getBodyData();
 		const taskId = body && typeof body === 'object' ? findTaskId(body as IDataObject) : undefined;
 		const result = await original.call(this);
-		deliveries.push({ executionId, taskId, status: this.getResponseObject().statusCode, resumed: result.workflowData !== undefined });
+		deliveries.push({
+			executionId,
+			taskId,
+			status: this.getResponseObject().statusCode,
+			resumed: result.workflowData !== undefined,
+		});
 		return result;
 	};
 	return {
@@ -152,17 +188,33 @@ export interface ParkedOutcome {
  * at waitTill n8n's wait tracker continues it without webhook data (CallbackServer.timeOut: the
  * waiting node passes its input through). Afterwards a callback finds it finished (409).
  */
-export async function settleParked(server: CallbackServer, run: HarnessRun): Promise<ParkedOutcome> {
+export async function settleParked(
+	server: CallbackServer,
+	run: HarnessRun,
+): Promise<ParkedOutcome> {
 	const waitTill = (run.run.data as IRunExecutionData).waitTill;
-	if (!waitTill) throw new Error(`execution ${run.executionId} is not waiting (status ${run.run.status})`);
+	if (!waitTill)
+		throw new Error(`execution ${run.executionId} is not waiting (status ${run.run.status})`);
 	const deadline = new Date(waitTill).getTime();
-	const byCallback = await server.waitFor(run.executionId, Math.max(0, deadline - Date.now())).catch(() => undefined);
+	const byCallback = await server
+		.waitFor(run.executionId, Math.max(0, deadline - Date.now()))
+		.catch(() => undefined);
 	if (byCallback) return { via: 'callback', run: byCallback, deadline, settledAt: Date.now() };
 	if (server.execution(run.executionId).state !== 'waiting') {
 		// A callback started continuing it just before the deadline.
-		return { via: 'callback', run: await server.waitFor(run.executionId), deadline, settledAt: Date.now() };
+		return {
+			via: 'callback',
+			run: await server.waitFor(run.executionId),
+			deadline,
+			settledAt: Date.now(),
+		};
 	}
-	return { via: 'timeout', run: await server.timeOut(run.executionId), deadline, settledAt: Date.now() };
+	return {
+		via: 'timeout',
+		run: await server.timeOut(run.executionId),
+		deadline,
+		settledAt: Date.now(),
+	};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -170,7 +222,10 @@ export async function settleParked(server: CallbackServer, run: HarnessRun): Pro
 // ---------------------------------------------------------------------------------------------
 
 const isFault = (entry: RequestLogEntry): boolean =>
-	entry.status >= 500 || entry.code === 429 || entry.code === 455 || (entry.code !== null && entry.code >= 500);
+	entry.status >= 500 ||
+	entry.code === 429 ||
+	entry.code === 455 ||
+	(entry.code !== null && entry.code >= 500);
 
 interface RequestFigures {
 	apiRequests: number;
@@ -220,14 +275,16 @@ function render(args: unknown[]): string {
 function safeJson(value: unknown): string {
 	const seen = new WeakSet<object>();
 	try {
-		return JSON.stringify(value, (_key, v: unknown) => {
-			if (typeof v === 'object' && v !== null) {
-				if (seen.has(v)) return '[circular]';
-				seen.add(v);
-			}
-			if (typeof v === 'bigint') return v.toString();
-			return v;
-		}) ?? String(value);
+		return (
+			JSON.stringify(value, (_key, v: unknown) => {
+				if (typeof v === 'object' && v !== null) {
+					if (seen.has(v)) return '[circular]';
+					seen.add(v);
+				}
+				if (typeof v === 'bigint') return v.toString();
+				return v;
+			}) ?? String(value)
+		);
 	} catch {
 		return String(value);
 	}
@@ -263,9 +320,15 @@ export function captureLogs(): { lines: string[]; stop(): void } {
 		});
 	}
 	const proxy = LoggerProxy as unknown as Record<LogMethod, (...args: unknown[]) => void>;
-	const proxyBefore = Object.fromEntries(LOG_METHODS.map((m) => [m, proxy[m]])) as Record<LogMethod, (...args: unknown[]) => void>;
+	const proxyBefore = Object.fromEntries(LOG_METHODS.map((m) => [m, proxy[m]])) as Record<
+		LogMethod,
+		(...args: unknown[]) => void
+	>;
 	const capture = Object.fromEntries(
-		LOG_METHODS.map((m) => [m, (...args: unknown[]) => void lines.push(`LoggerProxy.${m} ${render(args)}`)]),
+		LOG_METHODS.map((m) => [
+			m,
+			(...args: unknown[]) => void lines.push(`LoggerProxy.${m} ${render(args)}`),
+		]),
 	) as Record<LogMethod, (...args: unknown[]) => void>;
 	LoggerProxy.init(capture as never);
 	restores.push(() => LoggerProxy.init(proxyBefore as never));

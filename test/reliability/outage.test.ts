@@ -1,5 +1,5 @@
 /**
- * Issue #7 item 6, outages: kie.ai in maintenance (code 455) or unreachable (connections reset or
+ * Outages: kie.ai in maintenance (code 455) or unreachable (connections reset or
  * refused) for a while. Reads recover by themselves within the retry budget; paid creates either
  * go through once or fail cleanly, and the simulator never sees a task created twice.
  */
@@ -8,7 +8,12 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
 import { startSimulator, type RunningSimulator } from '../../simulator';
-import { itemsThenVeo3, runWorkflow, type HarnessCredentials, type HarnessRun } from '../harness/engine';
+import {
+	itemsThenVeo3,
+	runWorkflow,
+	type HarnessCredentials,
+	type HarnessRun,
+} from '../harness/engine';
 import { credentialsFor, sleep } from './helpers';
 
 jest.setTimeout(60_000);
@@ -20,7 +25,12 @@ const RECORD_INFO = 'GET /api/v1/veo/record-info';
 let sim: RunningSimulator;
 
 beforeAll(async () => {
-	sim = await startSimulator({ apiKey: API_KEY, profile: 'fast', renderMs: 300, requestLogSize: 10_000 });
+	sim = await startSimulator({
+		apiKey: API_KEY,
+		profile: 'fast',
+		renderMs: 300,
+		requestLogSize: 10_000,
+	});
 });
 afterAll(async () => {
 	await sim.stop();
@@ -36,29 +46,46 @@ interface NodeError {
 	httpCode?: string | null;
 }
 
-async function run(parameters: IDataObject, items: IDataObject[] = [{ prompt: 'a harbour at dawn' }], credentials: HarnessCredentials = credentialsFor(sim, API_KEY)): Promise<HarnessRun> {
+async function run(
+	parameters: IDataObject,
+	items: IDataObject[] = [{ prompt: 'a harbour at dawn' }],
+	credentials: HarnessCredentials = credentialsFor(sim, API_KEY),
+): Promise<HarnessRun> {
 	return await runWorkflow({ ...itemsThenVeo3(items, parameters), credentials });
 }
 
 function output(result: HarnessRun): INodeExecutionData[] {
-	if (result.run.status !== 'success') throw new Error(`expected success, got ${result.run.status}: ${JSON.stringify(result.run.data.resultData.error ?? null).slice(0, 600)}`);
+	if (result.run.status !== 'success')
+		throw new Error(
+			`expected success, got ${result.run.status}: ${JSON.stringify(result.run.data.resultData.error ?? null).slice(0, 600)}`,
+		);
 	return result.output('Veo3');
 }
 
 function failure(result: HarnessRun): NodeError {
 	const error = result.run.data.resultData.error as unknown as NodeError | undefined;
-	if (result.run.status !== 'error' || !error) throw new Error(`expected the run to fail, got ${result.run.status}: ${JSON.stringify(result.output('Veo3').map((i) => i.json)).slice(0, 600)}`);
+	if (result.run.status !== 'error' || !error)
+		throw new Error(
+			`expected the run to fail, got ${result.run.status}: ${JSON.stringify(result.output('Veo3').map((i) => i.json)).slice(0, 600)}`,
+		);
 	return error;
 }
 
 /** What the simulator answered for one endpoint, in order: the envelope code, or "reset". */
 function answers(endpoint: string): Array<number | null> {
-	return sim.requests().filter((r) => r.endpoint === endpoint).map((r) => r.code);
+	return sim
+		.requests()
+		.filter((r) => r.endpoint === endpoint)
+		.map((r) => r.code);
 }
 
 /** A task that exists and is finished at kie (set up directly, not through the node). */
 async function finishedTask(): Promise<string> {
-	const created = await axios.post(`${sim.url}/api/v1/veo/generate`, { prompt: 'a finished task', model: 'veo3_fast' }, { headers: { Authorization: `Bearer ${API_KEY}` } });
+	const created = await axios.post(
+		`${sim.url}/api/v1/veo/generate`,
+		{ prompt: 'a finished task', model: 'veo3_fast' },
+		{ headers: { Authorization: `Bearer ${API_KEY}` } },
+	);
 	const taskId = String(created.data.data.taskId);
 	await axios.post(`${sim.controlUrl}/tasks/${taskId}/complete`, {});
 	return taskId;
@@ -68,9 +95,18 @@ async function outage(ms: number): Promise<void> {
 	await axios.post(`${sim.controlUrl}/outage`, { ms });
 }
 
-const getDetails = (taskId: string, options: IDataObject = {}): IDataObject => ({ resource: 'video', operation: 'getDetails', taskId, options });
+const getDetails = (taskId: string, options: IDataObject = {}): IDataObject => ({
+	resource: 'video',
+	operation: 'getDetails',
+	taskId,
+	options,
+});
 /** `tuning`: the node-level hidden parameters (docs/tuning.md), such as readRetries and retryDelayMs. */
-const generate = (waitMode: 'poll' | 'none', options: IDataObject, tuning: IDataObject = {}): IDataObject => ({
+const generate = (
+	waitMode: 'poll' | 'none',
+	options: IDataObject,
+	tuning: IDataObject = {},
+): IDataObject => ({
 	resource: 'video',
 	operation: 'generate',
 	prompt: '={{ $json.prompt }}',
@@ -97,7 +133,9 @@ describe('maintenance (455)', () => {
 	});
 
 	it('Wait Until Done: maintenance while the video renders is waited out; one task, one result', async () => {
-		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { retryDelayMs: 20 }));
+		const waiting = run(
+			generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { retryDelayMs: 20 }),
+		);
 		// Maintenance starts right after the create and lasts longer than the read retries.
 		while (sim.counters().tasksCreated === 0) await sleep(2);
 		sim.configure({ maintenance: true });
@@ -111,7 +149,13 @@ describe('maintenance (455)', () => {
 	});
 
 	it('Wait Until Done: maintenance past Max Wait gives an explicit timeout with the task ID and the last error', async () => {
-		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.02 }, { readRetries: 1, retryDelayMs: 10 }));
+		const waiting = run(
+			generate(
+				'poll',
+				{ pollIntervalSeconds: 0.05, maxWaitMinutes: 0.02 },
+				{ readRetries: 1, retryDelayMs: 10 },
+			),
+		);
 		while (sim.counters().tasksCreated === 0) await sleep(2);
 		sim.configure({ maintenance: true });
 		const error = failure(await waiting);
@@ -136,7 +180,13 @@ describe('maintenance (455)', () => {
 	it('a create that outlives the maintenance goes through exactly once', async () => {
 		sim.configure({ maintenance: true });
 		const ended = sleep(250).then(() => sim.configure({ maintenance: false }));
-		const result = await run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { readRetries: 6, retryDelayMs: 50 }));
+		const result = await run(
+			generate(
+				'poll',
+				{ pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 },
+				{ readRetries: 6, retryDelayMs: 50 },
+			),
+		);
 		await ended;
 		const [item] = output(result);
 		expect(item.json.status).toBe('success');
@@ -161,7 +211,9 @@ describe('simulator down (connections reset)', () => {
 	});
 
 	it('Wait Until Done: an outage while the video renders is waited out; one task, one result', async () => {
-		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { retryDelayMs: 20 }));
+		const waiting = run(
+			generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { retryDelayMs: 20 }),
+		);
 		while (sim.counters().tasksCreated === 0) await sleep(2);
 		await outage(1200);
 		const [item] = output(await waiting);
@@ -171,7 +223,13 @@ describe('simulator down (connections reset)', () => {
 	});
 
 	it('Wait Until Done: an outage past Max Wait gives an explicit timeout naming the task', async () => {
-		const waiting = run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.02 }, { readRetries: 1, retryDelayMs: 10 }));
+		const waiting = run(
+			generate(
+				'poll',
+				{ pollIntervalSeconds: 0.05, maxWaitMinutes: 0.02 },
+				{ readRetries: 1, retryDelayMs: 10 },
+			),
+		);
 		while (sim.counters().tasksCreated === 0) await sleep(2);
 		await outage(30_000);
 		const error = failure(await waiting);
@@ -196,7 +254,9 @@ describe('simulator down (connections reset)', () => {
 	});
 
 	it('a create answered with HTTP 500 after kie committed it is not sent again (one task) and the error says the task may exist', async () => {
-		sim.configure({ faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
+		sim.configure({
+			faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true },
+		});
 		const error = failure(await run(generate('none', {}, { readRetries: 5, retryDelayMs: 10 })));
 		expect(error.message).toMatch(/kie\.ai error 500/);
 		expect(answers(GENERATE)).toEqual([500]);
@@ -217,14 +277,31 @@ describe('simulator down (connection refused), then back', () => {
 			revived = await startSimulator({ apiKey: API_KEY, port, profile: 'fast', renderMs: 100 });
 		});
 		try {
-			const credentials: HarnessCredentials = { apiKey: API_KEY, baseUrl: `http://127.0.0.1:${port}`, uploadBaseUrl: `http://127.0.0.1:${port}/upload` };
-			const result = await run(generate('poll', { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 }, { readRetries: 6, retryDelayMs: 100 }), undefined, credentials);
+			const credentials: HarnessCredentials = {
+				apiKey: API_KEY,
+				baseUrl: `http://127.0.0.1:${port}`,
+				uploadBaseUrl: `http://127.0.0.1:${port}/upload`,
+			};
+			const result = await run(
+				generate(
+					'poll',
+					{ pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5 },
+					{ readRetries: 6, retryDelayMs: 100 },
+				),
+				undefined,
+				credentials,
+			);
 			await back;
 			const [item] = output(result);
 			expect(item.json.status).toBe('success');
 			const live = revived as RunningSimulator;
 			expect(live.counters().tasksCreated).toBe(1);
-			expect(live.requests().filter((r) => r.endpoint === GENERATE).map((r) => r.code)).toEqual([200]);
+			expect(
+				live
+					.requests()
+					.filter((r) => r.endpoint === GENERATE)
+					.map((r) => r.code),
+			).toEqual([200]);
 		} finally {
 			await back;
 			await revived?.stop();

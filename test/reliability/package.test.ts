@@ -1,5 +1,5 @@
 /**
- * Issue #7 item 5, shipped-code hygiene: the tarball `npm pack` makes holds only dist/ and the
+ * Shipped-code hygiene: the tarball `npm pack` makes holds only dist/ and the
  * docs, n8n's community package scanner passes on it (scripts/scan-package.ts runs the scanner's
  * own analysis offline), and no ESLint rule is switched off wholesale.
  *
@@ -16,7 +16,9 @@ jest.setTimeout(240_000);
 
 const ROOT = path.resolve(__dirname, '..', '..');
 /** Child processes run without jest's NODE_ENV=test, which eslint-plugin-n8n-nodes-base misreads. */
-const CHILD_ENV = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV'));
+const CHILD_ENV = Object.fromEntries(
+	Object.entries(process.env).filter(([name]) => name !== 'NODE_ENV'),
+);
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
 	files: string[];
 	main?: string;
@@ -30,21 +32,34 @@ let tarball: string;
 let listing: string[];
 
 function run(command: string, args: string[], cwd: string): string {
-	return execFileSync(command, args, { cwd, env: CHILD_ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 180_000 });
+	return execFileSync(command, args, {
+		cwd,
+		env: CHILD_ENV,
+		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'pipe'],
+		timeout: 180_000,
+	});
 }
 
 function checkPackage(file: string): { status: number | null; output: string } {
-	const result = spawnSync('bash', [path.join(ROOT, 'scripts', 'check-package.sh'), '--tarball', file], {
-		cwd: ROOT,
-		env: CHILD_ENV,
-		encoding: 'utf8',
-		timeout: 180_000,
-	});
+	const result = spawnSync(
+		'bash',
+		[path.join(ROOT, 'scripts', 'check-package.sh'), '--tarball', file],
+		{
+			cwd: ROOT,
+			env: CHILD_ENV,
+			encoding: 'utf8',
+			timeout: 180_000,
+		},
+	);
 	return { status: result.status, output: `${result.stdout}\n${result.stderr}` };
 }
 
 function filesUnder(dir: string): string[] {
-	return fs.readdirSync(dir, { recursive: true, withFileTypes: true }).filter((d) => d.isFile()).map((d) => path.relative(dir, path.join(d.parentPath, d.name)));
+	return fs
+		.readdirSync(dir, { recursive: true, withFileTypes: true })
+		.filter((d) => d.isFile())
+		.map((d) => path.relative(dir, path.join(d.parentPath, d.name)));
 }
 
 beforeAll(() => {
@@ -52,13 +67,25 @@ beforeAll(() => {
 	stage = path.join(work, 'stage');
 	fs.mkdirSync(stage);
 	// What npm packs (package.json, "files" but dist, "main") and what the build reads.
-	const inputs = ['package.json', ...pkg.files.filter((f) => f !== 'dist'), ...(pkg.main ? [pkg.main] : []), 'tsconfig.json', 'gulpfile.js', 'nodes', 'credentials', 'icons'];
+	const inputs = [
+		'package.json',
+		...pkg.files.filter((f) => f !== 'dist'),
+		...(pkg.main ? [pkg.main] : []),
+		'tsconfig.json',
+		'gulpfile.js',
+		'nodes',
+		'credentials',
+		'icons',
+	];
 	for (const input of inputs) {
-		if (fs.existsSync(path.join(ROOT, input))) fs.cpSync(path.join(ROOT, input), path.join(stage, input), { recursive: true });
+		if (fs.existsSync(path.join(ROOT, input)))
+			fs.cpSync(path.join(ROOT, input), path.join(stage, input), { recursive: true });
 	}
 	fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(stage, 'node_modules'), 'dir');
 	run('npm', ['run', 'build'], stage);
-	const packed = JSON.parse(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], stage)) as Array<{ filename: string }>;
+	const packed = JSON.parse(
+		run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], stage),
+	) as Array<{ filename: string }>;
 	tarball = path.join(work, packed[0].filename);
 	listing = run('tar', ['-tzf', tarball], work).split('\n').filter(Boolean).sort();
 });
@@ -69,20 +96,38 @@ afterAll(() => {
 
 describe('the packed tarball', () => {
 	it('holds package.json, index.js, README.md, LICENSE, CHANGELOG.md and dist/ only', () => {
-		const allowed = /^package\/(dist\/.+|package\.json|index\.js|README\.md|LICENSE|CHANGELOG\.md)$/;
+		const allowed =
+			/^package\/(dist\/.+|package\.json|index\.js|README\.md|LICENSE|CHANGELOG\.md)$/;
 		expect(listing.filter((entry) => !allowed.test(entry))).toEqual([]);
-		expect(listing).toEqual(expect.arrayContaining(['package/package.json', 'package/index.js', 'package/README.md', 'package/LICENSE', 'package/CHANGELOG.md']));
+		expect(listing).toEqual(
+			expect.arrayContaining([
+				'package/package.json',
+				'package/index.js',
+				'package/README.md',
+				'package/LICENSE',
+				'package/CHANGELOG.md',
+			]),
+		);
 	});
 
 	it('has no source maps, TypeScript sources, tests, simulator, benchmarks or scripts', () => {
 		expect(listing.filter((entry) => /\.(map|ts|tsx|mts|cts)$/.test(entry))).toEqual([]);
-		expect(listing.filter((entry) => /(^|\/)(test|tests|__tests__|simulator|bench|scripts|fixtures)\/|\.(test|spec)\.[cm]?js$/.test(entry))).toEqual([]);
+		expect(
+			listing.filter((entry) =>
+				/(^|\/)(test|tests|__tests__|simulator|bench|scripts|fixtures)\/|\.(test|spec)\.[cm]?js$/.test(
+					entry,
+				),
+			),
+		).toEqual([]);
 	});
 
 	it('ships the whole build and every file package.json\'s "n8n" section names, and no runtime dependency', () => {
-		const built = filesUnder(path.join(stage, 'dist')).map((f) => `package/dist/${f.split(path.sep).join('/')}`);
+		const built = filesUnder(path.join(stage, 'dist')).map(
+			(f) => `package/dist/${f.split(path.sep).join('/')}`,
+		);
 		expect(built.filter((f) => !listing.includes(f))).toEqual([]);
-		for (const file of [...pkg.n8n.nodes, ...(pkg.n8n.credentials ?? [])]) expect(listing).toContain(`package/${file}`);
+		for (const file of [...pkg.n8n.nodes, ...(pkg.n8n.credentials ?? [])])
+			expect(listing).toContain(`package/${file}`);
 		expect(Object.keys(pkg.dependencies ?? {})).toEqual([]);
 	});
 });
@@ -90,7 +135,10 @@ describe('the packed tarball', () => {
 describe('scripts/check-package.sh', () => {
 	it('passes on the package: contents, n8n community package scanner, no blanket disables', () => {
 		const { status, output } = checkPackage(tarball);
-		expect({ status, output }).toEqual({ status: 0, output: expect.stringContaining('check-package: OK') });
+		expect({ status, output }).toEqual({
+			status: 0,
+			output: expect.stringContaining('check-package: OK'),
+		});
 		// Both scanner legs ran: the unpacked tarball and the node/credential sources.
 		expect(output).toMatch(/tarball: passed[\s\S]*source: passed/);
 	});
@@ -108,7 +156,10 @@ describe('scripts/check-package.sh', () => {
 		fs.writeFileSync(path.join(bad, 'package', 'simulator', 'index.js'), 'module.exports = {};\n');
 		// An inline disable must not hide anything from the scanner (it lints with allowInlineConfig: false).
 		const blanketDisable = ['/* eslint', 'disable */'].join('-');
-		fs.appendFileSync(helper, `\n${blanketDisable}\nrequire('child_process').exec('id');\nconsole.log('x');\n`);
+		fs.appendFileSync(
+			helper,
+			`\n${blanketDisable}\nrequire('child_process').exec('id');\nconsole.log('x');\n`,
+		);
 		const badTarball = path.join(work, 'bad.tgz');
 		run('tar', ['-czf', badTarball, '-C', bad, 'package'], work);
 
@@ -134,7 +185,11 @@ describe('no blanket ESLint disables', () => {
 	const codeFiles = (dir: string): string[] =>
 		fs.existsSync(path.join(ROOT, dir))
 			? filesUnder(path.join(ROOT, dir))
-					.filter((f) => /\.(ts|js|mjs|cjs)$/.test(f) && !/(^|\/)(node_modules|artifacts|dist)\//.test(f.split(path.sep).join('/')))
+					.filter(
+						(f) =>
+							/\.(ts|js|mjs|cjs)$/.test(f) &&
+							!/(^|\/)(node_modules|artifacts|dist)\//.test(f.split(path.sep).join('/')),
+					)
 					.map((f) => path.join(dir, f))
 			: [];
 	const comments = (files: string[], pattern: RegExp): string[] =>
@@ -146,15 +201,23 @@ describe('no blanket ESLint disables', () => {
 		);
 
 	it('nothing `npm run lint` covers disables ESLint without naming the rule', () => {
-		const linted = ['nodes', 'credentials', 'simulator', 'test', 'bench', 'scripts'].flatMap(codeFiles);
+		const linted = ['nodes', 'credentials', 'simulator', 'test', 'bench', 'scripts'].flatMap(
+			codeFiles,
+		);
 		expect(linted.length).toBeGreaterThan(50);
 		expect(comments(linted, /eslint-disable(-next-line|-line)?\s*(\*\/|$)/)).toEqual([]);
 	});
 
 	it('shipped code has no file-level disable and lints clean with inline configuration ignored', () => {
-		expect(comments(['nodes', 'credentials'].flatMap(codeFiles), /\/\*\s*eslint-disable(\s|\*\/)/)).toEqual([]);
+		expect(
+			comments(['nodes', 'credentials'].flatMap(codeFiles), /\/\*\s*eslint-disable(\s|\*\/)/),
+		).toEqual([]);
 		// n8n's own community-node config (eslint.config.mjs), every disable comment ignored.
-		const lint = spawnSync('npx', ['--no-install', 'eslint', '--no-inline-config', 'nodes', 'credentials', 'package.json'], { cwd: ROOT, env: CHILD_ENV, encoding: 'utf8', timeout: 180_000 });
+		const lint = spawnSync(
+			'npx',
+			['--no-install', 'eslint', '--no-inline-config', 'nodes', 'credentials', 'package.json'],
+			{ cwd: ROOT, env: CHILD_ENV, encoding: 'utf8', timeout: 180_000 },
+		);
 		expect({ status: lint.status, output: lint.stdout }).toEqual({ status: 0, output: '' });
 	});
 });

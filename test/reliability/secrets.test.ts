@@ -1,5 +1,5 @@
 /**
- * Issue #7 item 4, secrets: the main scenarios run with distinctive API and webhook HMAC keys, and
+ * Secrets: the main scenarios run with distinctive API and webhook HMAC keys, and
  * neither key (nor its base64 form, nor its distinctive tail) may appear in any node output, error
  * (message, description, stack, cause, any property reachable from it), serialised execution data,
  * answer to a callback, simulator log, or captured log line (console.*, n8n's LoggerProxy and
@@ -10,7 +10,12 @@ import type { IDataObject, INode } from 'n8n-workflow';
 
 import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
 import { signCallback, startSimulator, type RunningSimulator } from '../../simulator';
-import { itemsThenVeo3, runWorkflow, type HarnessCredentials, type HarnessRun } from '../harness/engine';
+import {
+	itemsThenVeo3,
+	runWorkflow,
+	type HarnessCredentials,
+	type HarnessRun,
+} from '../harness/engine';
 import { CallbackServer } from '../harness/webhooks';
 import { captureLogs, credentialsFor, settleParked, sleep } from './helpers';
 
@@ -28,7 +33,8 @@ const FORBIDDEN = [API_KEY, WRONG_KEY, HMAC_KEY].flatMap((secret) => [
 	secret.slice(-12),
 ]);
 
-const PNG_BASE64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+const PNG_BASE64 =
+	'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
 
 /**
  * Every string reachable from `value`, own non-enumerable properties included (an Error's message
@@ -66,7 +72,8 @@ function reachableText(value: unknown): string {
 			} catch {
 				continue;
 			}
-			if (typeof child === 'string' || (typeof child === 'object' && child !== null)) stack.push(child);
+			if (typeof child === 'string' || (typeof child === 'object' && child !== null))
+				stack.push(child);
 			else if (typeof child === 'number' || typeof child === 'boolean') out.push(String(child));
 		}
 	}
@@ -86,28 +93,45 @@ interface Exposure {
 	text: string;
 }
 
-const scenarioCredentials = (overrides: Partial<HarnessCredentials> = {}): HarnessCredentials => ({ ...credentialsFor(sim, API_KEY, HMAC_KEY), ...overrides });
+const scenarioCredentials = (overrides: Partial<HarnessCredentials> = {}): HarnessCredentials => ({
+	...credentialsFor(sim, API_KEY, HMAC_KEY),
+	...overrides,
+});
 
 function exposeRun(run: HarnessRun, label: string): Exposure[] {
 	const data = run.run.data;
 	const exposures: Exposure[] = [
-		{ where: `${label}: serialised execution (JSON.stringify(run.run))`, text: JSON.stringify(run.run) },
+		{
+			where: `${label}: serialised execution (JSON.stringify(run.run))`,
+			text: JSON.stringify(run.run),
+		},
 		{ where: `${label}: everything reachable from the execution`, text: reachableText(run.run) },
 		{ where: `${label}: Veo3 output items`, text: JSON.stringify(run.output('Veo3')) },
 	];
 	const error = data.resultData.error as (Error & { description?: string }) | undefined;
 	if (error) {
-		exposures.push({ where: `${label}: run error message/description/stack`, text: `${error.message}\n${error.description ?? ''}\n${error.stack ?? ''}` });
+		exposures.push({
+			where: `${label}: run error message/description/stack`,
+			text: `${error.message}\n${error.description ?? ''}\n${error.stack ?? ''}`,
+		});
 		exposures.push({ where: `${label}: run error, all properties`, text: reachableText(error) });
 	}
 	for (const [nodeName, runs] of Object.entries(data.resultData.runData)) {
-		for (const taskData of runs) if (taskData.error) exposures.push({ where: `${label}: ${nodeName} task error`, text: reachableText(taskData.error) });
+		for (const taskData of runs)
+			if (taskData.error)
+				exposures.push({
+					where: `${label}: ${nodeName} task error`,
+					text: reachableText(taskData.error),
+				});
 	}
 	return exposures;
 }
 
 /** Runs a scenario with logs captured; returns what it exposed, logs and simulator views included. */
-async function scenario(label: string, body: () => Promise<HarnessRun[]>): Promise<{ runs: HarnessRun[]; exposures: Exposure[] }> {
+async function scenario(
+	label: string,
+	body: () => Promise<HarnessRun[]>,
+): Promise<{ runs: HarnessRun[]; exposures: Exposure[] }> {
 	const logs = captureLogs();
 	let runs: HarnessRun[] = [];
 	try {
@@ -119,10 +143,17 @@ async function scenario(label: string, body: () => Promise<HarnessRun[]>): Promi
 	}
 	const exposures = runs.flatMap((run, i) => exposeRun(run, `${label} #${i}`));
 	// The capture is live: the engine logs every run through LoggerProxy (at debug level).
-	if (runs.length > 0) expect(logs.lines.some((line) => line.includes('Workflow execution started'))).toBe(true);
+	if (runs.length > 0)
+		expect(logs.lines.some((line) => line.includes('Workflow execution started'))).toBe(true);
 	exposures.push({ where: `${label}: captured log lines`, text: logs.lines.join('\n') });
-	exposures.push({ where: `${label}: simulator request log`, text: JSON.stringify(sim.requests()) });
-	exposures.push({ where: `${label}: simulator callback log`, text: JSON.stringify(sim.callbacks()) });
+	exposures.push({
+		where: `${label}: simulator request log`,
+		text: JSON.stringify(sim.requests()),
+	});
+	exposures.push({
+		where: `${label}: simulator callback log`,
+		text: JSON.stringify(sim.callbacks()),
+	});
 	exposures.push({ where: `${label}: simulator task records`, text: JSON.stringify(sim.tasks()) });
 	exposures.push({ where: `${label}: answers to callbacks`, text: JSON.stringify(server.log) });
 	exposures.push({ where: `${label}: trigger starts`, text: reachableText(server.triggerStarts) });
@@ -130,11 +161,16 @@ async function scenario(label: string, body: () => Promise<HarnessRun[]>): Promi
 }
 
 function expectNoLeak(exposures: Exposure[]): void {
-	const found = exposures.flatMap((e) => leaksIn(e.text).map((form) => `${e.where}: contains ${JSON.stringify(form)}`));
+	const found = exposures.flatMap((e) =>
+		leaksIn(e.text).map((form) => `${e.where}: contains ${JSON.stringify(form)}`),
+	);
 	expect(found).toEqual([]);
 }
 
-const generate = (waitMode: 'poll' | 'none' | 'callback', extra: IDataObject = {}): IDataObject => ({
+const generate = (
+	waitMode: 'poll' | 'none' | 'callback',
+	extra: IDataObject = {},
+): IDataObject => ({
 	resource: 'video',
 	operation: 'generate',
 	prompt: '={{ $json.prompt }}',
@@ -142,15 +178,34 @@ const generate = (waitMode: 'poll' | 'none' | 'callback', extra: IDataObject = {
 	readRetries: 2,
 	retryDelayMs: 10,
 	...extra,
-	options: { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.5, ...((extra.options as IDataObject) ?? {}) },
+	options: {
+		pollIntervalSeconds: 0.05,
+		maxWaitMinutes: 0.5,
+		...((extra.options as IDataObject) ?? {}),
+	},
 });
 
-async function runVeo3(items: IDataObject[], parameters: IDataObject, credentials = scenarioCredentials(), extra: Partial<INode> = {}): Promise<HarnessRun> {
-	return await runWorkflow({ ...itemsThenVeo3(items, parameters, extra), credentials, webhookWaitingBaseUrl: server.waitingBaseUrl });
+async function runVeo3(
+	items: IDataObject[],
+	parameters: IDataObject,
+	credentials = scenarioCredentials(),
+	extra: Partial<INode> = {},
+): Promise<HarnessRun> {
+	return await runWorkflow({
+		...itemsThenVeo3(items, parameters, extra),
+		credentials,
+		webhookWaitingBaseUrl: server.waitingBaseUrl,
+	});
 }
 
 beforeAll(async () => {
-	sim = await startSimulator({ apiKey: API_KEY, hmacKey: HMAC_KEY, profile: 'fast', renderMs: 150, requestLogSize: 10_000 });
+	sim = await startSimulator({
+		apiKey: API_KEY,
+		hmacKey: HMAC_KEY,
+		profile: 'fast',
+		renderMs: 150,
+		requestLogSize: 10_000,
+	});
 	server = new CallbackServer();
 	await server.start();
 });
@@ -167,11 +222,24 @@ beforeEach(() => {
 describe('the detector itself', () => {
 	it('finds a key in any of its forms, including inside an error hidden in a non-enumerable property', () => {
 		const hidden = new Error('outer');
-		Object.defineProperty(hidden, 'request', { value: { _header: `GET / HTTP/1.1\r\nAuthorization: Bearer ${API_KEY}\r\n` }, enumerable: false });
+		Object.defineProperty(hidden, 'request', {
+			value: { _header: `GET / HTTP/1.1\r\nAuthorization: Bearer ${API_KEY}\r\n` },
+			enumerable: false,
+		});
 		expect(leaksIn(reachableText({ wrapped: hidden }))).toContain(API_KEY);
 		expect(leaksIn(`...${Buffer.from(HMAC_KEY).toString('base64')}...`)).toHaveLength(1);
 		expect(leaksIn(`key ends ${API_KEY.slice(-12)}`)).toHaveLength(1);
-		expect(leaksIn(JSON.stringify(credentialsFor({ url: 'http://x', uploadUrl: 'http://x/upload' } as RunningSimulator, API_KEY, HMAC_KEY)))).toHaveLength(4);
+		expect(
+			leaksIn(
+				JSON.stringify(
+					credentialsFor(
+						{ url: 'http://x', uploadUrl: 'http://x/upload' } as RunningSimulator,
+						API_KEY,
+						HMAC_KEY,
+					),
+				),
+			),
+		).toHaveLength(4);
 	});
 });
 
@@ -189,7 +257,12 @@ describe('no key in outputs, errors, execution data or logs', () => {
 	it('image to video from a binary field (authenticated upload to the upload host)', async () => {
 		const { runs, exposures } = await scenario('binary upload', async () => [
 			await runVeo3(
-				[{ prompt: 'bring it to life', binary: { data: { data: PNG_BASE64, mimeType: 'image/png', fileName: 'frame.png' } } }],
+				[
+					{
+						prompt: 'bring it to life',
+						binary: { data: { data: PNG_BASE64, mimeType: 'image/png', fileName: 'frame.png' } },
+					},
+				],
 				generate('none', { mode: 'image', imageSource: 'binary', binaryPropertyNames: 'data' }),
 			),
 		]);
@@ -199,22 +272,30 @@ describe('no key in outputs, errors, execution data or logs', () => {
 	});
 
 	it('a render that fails at kie (On Error: Stop)', async () => {
-		const { runs, exposures } = await scenario('task failed', async () => [await runVeo3([{ prompt: 'doomed [fail]' }], generate('poll'))]);
+		const { runs, exposures } = await scenario('task failed', async () => [
+			await runVeo3([{ prompt: 'doomed [fail]' }], generate('poll')),
+		]);
 		expect(runs[0].run.status).toBe('error');
 		expectNoLeak(exposures);
 	});
 
 	it('402 insufficient credits (On Error: Stop)', async () => {
 		sim.configure({ credits: 0 });
-		const { runs, exposures } = await scenario('402', async () => [await runVeo3([{ prompt: 'too expensive' }], generate('none'))]);
-		expect(String((runs[0].run.data.resultData.error as Error | undefined)?.message)).toMatch(/402/);
+		const { runs, exposures } = await scenario('402', async () => [
+			await runVeo3([{ prompt: 'too expensive' }], generate('none')),
+		]);
+		expect(String((runs[0].run.data.resultData.error as Error | undefined)?.message)).toMatch(
+			/402/,
+		);
 		expectNoLeak(exposures);
 	});
 
 	it('401 wrong API key (Continue On Fail, and Get Credits)', async () => {
 		const wrong = scenarioCredentials({ apiKey: WRONG_KEY });
 		const { runs, exposures } = await scenario('401', async () => [
-			await runVeo3([{ prompt: 'who am I' }], generate('none'), wrong, { onError: 'continueRegularOutput' }),
+			await runVeo3([{ prompt: 'who am I' }], generate('none'), wrong, {
+				onError: 'continueRegularOutput',
+			}),
 			await runVeo3([{}], { resource: 'account', operation: 'getCredits' }, wrong),
 		]);
 		expect(String(runs[0].output('Veo3')[0].json.error)).toMatch(/401/);
@@ -225,7 +306,9 @@ describe('no key in outputs, errors, execution data or logs', () => {
 	});
 
 	it('input validation error (nothing sent)', async () => {
-		const { runs, exposures } = await scenario('validation', async () => [await runVeo3([{ prompt: '   ' }], generate('none'))]);
+		const { runs, exposures } = await scenario('validation', async () => [
+			await runVeo3([{ prompt: '   ' }], generate('none')),
+		]);
 		expect(runs[0].run.status).toBe('error');
 		expect(sim.requests()).toHaveLength(0);
 		expectNoLeak(exposures);
@@ -238,7 +321,9 @@ describe('no key in outputs, errors, execution data or logs', () => {
 		const credentials = scenarioCredentials({ baseUrl: closed, uploadBaseUrl: `${closed}/upload` });
 		const { runs, exposures } = await scenario('closed port', async () => [
 			await runVeo3([{ prompt: 'into the void' }], generate('none'), credentials),
-			await runVeo3([{ prompt: 'into the void' }], generate('none'), credentials, { onError: 'continueRegularOutput' }),
+			await runVeo3([{ prompt: 'into the void' }], generate('none'), credentials, {
+				onError: 'continueRegularOutput',
+			}),
 		]);
 		expect(runs[0].run.status).toBe('error');
 		expect(runs[1].output('Veo3')[0].json.error).toEqual(expect.any(String));
@@ -253,10 +338,17 @@ describe('no key in outputs, errors, execution data or logs', () => {
 			const [task] = sim.tasks();
 			const url = `${server.waitingBaseUrl}/${parked.executionId}?signature=${String(parked.run.data.resumeToken)}`;
 			const timestamp = String(Math.floor(Date.now() / 1000));
-			const forged = await axios.post(url, { code: 200, msg: 'ok', data: { taskId: task.id } }, {
-				headers: { 'x-webhook-timestamp': timestamp, 'x-webhook-signature': signCallback('not-the-key', task.id, timestamp) },
-				validateStatus: () => true,
-			});
+			const forged = await axios.post(
+				url,
+				{ code: 200, msg: 'ok', data: { taskId: task.id } },
+				{
+					headers: {
+						'x-webhook-timestamp': timestamp,
+						'x-webhook-signature': signCallback('not-the-key', task.id, timestamp),
+					},
+					validateStatus: () => true,
+				},
+			);
 			expect(forged.status).toBe(401);
 			const done = await settleParked(server, parked);
 			expect(done.via).toBe('callback');
@@ -271,15 +363,30 @@ describe('no key in outputs, errors, execution data or logs', () => {
 		const { exposures } = await scenario('trigger', async () => {
 			server.useTrigger({ events: ['success', 'failure', 'fourK'] }, scenarioCredentials());
 			// A real task: the trigger re-reads every callback's task at kie before it starts a run.
-			const created = await axios.post(`${sim.url}/api/v1/veo/generate`, { prompt: 'a secret-free render', model: 'veo3_fast' }, { headers: { Authorization: `Bearer ${API_KEY}` } });
+			const created = await axios.post(
+				`${sim.url}/api/v1/veo/generate`,
+				{ prompt: 'a secret-free render', model: 'veo3_fast' },
+				{ headers: { Authorization: `Bearer ${API_KEY}` } },
+			);
 			const taskId = String(created.data.data.taskId);
 			await axios.post(`${sim.controlUrl}/tasks/${taskId}/complete`, {});
-			const body = { code: 200, msg: 'Veo3.1 video generated successfully.', data: { taskId, info: { resultUrls: ['https://example.com/v.mp4'] }, fallbackFlag: false } };
+			const body = {
+				code: 200,
+				msg: 'Veo3.1 video generated successfully.',
+				data: { taskId, info: { resultUrls: ['https://example.com/v.mp4'] }, fallbackFlag: false },
+			};
 			const timestamp = String(Math.floor(Date.now() / 1000));
-			const post = async (headers: Record<string, string>) => await axios.post(server.triggerUrl, body, { headers, validateStatus: () => true });
-			const forged = await post({ 'x-webhook-timestamp': timestamp, 'x-webhook-signature': signCallback(`${HMAC_KEY}-forged`, taskId, timestamp) });
+			const post = async (headers: Record<string, string>) =>
+				await axios.post(server.triggerUrl, body, { headers, validateStatus: () => true });
+			const forged = await post({
+				'x-webhook-timestamp': timestamp,
+				'x-webhook-signature': signCallback(`${HMAC_KEY}-forged`, taskId, timestamp),
+			});
 			const unsigned = await post({});
-			const valid = await post({ 'x-webhook-timestamp': timestamp, 'x-webhook-signature': signCallback(HMAC_KEY, taskId, timestamp) });
+			const valid = await post({
+				'x-webhook-timestamp': timestamp,
+				'x-webhook-signature': signCallback(HMAC_KEY, taskId, timestamp),
+			});
 			expect([forged.status, unsigned.status, valid.status]).toEqual([401, 401, 200]);
 			expect(server.triggerStarts).toHaveLength(1);
 			expect(server.triggerStarts[0].outputs[0][0].json.signatureVerified).toBe(true);

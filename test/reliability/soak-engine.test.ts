@@ -18,7 +18,13 @@ const API_KEY = 'sk-soak-engine-41c9';
 let sim: RunningSimulator;
 
 beforeAll(async () => {
-	sim = await startSimulator({ apiKey: API_KEY, profile: 'fast', credits: 1_000_000, renderMs: 300, requestLogSize: 20_000 });
+	sim = await startSimulator({
+		apiKey: API_KEY,
+		profile: 'fast',
+		credits: 1_000_000,
+		renderMs: 300,
+		requestLogSize: 20_000,
+	});
 });
 afterAll(async () => await sim.stop());
 beforeEach(() => {
@@ -26,11 +32,18 @@ beforeEach(() => {
 	resetRateLimiter();
 });
 
-const generate = (options: IDataObject, waitMode = 'poll'): IDataObject => ({ resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode, options });
+const generate = (options: IDataObject, waitMode = 'poll'): IDataObject => ({
+	resource: 'video',
+	operation: 'generate',
+	prompt: '={{ $json.prompt }}',
+	waitMode,
+	options,
+});
 const prompts = (label: string, count: number, failing: number[] = []): IDataObject[] =>
-	Array.from({ length: count }, (_, i) => ({ prompt: `${label} ${i}${failing.includes(i) ? ' [fail]' : ''}` }));
+	Array.from({ length: count }, (_, i) => ({
+		prompt: `${label} ${i}${failing.includes(i) ? ' [fail]' : ''}`,
+	}));
 const QUICK = { pollIntervalSeconds: 0.05, maxWaitMinutes: 1 };
-
 
 /** How many tasks the simulator created for each prompt (each is a paid task). */
 function tasksPerPrompt(): Map<string, number> {
@@ -45,7 +58,10 @@ describe("one pass at kie's real create limit (20 per 10 s)", () => {
 		const items = prompts('real limit', 45);
 		const started = Date.now();
 		// No rate options: the node's defaults are kie's documented limit.
-		const run = await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK)), credentials: credentialsFor(sim, API_KEY) });
+		const run = await runWorkflow({
+			...itemsThenVeo3(items, generate(QUICK)),
+			credentials: credentialsFor(sim, API_KEY),
+		});
 		const wallMs = Date.now() - started;
 		expect(run.run.status).toBe('success');
 		expect(run.output('Veo3').map((i) => i.json.status)).toEqual(items.map(() => 'success'));
@@ -54,7 +70,9 @@ describe("one pass at kie's real create limit (20 per 10 s)", () => {
 		expect(sim.counters().rateLimited).toBe(0);
 		// 45 creates at 20 per 10 s need two full windows: the limit was really in force.
 		expect(wallMs).toBeGreaterThanOrEqual(20_000);
-		console.log(`Real-limit pass: 45 creates in ${(wallMs / 1000).toFixed(1)} s, ${sim.counters().rateLimited} refused by kie`);
+		console.log(
+			`Real-limit pass: 45 creates in ${(wallMs / 1000).toFixed(1)} s, ${sim.counters().rateLimited} refused by kie`,
+		);
 	});
 });
 
@@ -62,33 +80,56 @@ describe('Retry On Fail (the engine runs the node again)', () => {
 	const retrying = { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 };
 
 	it('creates answered 500 after kie charged them: one paid task per item, and the error says it may exist', async () => {
-		sim.configure({ faults: { ...NO_FAULTS, http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
+		sim.configure({
+			faults: { ...NO_FAULTS, http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true },
+		});
 		const items = prompts('retry 500', 3);
-		const run = await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK), retrying), credentials: credentialsFor(sim, API_KEY) });
+		const run = await runWorkflow({
+			...itemsThenVeo3(items, generate(QUICK), retrying),
+			credentials: credentialsFor(sim, API_KEY),
+		});
 		expect([...tasksPerPrompt().values()]).toEqual([1, 1, 1]);
 		const error = run.run.data.resultData.error;
-		expect(`${error?.message} ${error?.description ?? ''}`).toMatch(/may (or may not )?have been created/i);
+		expect(`${error?.message} ${error?.description ?? ''}`).toMatch(
+			/may (or may not )?have been created/i,
+		);
 	});
 
 	it('creates whose connection is reset after kie charged them: one paid task per item', async () => {
 		sim.configure({ faults: { ...NO_FAULTS, createResetAfterCommitRate: 1 } });
 		const items = prompts('retry reset', 3);
-		await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK), retrying), credentials: credentialsFor(sim, API_KEY) });
+		await runWorkflow({
+			...itemsThenVeo3(items, generate(QUICK), retrying),
+			credentials: credentialsFor(sim, API_KEY),
+		});
 		expect([...tasksPerPrompt().values()]).toEqual([1, 1, 1]);
 	});
 
 	it('a render that fails at kie: one paid task per item, not one per try', async () => {
 		const items = prompts('retry render', 3, [1]);
-		await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK), retrying), credentials: credentialsFor(sim, API_KEY) });
+		await runWorkflow({
+			...itemsThenVeo3(items, generate(QUICK), retrying),
+			credentials: credentialsFor(sim, API_KEY),
+		});
 		expect([...tasksPerPrompt().values()]).toEqual([1, 1, 1]);
 	});
 
 	it('with On Error: Continue as well, every item comes out once and nothing is paid twice', async () => {
-		sim.configure({ faults: { ...NO_FAULTS, http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
+		sim.configure({
+			faults: { ...NO_FAULTS, http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true },
+		});
 		const items = prompts('retry continue', 4);
-		const run = await runWorkflow({ ...itemsThenVeo3(items, generate(QUICK), { ...retrying, onError: 'continueRegularOutput' }), credentials: credentialsFor(sim, API_KEY) });
+		const run = await runWorkflow({
+			...itemsThenVeo3(items, generate(QUICK), { ...retrying, onError: 'continueRegularOutput' }),
+			credentials: credentialsFor(sim, API_KEY),
+		});
 		expect([...tasksPerPrompt().values()]).toEqual([1, 1, 1, 1]);
-		expect(run.output('Veo3').map((i: INodeExecutionData) => isUncertainCreate(i))).toEqual([true, true, true, true]);
+		expect(run.output('Veo3').map((i: INodeExecutionData) => isUncertainCreate(i))).toEqual([
+			true,
+			true,
+			true,
+			true,
+		]);
 	});
 });
 
@@ -103,7 +144,10 @@ describe('stops and restarts while the node waits', () => {
 
 	it('stop mid-wait (poll): the stopped execution names every paid task', async () => {
 		sim.configure({ renderMs: 600_000, faults: NO_FAULTS });
-		const started = await startWorkflow({ ...itemsThenVeo3(prompts('stopped', 10), generate(QUICK)), credentials: credentialsFor(sim, API_KEY) });
+		const started = await startWorkflow({
+			...itemsThenVeo3(prompts('stopped', 10), generate(QUICK)),
+			credentials: credentialsFor(sim, API_KEY),
+		});
 		await untilCreated(10);
 		await sleep(200);
 		started.cancel();
@@ -116,7 +160,10 @@ describe('stops and restarts while the node waits', () => {
 	it('stop mid-wait (callback, while submitting): the stopped execution names every paid task', async () => {
 		sim.configure({ renderMs: 600_000, faults: NO_FAULTS });
 		const started = await startWorkflow({
-			...itemsThenVeo3(prompts('stopped submit', 30), generate({ ...QUICK, rateLimitMax: 10, rateLimitWindowSeconds: 1 }, 'callback')),
+			...itemsThenVeo3(
+				prompts('stopped submit', 30),
+				generate({ ...QUICK, rateLimitMax: 10, rateLimitWindowSeconds: 1 }, 'callback'),
+			),
 			credentials: credentialsFor(sim, API_KEY),
 			webhookWaitingBaseUrl: 'http://127.0.0.1:9/webhook-waiting',
 		});
@@ -134,7 +181,10 @@ describe('stops and restarts while the node waits', () => {
 
 	it('restart mid-poll: the execution data n8n holds when its process stops names every paid task', async () => {
 		sim.configure({ renderMs: 600_000, faults: NO_FAULTS });
-		const started = await startWorkflow({ ...itemsThenVeo3(prompts('restarted', 10), generate(QUICK)), credentials: credentialsFor(sim, API_KEY) });
+		const started = await startWorkflow({
+			...itemsThenVeo3(prompts('restarted', 10), generate(QUICK)),
+			credentials: credentialsFor(sim, API_KEY),
+		});
 		await untilCreated(10);
 		await sleep(200);
 		// The process goes away while the node polls: no stop reaches the node, nothing more is saved.

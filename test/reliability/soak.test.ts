@@ -12,7 +12,14 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
 import { startSimulator, type RunningSimulator } from '../../simulator';
-import { itemsThenVeo3, node, runWorkflow, VEO3_TYPE, ITEMS_TYPE, type HarnessRun } from '../harness/engine';
+import {
+	itemsThenVeo3,
+	node,
+	runWorkflow,
+	VEO3_TYPE,
+	ITEMS_TYPE,
+	type HarnessRun,
+} from '../harness/engine';
 import { CallbackServer } from '../harness/webhooks';
 import {
 	classify,
@@ -83,7 +90,8 @@ interface SoakItem {
 /** Every 20th item renders and fails at kie ([fail], code 501), every 25th is refused by content policy. */
 function soakItem(batch: string, index: number, global: number): SoakItem {
 	if (global % 20 === 7) return { prompt: `soak ${batch}-${index} [fail]`, expected: 'failed' };
-	if (global % 25 === 11) return { prompt: `soak ${batch}-${index} [content-policy]`, expected: 'failed' };
+	if (global % 25 === 11)
+		return { prompt: `soak ${batch}-${index} [content-policy]`, expected: 'failed' };
 	return { prompt: `soak ${batch}-${index}`, expected: 'success' };
 }
 
@@ -112,27 +120,57 @@ const generate = (waitMode: 'poll' | 'callback', options: IDataObject): IDataObj
 async function runPollBatch(name: string, items: SoakItem[]): Promise<BatchResult> {
 	const startedAt = Date.now();
 	const run = await runWorkflow({
-		...itemsThenVeo3(items.map((i) => ({ prompt: i.prompt })), generate('poll', SCALED_OPTIONS), { onError: 'continueRegularOutput' }),
+		...itemsThenVeo3(
+			items.map((i) => ({ prompt: i.prompt })),
+			generate('poll', SCALED_OPTIONS),
+			{ onError: 'continueRegularOutput' },
+		),
 		credentials: credentialsFor(sim, API_KEY, HMAC),
 	});
 	const maxWaitMs = Number(SCALED_OPTIONS.maxWaitMinutes) * 60_000;
-	return { name, mode: 'poll', items, output: run.output('Veo3'), run, executionId: run.executionId, maxWaitMs, startedAt, endedAt: Date.now() };
+	return {
+		name,
+		mode: 'poll',
+		items,
+		output: run.output('Veo3'),
+		run,
+		executionId: run.executionId,
+		maxWaitMs,
+		startedAt,
+		endedAt: Date.now(),
+	};
 }
 
 async function runCallbackBatch(name: string, items: SoakItem[]): Promise<BatchResult> {
 	const startedAt = Date.now();
 	const options = { ...SCALED_OPTIONS, maxWaitMinutes: CALLBACK_MAX_WAIT_MINUTES };
 	const parkedRun = await runWorkflow({
-		...itemsThenVeo3(items.map((i) => ({ prompt: i.prompt })), generate('callback', options), { onError: 'continueRegularOutput' }),
+		...itemsThenVeo3(
+			items.map((i) => ({ prompt: i.prompt })),
+			generate('callback', options),
+			{ onError: 'continueRegularOutput' },
+		),
 		credentials: credentialsFor(sim, API_KEY, HMAC),
 		webhookWaitingBaseUrl: server.waitingBaseUrl,
 	});
 	if (parkedRun.run.status === 'success' && parkedRun.output('Veo3').every(isUncertainCreate)) {
 		// Every create of the batch lost its answer: nothing to wait for, nothing parked.
-		return { name, mode: 'callback', items, output: parkedRun.output('Veo3'), run: parkedRun, executionId: parkedRun.executionId, maxWaitMs: 0, startedAt, endedAt: Date.now() };
+		return {
+			name,
+			mode: 'callback',
+			items,
+			output: parkedRun.output('Veo3'),
+			run: parkedRun,
+			executionId: parkedRun.executionId,
+			maxWaitMs: 0,
+			startedAt,
+			endedAt: Date.now(),
+		};
 	}
 	if (parkedRun.run.status !== 'waiting') {
-		throw new Error(`${name}: expected the execution to wait, got ${parkedRun.run.status}: ${JSON.stringify(parkedRun.run.data.resultData.error ?? null)}`);
+		throw new Error(
+			`${name}: expected the execution to wait, got ${parkedRun.run.status}: ${JSON.stringify(parkedRun.run.data.resultData.error ?? null)}`,
+		);
 	}
 	server.park(parkedRun);
 	const parked = await settleParked(server, parkedRun);
@@ -159,14 +197,28 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 		let global = 0;
 		const plan: Array<{ name: string; mode: 'poll' | 'callback'; items: SoakItem[] }> = [];
 		for (let b = 0; b < POLL_BATCHES; b++) {
-			plan.push({ name: `poll-${b}`, mode: 'poll', items: Array.from({ length: POLL_SIZE }, (_, i) => soakItem(`poll${b}`, i, global++)) });
+			plan.push({
+				name: `poll-${b}`,
+				mode: 'poll',
+				items: Array.from({ length: POLL_SIZE }, (_, i) => soakItem(`poll${b}`, i, global++)),
+			});
 		}
 		for (let b = 0; b < CALLBACK_BATCHES; b++) {
-			plan.push({ name: `callback-${b}`, mode: 'callback', items: Array.from({ length: CALLBACK_SIZE }, (_, i) => soakItem(`cb${b}`, i, global++)) });
+			plan.push({
+				name: `callback-${b}`,
+				mode: 'callback',
+				items: Array.from({ length: CALLBACK_SIZE }, (_, i) => soakItem(`cb${b}`, i, global++)),
+			});
 		}
 		const started = Date.now();
 		// All 24 executions at once: 500 tasks in flight against one simulator.
-		batches = await Promise.all(plan.map(async (p) => (p.mode === 'poll' ? await runPollBatch(p.name, p.items) : await runCallbackBatch(p.name, p.items))));
+		batches = await Promise.all(
+			plan.map(async (p) =>
+				p.mode === 'poll'
+					? await runPollBatch(p.name, p.items)
+					: await runCallbackBatch(p.name, p.items),
+			),
+		);
 		wallMs = Date.now() - started;
 	});
 
@@ -186,7 +238,10 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 		let uncertainItems = 0;
 		for (const batch of batches) {
 			const prompts = batch.items.map((i) => i.prompt);
-			if (batch.output.length !== batch.items.length) problems.push(`${batch.name}: ${batch.output.length} output items for ${batch.items.length} inputs`);
+			if (batch.output.length !== batch.items.length)
+				problems.push(
+					`${batch.name}: ${batch.output.length} output items for ${batch.items.length} inputs`,
+				);
 			const seen = new Map<number, number>();
 			for (const item of batch.output) {
 				const index = inputIndexOf(item, prompts);
@@ -194,7 +249,9 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 				const outcome = classify(item);
 				const expected = batch.items[index]?.expected;
 				if (outcome.kind === 'unclear') {
-					problems.push(`${batch.name}#${index}: neither success nor explicit error: ${JSON.stringify(outcome.json).slice(0, 300)}`);
+					problems.push(
+						`${batch.name}#${index}: neither success nor explicit error: ${JSON.stringify(outcome.json).slice(0, 300)}`,
+					);
 					continue;
 				}
 				if (isUncertainCreate(item)) {
@@ -202,29 +259,42 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 					uncertainItems++;
 					continue;
 				}
-				if (!outcome.taskId) problems.push(`${batch.name}#${index}: no taskId on ${outcome.kind} item`);
+				if (!outcome.taskId)
+					problems.push(`${batch.name}#${index}: no taskId on ${outcome.kind} item`);
 				const timedOut = batch.parked?.via === 'timeout';
 				if (timedOut) {
 					// The whole batch came out through n8n's wait timeout: explicit timeout items.
-					if (outcome.kind !== 'error' || outcome.status !== 'timeout') problems.push(`${batch.name}#${index}: expected a timeout item, got ${JSON.stringify(outcome.json).slice(0, 200)}`);
+					if (outcome.kind !== 'error' || outcome.status !== 'timeout')
+						problems.push(
+							`${batch.name}#${index}: expected a timeout item, got ${JSON.stringify(outcome.json).slice(0, 200)}`,
+						);
 					continue;
 				}
-				if (expected === 'success' && outcome.kind !== 'success') problems.push(`${batch.name}#${index}: expected success, got ${JSON.stringify(outcome.json).slice(0, 300)}`);
+				if (expected === 'success' && outcome.kind !== 'success')
+					problems.push(
+						`${batch.name}#${index}: expected success, got ${JSON.stringify(outcome.json).slice(0, 300)}`,
+					);
 				if (expected === 'failed' && !(outcome.kind === 'error' && outcome.status === 'failed')) {
-					problems.push(`${batch.name}#${index}: expected a failed-task item, got ${JSON.stringify(outcome.json).slice(0, 300)}`);
+					problems.push(
+						`${batch.name}#${index}: expected a failed-task item, got ${JSON.stringify(outcome.json).slice(0, 300)}`,
+					);
 				}
 				if (batch.mode === 'poll' && outcome.kind === 'success') {
 					const binary = item.binary?.data;
-					if (!binary || binary.mimeType !== 'video/mp4') problems.push(`${batch.name}#${index}: success without the downloaded MP4`);
+					if (!binary || binary.mimeType !== 'video/mp4')
+						problems.push(`${batch.name}#${index}: success without the downloaded MP4`);
 				}
 			}
 			for (let i = 0; i < batch.items.length; i++) {
-				if (seen.get(i) !== 1) problems.push(`${batch.name}#${i}: ${seen.get(i) ?? 0} output items`);
+				if (seen.get(i) !== 1)
+					problems.push(`${batch.name}#${i}: ${seen.get(i) ?? 0} output items`);
 			}
 		}
 		expect(problems).toEqual([]);
 		// Exactly the creates whose answer kie lost say so; no other item may claim it.
-		expect(uncertainItems).toBe(requestFigures(sim.requests()).create500s + sim.counters().faults.createResets);
+		expect(uncertainItems).toBe(
+			requestFigures(sim.requests()).create500s + sim.counters().faults.createResets,
+		);
 	});
 
 	it('the simulator created exactly one task per item: nothing charged twice, nothing lost', () => {
@@ -242,7 +312,10 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 			const prompts = b.items.map((i) => i.prompt);
 			return b.output
 				.filter((item) => !isUncertainCreate(item))
-				.filter((item) => promptOfTask.get(String(item.json.taskId)) !== prompts[inputIndexOf(item, prompts)])
+				.filter(
+					(item) =>
+						promptOfTask.get(String(item.json.taskId)) !== prompts[inputIndexOf(item, prompts)],
+				)
 				.map((item) => `${b.name}: ${String(item.json.taskId)}`);
 		});
 		expect(mismatched).toEqual([]);
@@ -259,24 +332,32 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 				const parked = batch.parked;
 				expect(batch.run.run.status).toBe('success');
 				// Resumed by a callback before its deadline, or by the wait-timeout path at it.
-				if (parked.via === 'callback') expect(parked.settledAt).toBeLessThanOrEqual(parked.deadline + 1000);
+				if (parked.via === 'callback')
+					expect(parked.settledAt).toBeLessThanOrEqual(parked.deadline + 1000);
 			}
 		}
 		// Each callback execution was resumed exactly once, by a callback or by the timeout.
 		const parkedBatches = batches.filter((b) => b.parked);
-		expect(parkedBatches.map((b) => [b.name, server.execution(b.executionId).continued]).filter(([, n]) => n !== 1)).toEqual([]);
+		expect(
+			parkedBatches
+				.map((b) => [b.name, server.execution(b.executionId).continued])
+				.filter(([, n]) => n !== 1),
+		).toEqual([]);
 		expect(server.finished.size).toBe(parkedBatches.length);
 	});
 
 	it('duplicated callbacks resume nothing twice; lost callbacks are covered by a sibling or by the timeout', () => {
 		const deliveries = recorder.deliveries;
 		const byExecution = new Map<string, CallbackDelivery[]>();
-		for (const d of deliveries) byExecution.set(d.executionId, [...(byExecution.get(d.executionId) ?? []), d]);
+		for (const d of deliveries)
+			byExecution.set(d.executionId, [...(byExecution.get(d.executionId) ?? []), d]);
 		let resumedWithACallbackMissing = 0;
 		for (const batch of batches.filter((b) => b.parked)) {
 			const mine = byExecution.get(batch.executionId) ?? [];
 			const resumedBy = mine.filter((d) => d.resumed);
-			const taskIds = batch.output.flatMap((i) => (typeof i.json.taskId === 'string' ? [i.json.taskId] : []));
+			const taskIds = batch.output.flatMap((i) =>
+				typeof i.json.taskId === 'string' ? [i.json.taskId] : [],
+			);
 			// A task is silent when none of its deliveries reached the node at all (kie dropped it).
 			const reachedTheNode = new Set(mine.map((d) => d.taskId));
 			const silent = taskIds.filter((id) => !reachedTheNode.has(id));
@@ -287,11 +368,17 @@ describe('soak: 500 tasks under seeded faults, poll and callback waiting', () =>
 			} else {
 				// Only a task whose callback never reached the node explains a timeout: callbacks that
 				// reached it and were answered with an error (a failing re-check) do not.
-				expect({ batch: batch.name, resumedBy: resumedBy.length, silent: silent.length > 0 }).toEqual({ batch: batch.name, resumedBy: 0, silent: true });
+				expect({
+					batch: batch.name,
+					resumedBy: resumedBy.length,
+					silent: silent.length > 0,
+				}).toEqual({ batch: batch.name, resumedBy: 0, silent: true });
 			}
 		}
 		// Every resume came from exactly one delivery, however many copies kie sent.
-		expect(deliveries.filter((d) => d.resumed)).toHaveLength(batches.filter((b) => b.parked?.via === 'callback').length);
+		expect(deliveries.filter((d) => d.resumed)).toHaveLength(
+			batches.filter((b) => b.parked?.via === 'callback').length,
+		);
 		expect(server.triggerStarts).toHaveLength(0);
 		figures.resumedWithACallbackMissing = resumedWithACallbackMissing;
 	});
@@ -344,7 +431,11 @@ describe('callback edge cases of the soak, one at a time', () => {
 
 	async function parkBatch(prompts: string[]): Promise<HarnessRun> {
 		const run = await runWorkflow({
-			...itemsThenVeo3(prompts.map((prompt) => ({ prompt })), generate('callback', options), { onError: 'continueRegularOutput' }),
+			...itemsThenVeo3(
+				prompts.map((prompt) => ({ prompt })),
+				generate('callback', options),
+				{ onError: 'continueRegularOutput' },
+			),
 			credentials: credentialsFor(sim, API_KEY, HMAC),
 			webhookWaitingBaseUrl: server.waitingBaseUrl,
 		});
@@ -356,7 +447,8 @@ describe('callback edge cases of the soak, one at a time', () => {
 	async function allFinished(count: number): Promise<string[]> {
 		for (;;) {
 			const tasks = sim.tasks();
-			if (tasks.length === count && tasks.every((t) => t.state !== 'generating')) return tasks.map((t) => t.id);
+			if (tasks.length === count && tasks.every((t) => t.state !== 'generating'))
+				return tasks.map((t) => t.id);
 			await new Promise((resolve) => setTimeout(resolve, 20));
 		}
 	}
@@ -388,7 +480,9 @@ describe('callback edge cases of the soak, one at a time', () => {
 			['silent a', ids[0], 'timeout'],
 			['silent b', ids[1], 'timeout'],
 		]);
-		expect(items.every((i) => /No callback from kie\.ai within/.test(String(i.json.errorMessage)))).toBe(true);
+		expect(
+			items.every((i) => /No callback from kie\.ai within/.test(String(i.json.errorMessage))),
+		).toBe(true);
 		const before = recorder.deliveries.length;
 		const late = await axios.post(`${sim.controlUrl}/tasks/${ids[0]}/callback`, {});
 		expect(late.data.sent).toBe(1);
@@ -417,12 +511,20 @@ describe('callback edge cases of the soak, one at a time', () => {
 
 	it('Veo3 Trigger: every callback delivered twice starts exactly one run per task', async () => {
 		sim.configure({ faults: { ...NO_FAULTS, duplicateCallbackRate: 1 } });
-		server.useTrigger({ events: ['success', 'failure', 'fourK'] }, credentialsFor(sim, API_KEY, HMAC));
-		const prompts = Array.from({ length: 10 }, (_, i) => ({ prompt: `trigger ${i}${i === 3 ? ' [fail]' : ''}` }));
+		server.useTrigger(
+			{ events: ['success', 'failure', 'fourK'] },
+			credentialsFor(sim, API_KEY, HMAC),
+		);
+		const prompts = Array.from({ length: 10 }, (_, i) => ({
+			prompt: `trigger ${i}${i === 3 ? ' [fail]' : ''}`,
+		}));
 		const run = await runWorkflow({
 			nodes: [
 				node('Items', ITEMS_TYPE, { items: JSON.stringify(prompts) }),
-				node('Veo3', VEO3_TYPE, { ...generate('poll', { ...SCALED_OPTIONS, callbackUrl: server.triggerUrl }), waitMode: 'none' }),
+				node('Veo3', VEO3_TYPE, {
+					...generate('poll', { ...SCALED_OPTIONS, callbackUrl: server.triggerUrl }),
+					waitMode: 'none',
+				}),
 			],
 			connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } },
 			credentials: credentialsFor(sim, API_KEY, HMAC),
@@ -431,7 +533,8 @@ describe('callback edge cases of the soak, one at a time', () => {
 		const ids = run.output('Veo3').map((i) => String(i.json.taskId));
 		await allFinished(10);
 		// Wait until every copy was answered by the trigger.
-		for (let i = 0; i < 100 && sim.counters().callbacksDelivered < 20; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+		for (let i = 0; i < 100 && sim.counters().callbacksDelivered < 20; i++)
+			await new Promise((resolve) => setTimeout(resolve, 20));
 		expect(sim.counters().callbacksDuplicated).toBe(10);
 		expect(sim.counters().callbacksDelivered).toBe(20);
 		const started = server.triggerStarts.map((s) => s.outputs[0][0].json);

@@ -16,18 +16,26 @@ const SOURCES = ['nodes', 'credentials', 'icons', 'package.json', 'tsconfig.json
 function newestMtime(entry: string): number {
 	const stat = fs.statSync(entry);
 	if (!stat.isDirectory()) return stat.mtimeMs;
-	return fs.readdirSync(entry).reduce((newest, name) => Math.max(newest, newestMtime(path.join(entry, name))), stat.mtimeMs);
+	return fs
+		.readdirSync(entry)
+		.reduce((newest, name) => Math.max(newest, newestMtime(path.join(entry, name))), stat.mtimeMs);
 }
 
 /** Why dist/ must be (re)built, or null when it is current. */
 export function distStaleness(root = ROOT): string | null {
 	const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-	const outputs = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].map((p: string) => path.join(root, p));
+	const outputs = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])].map((p: string) =>
+		path.join(root, p),
+	);
 	const missing = outputs.filter((p) => !fs.existsSync(p));
 	if (missing.length) return `missing: ${missing.map((p) => path.relative(root, p)).join(', ')}`;
 	const built = Math.min(...outputs.map((p) => fs.statSync(p).mtimeMs));
-	const changed = SOURCES.map((s) => path.join(root, s)).filter((s) => fs.existsSync(s) && newestMtime(s) > built);
-	return changed.length ? `older than ${changed.map((s) => path.relative(root, s)).join(', ')}` : null;
+	const changed = SOURCES.map((s) => path.join(root, s)).filter(
+		(s) => fs.existsSync(s) && newestMtime(s) > built,
+	);
+	return changed.length
+		? `older than ${changed.map((s) => path.relative(root, s)).join(', ')}`
+		: null;
 }
 
 export default async function buildDist(globalConfig: { testPathPattern?: string }): Promise<void> {
@@ -37,9 +45,15 @@ export default async function buildDist(globalConfig: { testPathPattern?: string
 	if (!reason) return;
 	process.stdout.write(`\nBuilding dist/ for the release checks (${reason})…\n`);
 	try {
-		execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+		execFileSync('npm', ['run', 'build'], {
+			cwd: ROOT,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			encoding: 'utf8',
+		});
 	} catch (error) {
 		const e = error as { stdout?: string; stderr?: string };
-		throw new Error(`npm run build failed, so the release checks cannot run:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+		throw new Error(
+			`npm run build failed, so the release checks cannot run:\n${e.stdout ?? ''}${e.stderr ?? ''}`,
+		);
 	}
 }

@@ -1,12 +1,21 @@
 /**
- * Callbacks (§8): every generation variant, the config switches for conflicting docs, HMAC
- * signing (§8.4) checked against an independent computation and a fixed vector, retries, timeout,
+ * Callbacks (docs/kie-api.md#callbacks): every generation variant, the config switches for conflicting docs, HMAC
+ * signing (docs/kie-api.md#callback-signature) checked against an independent computation and a fixed vector, retries, timeout,
  * seeded drop/duplicate faults, and control-API re-sends for abuse tests.
  */
 import axios from 'axios';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { signCallback, startSimulator } from '../../simulator';
-import { generate, startHarness, startReceiver, waitDone, waitFor, sleep, type Harness, type Receiver } from './helpers';
+import {
+	generate,
+	startHarness,
+	startReceiver,
+	waitDone,
+	waitFor,
+	sleep,
+	type Harness,
+	type Receiver,
+} from './helpers';
 
 const HMAC_KEY = 'test-key';
 
@@ -25,7 +34,7 @@ beforeEach(() => {
 	rx.received.length = 0;
 });
 
-/** Independent of the simulator's code: plain node:crypto, per §8.4. */
+/** Independent of the simulator's code: plain node:crypto, per docs/kie-api.md#callback-signature. */
 function expectedSignature(key: string, taskId: string, timestamp: string): string {
 	return createHmac('sha256', key).update(`${taskId}.${timestamp}`).digest('base64');
 }
@@ -45,7 +54,7 @@ async function callbackFor(body: Record<string, unknown>) {
 	return { id, cb };
 }
 
-describe('generation callback variants (§8.2)', () => {
+describe('generation callback variants (docs/kie-api.md#callback-body)', () => {
 	it('success: {code:200,msg,data:{taskId,info:{resultUrls,originUrls,resolution},promptJson,fallbackFlag:false}}', async () => {
 		const { id, cb } = await callbackFor({ prompt: 'cat' });
 		expect(cb.headers['content-type']).toBe('application/json');
@@ -54,7 +63,11 @@ describe('generation callback variants (§8.2)', () => {
 			msg: 'Veo3.1 video generated successfully.',
 			data: {
 				taskId: id,
-				info: { resultUrls: [expect.stringMatching(/_0\.mp4$/)], originUrls: null, resolution: '720p' },
+				info: {
+					resultUrls: [expect.stringMatching(/_0\.mp4$/)],
+					originUrls: null,
+					resolution: '720p',
+				},
 				promptJson: {
 					aspectRatio: '16:9',
 					callBackUrl: rx.url,
@@ -92,7 +105,11 @@ describe('generation callback variants (§8.2)', () => {
 		expect(cb.body).toEqual({
 			code: 200,
 			msg: 'Veo3.1 video generated successfully (using fallback model).',
-			data: { taskId: id, info: { resultUrls: [expect.any(String)], resolution: '1080p' }, fallbackFlag: true },
+			data: {
+				taskId: id,
+				info: { resultUrls: [expect.any(String)], resolution: '1080p' },
+				fallbackFlag: true,
+			},
 		});
 	});
 
@@ -100,7 +117,10 @@ describe('generation callback variants (§8.2)', () => {
 		h.sim.configure({ callbackPromptJson: 'string' });
 		const { cb } = await callbackFor({ prompt: 'cat' });
 		expect(typeof cb.body.data.promptJson).toBe('string');
-		expect(JSON.parse(cb.body.data.promptJson)).toMatchObject({ prompt: 'cat', aspectRatio: '16:9' });
+		expect(JSON.parse(cb.body.data.promptJson)).toMatchObject({
+			prompt: 'cat',
+			aspectRatio: '16:9',
+		});
 	});
 
 	it.each([
@@ -110,7 +130,9 @@ describe('generation callback variants (§8.2)', () => {
 		h.sim.configure({ callbackUrlFormat: format });
 		const { cb } = await callbackFor({});
 		expect(typeof cb.body.data.info.resultUrls).toBe('string');
-		expect(first(cb.body.data.info.resultUrls)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/v\/[0-9a-f]{32}_0\.mp4$/);
+		expect(first(cb.body.data.info.resultUrls)).toMatch(
+			/^http:\/\/127\.0\.0\.1:\d+\/files\/v\/[0-9a-f]{32}_0\.mp4$/,
+		);
 	});
 
 	it('task id under data.task_id when configured', async () => {
@@ -132,12 +154,14 @@ describe('generation callback variants (§8.2)', () => {
 	});
 });
 
-describe('signature (§8.4)', () => {
+describe('signature (docs/kie-api.md#callback-signature)', () => {
 	it('fixed vector: key test-key, task ee9c…5863, timestamp 1769670760', () => {
 		// Computed independently: printf '%s' 'ee9c2715375b7837f8bb51d641ff5863.1769670760' |
 		//   openssl dgst -sha256 -hmac test-key -binary | base64
 		const expected = 'kaRdMyPIATX8gQVYxP8Mn46UnMuqft8BZvnk1FLpda4=';
-		expect(signCallback('test-key', 'ee9c2715375b7837f8bb51d641ff5863', '1769670760')).toBe(expected);
+		expect(signCallback('test-key', 'ee9c2715375b7837f8bb51d641ff5863', '1769670760')).toBe(
+			expected,
+		);
 		expect(signCallback('test-key', 'ee9c2715375b7837f8bb51d641ff5863', 1769670760)).toBe(expected);
 	});
 
@@ -177,7 +201,7 @@ describe('signature (§8.4)', () => {
 	});
 });
 
-describe('delivery and retries (§8.1)', () => {
+describe('delivery and retries (docs/kie-api.md#callback-delivery)', () => {
 	it('retries on non-2xx: receiver answers 500 twice then 200 → delivered on the 3rd attempt', async () => {
 		const flaky = await startReceiver((n) => (n <= 2 ? 500 : 200));
 		try {
@@ -187,7 +211,11 @@ describe('delivery and retries (§8.1)', () => {
 			await waitFor(() => h.sim.counters().callbacksDelivered === 1);
 			expect(got.map((r) => r.body.data.taskId)).toEqual([id, id, id]);
 			expect(got[1].at - got[0].at).toBeGreaterThanOrEqual(50);
-			expect(h.sim.counters()).toMatchObject({ callbacksSent: 3, callbacksDelivered: 1, callbacksFailed: 0 });
+			expect(h.sim.counters()).toMatchObject({
+				callbacksSent: 3,
+				callbacksDelivered: 1,
+				callbacksFailed: 0,
+			});
 			expect(h.sim.callbacks().map((c) => c.status)).toEqual([500, 500, 200]);
 			await sleep(150);
 			expect(flaky.received).toHaveLength(3);
@@ -216,7 +244,10 @@ describe('delivery and retries (§8.1)', () => {
 			await generate(h.api, { callBackUrl: hanging.url });
 			await waitFor(() => h.sim.counters().callbacksDelivered === 1);
 			expect(hanging.received).toHaveLength(2);
-			expect(h.sim.callbacks()[0]).toMatchObject({ status: null, error: expect.stringMatching(/timeout/) });
+			expect(h.sim.callbacks()[0]).toMatchObject({
+				status: null,
+				error: expect.stringMatching(/timeout/),
+			});
 		} finally {
 			await hanging.close();
 		}
@@ -234,7 +265,12 @@ describe('delivery and retries (§8.1)', () => {
 });
 
 describe('seeded drop / duplicate faults', () => {
-	async function run(): Promise<{ dropped: number; duplicated: number; received: number; perTask: number[] }> {
+	async function run(): Promise<{
+		dropped: number;
+		duplicated: number;
+		received: number;
+		perTask: number[];
+	}> {
 		const sim = await startSimulator({
 			renderMs: 5,
 			rateLimit: { max: 1000 },
@@ -248,13 +284,30 @@ describe('seeded drop / duplicate faults', () => {
 			});
 			const ids: string[] = [];
 			for (let i = 0; i < 30; i++) {
-				ids.push((await api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: `p${i}`, callBackUrl: local.url })).data.data.taskId);
+				ids.push(
+					(
+						await api.post('/api/v1/veo/generate', {
+							model: 'veo3_fast',
+							prompt: `p${i}`,
+							callBackUrl: local.url,
+						})
+					).data.data.taskId,
+				);
 			}
 			await waitFor(() => sim.tasks().every((t) => t.state !== 'generating'));
 			const c = () => sim.counters();
-			await waitFor(() => c().callbacksDelivered === 30 - c().callbacksDropped + c().callbacksDuplicated);
-			const perTask = ids.map((id) => local.received.filter((r) => r.body.data.taskId === id).length);
-			return { dropped: c().callbacksDropped, duplicated: c().callbacksDuplicated, received: local.received.length, perTask };
+			await waitFor(
+				() => c().callbacksDelivered === 30 - c().callbacksDropped + c().callbacksDuplicated,
+			);
+			const perTask = ids.map(
+				(id) => local.received.filter((r) => r.body.data.taskId === id).length,
+			);
+			return {
+				dropped: c().callbacksDropped,
+				duplicated: c().callbacksDuplicated,
+				received: local.received.length,
+				perTask,
+			};
 		} finally {
 			await sim.stop();
 			await local.close();

@@ -14,7 +14,20 @@ const HMAC_KEY = 'cli-secret-hmac-456';
 it('starts with the documented flags, hides secrets, and exits 0 on SIGINT', async () => {
 	const child = spawn(
 		process.execPath,
-		[TSX, 'simulator/cli.ts', '--port', '0', '--api-key', API_KEY, '--hmac-key', HMAC_KEY, '--profile', 'fast', '--credits', '42'],
+		[
+			TSX,
+			'simulator/cli.ts',
+			'--port',
+			'0',
+			'--api-key',
+			API_KEY,
+			'--hmac-key',
+			HMAC_KEY,
+			'--profile',
+			'fast',
+			'--credits',
+			'42',
+		],
 		{ cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
 	);
 	let out = '';
@@ -37,7 +50,9 @@ it('starts with the documented flags, hides secrets, and exits 0 on SIGINT', asy
 		expect(out).toContain('profile fast');
 		expect(out).not.toContain(API_KEY);
 		expect(out).not.toContain(HMAC_KEY);
-		const credit = await axios.get(`${base}/api/v1/chat/credit`, { headers: { Authorization: `Bearer ${API_KEY}` } });
+		const credit = await axios.get(`${base}/api/v1/chat/credit`, {
+			headers: { Authorization: `Bearer ${API_KEY}` },
+		});
 		expect(credit.data).toEqual({ code: 200, msg: 'success', data: 42 });
 		const config = await axios.get(`${base}/__sim/config`);
 		expect(config.data).toMatchObject({ hmacKey: '(set)', profile: 'fast' });
@@ -50,7 +65,10 @@ it('starts with the documented flags, hides secrets, and exits 0 on SIGINT', asy
 });
 
 it('rejects unknown flags with usage and exit code 2', async () => {
-	const child = spawn(process.execPath, [TSX, 'simulator/cli.ts', '--nope', '1'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(process.execPath, [TSX, 'simulator/cli.ts', '--nope', '1'], {
+		cwd: ROOT,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let err = '';
 	child.stderr.on('data', (d: Buffer) => (err += d.toString()));
 	const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));

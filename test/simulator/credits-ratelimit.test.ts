@@ -1,6 +1,6 @@
 /**
- * §11 credits (price table, 402 without task creation) and the create rate limit (20 per 10 s
- * sliding window → 429, configurable), GET /api/v1/chat/credit (§10.1).
+ * Credits (docs/kie-api.md#prices; price table, 402 without task creation) and the create rate limit (20 per 10 s
+ * sliding window → 429, configurable), GET /api/v1/chat/credit (docs/kie-api.md#credits).
  */
 import { generate, startHarness, waitDone, sleep, type Harness } from './helpers';
 
@@ -25,7 +25,7 @@ describe('credit endpoint', () => {
 	});
 });
 
-describe('prices (§11)', () => {
+describe('prices (docs/kie-api.md#prices)', () => {
 	it.each([
 		['veo3_fast', '720p', 60],
 		['veo3_fast', '1080p', 65],
@@ -42,7 +42,11 @@ describe('prices (§11)', () => {
 	});
 
 	it('reference-to-video costs the same as fast/lite', async () => {
-		await generate(h.api, { model: 'veo3_lite', generationType: 'REFERENCE_2_VIDEO', imageUrls: ['https://e.com/a.png'] });
+		await generate(h.api, {
+			model: 'veo3_lite',
+			generationType: 'REFERENCE_2_VIDEO',
+			imageUrls: ['https://e.com/a.png'],
+		});
 		expect(await credits()).toBe(10000 - 30);
 	});
 
@@ -70,7 +74,11 @@ describe('402 insufficient credits', () => {
 		h.sim.configure({ credits: 59 });
 		const res = await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'cat' });
 		expect(res.status).toBe(200);
-		expect(res.data).toEqual({ code: 402, msg: 'The current credits are insufficient. Please top up.', data: null });
+		expect(res.data).toEqual({
+			code: 402,
+			msg: 'The current credits are insufficient. Please top up.',
+			data: null,
+		});
 		expect(h.sim.tasks()).toHaveLength(0);
 		expect(await credits()).toBe(59);
 	});
@@ -80,7 +88,9 @@ describe('402 insufficient credits', () => {
 		await generate(h.api);
 		await generate(h.api);
 		expect(await credits()).toBe(0);
-		expect((await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.code).toBe(402);
+		expect(
+			(await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.code,
+		).toBe(402);
 		expect(h.sim.counters()).toMatchObject({ tasksCreated: 2, createsRejected: 1 });
 	});
 
@@ -100,10 +110,17 @@ describe('402 insufficient credits', () => {
 	});
 });
 
-describe('429 rate limit (§11)', () => {
+describe('429 rate limit (docs/kie-api.md#limits)', () => {
 	it('allows 20 creates per window, then answers code 429 with HTTP 200 by default', async () => {
-		for (let i = 0; i < 20; i++) expect((await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: `p${i}` })).data.code).toBe(200);
-		const res = await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'one too many' });
+		for (let i = 0; i < 20; i++)
+			expect(
+				(await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: `p${i}` })).data
+					.code,
+			).toBe(200);
+		const res = await h.api.post('/api/v1/veo/generate', {
+			model: 'veo3_fast',
+			prompt: 'one too many',
+		});
 		expect(res.status).toBe(200);
 		expect(res.data.code).toBe(429);
 		expect(res.data.data).toBeNull();
@@ -116,21 +133,34 @@ describe('429 rate limit (§11)', () => {
 		// A window long enough that a loaded machine still fits the first four calls in it.
 		h.sim.configure({ rateLimit: { max: 3, windowMs: 2000 } });
 		for (let i = 0; i < 3; i++) await generate(h.api);
-		expect((await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.code).toBe(429);
+		expect(
+			(await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.code,
+		).toBe(429);
 		await sleep(2050);
-		expect((await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.code).toBe(200);
+		expect(
+			(await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.code,
+		).toBe(200);
 	});
 
 	it('counts extend and 4K as creates, but not reads', async () => {
 		h.sim.configure({ rateLimit: { max: 3, windowMs: 10_000 } });
 		const id = await generate(h.api);
 		await waitDone(h.api, id);
-		for (let i = 0; i < 5; i++) await h.api.get('/api/v1/veo/record-info', { params: { taskId: id } });
-		expect((await h.api.post('/api/v1/veo/extend', { taskId: id, prompt: 'more' })).data.code).toBe(200);
+		for (let i = 0; i < 5; i++)
+			await h.api.get('/api/v1/veo/record-info', { params: { taskId: id } });
+		expect((await h.api.post('/api/v1/veo/extend', { taskId: id, prompt: 'more' })).data.code).toBe(
+			200,
+		);
 		expect((await h.api.post('/api/v1/veo/get-4k-video', { taskId: id })).data.code).toBe(200);
-		expect((await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.code).toBe(429);
-		expect((await h.api.post('/api/v1/veo/extend', { taskId: id, prompt: 'x' })).data.code).toBe(429);
-		expect((await h.api.post('/api/v1/veo/get-4k-video', { taskId: id, index: 0 })).data.code).toBe(429);
+		expect(
+			(await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).data.code,
+		).toBe(429);
+		expect((await h.api.post('/api/v1/veo/extend', { taskId: id, prompt: 'x' })).data.code).toBe(
+			429,
+		);
+		expect((await h.api.post('/api/v1/veo/get-4k-video', { taskId: id, index: 0 })).data.code).toBe(
+			429,
+		);
 	});
 
 	it('can answer with HTTP status 429 instead', async () => {

@@ -24,7 +24,9 @@ describe('GET /api/v1/models', () => {
 		const res = (await h.api.get('/api/v1/models')).data;
 		expect(res.code).toBe(200);
 		const ids = res.data.models.map((m: any) => m.model);
-		expect(ids).toEqual(expect.arrayContaining(['veo-3-1', 'veo/extend', 'veo/get-1080p-video', 'veo/get-4k-video']));
+		expect(ids).toEqual(
+			expect.arrayContaining(['veo-3-1', 'veo/extend', 'veo/get-1080p-video', 'veo/get-4k-video']),
+		);
 		const veo = res.data.models.find((m: any) => m.model === 'veo-3-1');
 		expect(veo).toEqual({
 			model: 'veo-3-1',
@@ -36,12 +38,15 @@ describe('GET /api/v1/models', () => {
 	});
 
 	it('filters by taskType, provider and q', async () => {
-		const byType = (await h.api.get('/api/v1/models', { params: { taskType: 'text-to-video' } })).data.data.models;
+		const byType = (await h.api.get('/api/v1/models', { params: { taskType: 'text-to-video' } }))
+			.data.data.models;
 		expect(byType.map((m: any) => m.model)).toContain('veo-3-1');
 		expect(byType.every((m: any) => m.taskType.includes('text-to-video'))).toBe(true);
-		const byQuery = (await h.api.get('/api/v1/models', { params: { q: 'extend' } })).data.data.models;
+		const byQuery = (await h.api.get('/api/v1/models', { params: { q: 'extend' } })).data.data
+			.models;
 		expect(byQuery.map((m: any) => m.model)).toEqual(['veo/extend']);
-		const none = (await h.api.get('/api/v1/models', { params: { provider: 'nobody' } })).data.data.models;
+		const none = (await h.api.get('/api/v1/models', { params: { provider: 'nobody' } })).data.data
+			.models;
 		expect(none).toEqual([]);
 	});
 });
@@ -51,7 +56,8 @@ describe('GET /api/v1/models/{model}/price and /schema', () => {
 		const res = (await h.api.get('/api/v1/models/veo-3-1/price')).data;
 		expect(res.data.model).toBe('veo-3-1');
 		const text: string = res.data.pricingDesc;
-		for (const figure of ['30', '35', '150', '60', '65', '180', '250', '255', '370']) expect(text).toContain(figure);
+		for (const figure of ['30', '35', '150', '60', '65', '180', '250', '255', '370'])
+			expect(text).toContain(figure);
 		expect(text).not.toContain('380');
 	});
 
@@ -62,7 +68,9 @@ describe('GET /api/v1/models/{model}/price and /schema', () => {
 
 	it('answers a model id with a slash, plain or %2F-encoded', async () => {
 		expect((await h.api.get('/api/v1/models/veo/extend/price')).data.data.model).toBe('veo/extend');
-		expect((await h.api.get('/api/v1/models/veo%2Fextend/price')).data.data.model).toBe('veo/extend');
+		expect((await h.api.get('/api/v1/models/veo%2Fextend/price')).data.data.model).toBe(
+			'veo/extend',
+		);
 	});
 
 	it('gives an OpenAPI 3.1 schema; veo-3-1 has duration 4/6/8 and no tier field', async () => {
@@ -87,7 +95,13 @@ describe('GET /api/v1/models/{model}/success-rate', () => {
 		const buckets = (await h.api.get('/api/v1/models/veo-3-1/success-rate')).data.data;
 		expect(buckets).toHaveLength(144);
 		for (const b of buckets) {
-			expect(b).toEqual({ start: expect.any(Number), end: expect.any(Number), successRate: null, errorRate: null, isNormal: null });
+			expect(b).toEqual({
+				start: expect.any(Number),
+				end: expect.any(Number),
+				successRate: null,
+				errorRate: null,
+				isNormal: null,
+			});
 			expect(b.end - b.start).toBe(600_000);
 		}
 		expect(buckets[143].end).toBeGreaterThanOrEqual(Date.now());
@@ -120,7 +134,10 @@ describe('retired /api/v1/veo/* (veoRetired)', () => {
 		const retired = await h.api.post('/api/v1/veo/generate', { prompt: 'a', model: 'veo3_fast' });
 		expect(retired.status).toBe(404);
 		expect(retired.data).toEqual(unknown.data);
-		for (const path of ['/api/v1/veo/record-info?taskId=x', '/api/v1/veo/get-1080p-video?taskId=x']) {
+		for (const path of [
+			'/api/v1/veo/record-info?taskId=x',
+			'/api/v1/veo/get-1080p-video?taskId=x',
+		]) {
 			expect((await h.api.get(path)).status).toBe(404);
 		}
 		expect((await h.api.post('/api/v1/veo/extend', { taskId: 'x', prompt: 'a' })).status).toBe(404);
@@ -130,7 +147,9 @@ describe('retired /api/v1/veo/* (veoRetired)', () => {
 
 	it('leaves the Jobs API, credits and download links working', async () => {
 		h.sim.configure({ veoRetired: true });
-		const created = (await h.api.post('/api/v1/jobs/createTask', { model: 'veo-3-1', input: { prompt: 'a' } })).data;
+		const created = (
+			await h.api.post('/api/v1/jobs/createTask', { model: 'veo-3-1', input: { prompt: 'a' } })
+		).data;
 		expect(created.code).toBe(200);
 		expect((await h.api.get('/api/v1/chat/credit')).data.code).toBe(200);
 	});
@@ -139,10 +158,15 @@ describe('retired /api/v1/veo/* (veoRetired)', () => {
 describe('code 433: sub-key usage limit', () => {
 	it('answers 433 in the body on creates and reads, creating and charging nothing', async () => {
 		h.sim.configure({ subKeyLimited: true });
-		const create = await h.api.post('/api/v1/jobs/createTask', { model: 'veo-3-1', input: { prompt: 'a' } });
+		const create = await h.api.post('/api/v1/jobs/createTask', {
+			model: 'veo-3-1',
+			input: { prompt: 'a' },
+		});
 		expect(create.status).toBe(200);
 		expect(create.data).toMatchObject({ code: 433, msg: expect.stringMatching(/limit/i) });
-		expect((await h.api.post('/api/v1/veo/generate', { prompt: 'a', model: 'veo3_fast' })).data.code).toBe(433);
+		expect(
+			(await h.api.post('/api/v1/veo/generate', { prompt: 'a', model: 'veo3_fast' })).data.code,
+		).toBe(433);
 		expect((await h.api.get('/api/v1/chat/credit')).data.code).toBe(433);
 		expect(h.sim.tasks()).toHaveLength(0);
 		expect(h.sim.counters().creditsSpent).toBe(0);
@@ -150,15 +174,30 @@ describe('code 433: sub-key usage limit', () => {
 });
 
 describe('uploads (kie guide)', () => {
-	it.each(['/images', 'images/', '/images/inputs/'])('refuses uploadPath %p (no leading or trailing slash)', async (uploadPath) => {
-		const res = await h.upload.post('/api/file-base64-upload', { base64Data: 'aGVsbG8=', uploadPath, fileName: 'a.txt' });
-		expect(res.data).toMatchObject({ success: false, code: 400, msg: expect.stringMatching(/uploadPath/) });
-	});
+	it.each(['/images', 'images/', '/images/inputs/'])(
+		'refuses uploadPath %p (no leading or trailing slash)',
+		async (uploadPath) => {
+			const res = await h.upload.post('/api/file-base64-upload', {
+				base64Data: 'aGVsbG8=',
+				uploadPath,
+				fileName: 'a.txt',
+			});
+			expect(res.data).toMatchObject({
+				success: false,
+				code: 400,
+				msg: expect.stringMatching(/uploadPath/),
+			});
+		},
+	);
 
 	it('deletes an uploaded file once it is older than uploadTtlMs (kie: 24 h)', async () => {
 		expect(h.sim.config.uploadTtlMs).toBe(24 * 3600 * 1000);
 		h.sim.configure({ uploadTtlMs: 2000 });
-		const res = await h.upload.post('/api/file-base64-upload', { base64Data: 'aGVsbG8=', uploadPath: 'images/inputs', fileName: 'a.txt' });
+		const res = await h.upload.post('/api/file-base64-upload', {
+			base64Data: 'aGVsbG8=',
+			uploadPath: 'images/inputs',
+			fileName: 'a.txt',
+		});
 		const url = res.data.data.downloadUrl;
 		expect((await h.anon.get(url)).status).toBe(200);
 		await sleep(2050);

@@ -1,5 +1,5 @@
 /**
- * §1 conventions: envelope, content type, HTTP 200 for business errors, Bearer auth (401 in the
+ * Conventions (docs/kie-api.md#conventions): envelope, content type, HTTP 200 for business errors, Bearer auth (401 in the
  * body), 455 maintenance on every API endpoint, unknown paths.
  */
 import { startHarness, type Harness } from './helpers';
@@ -52,22 +52,39 @@ describe('envelope', () => {
 });
 
 describe('auth', () => {
-	it.each(ENDPOINTS)('$method $path without a key → HTTP 200, code 401', async ({ method, path }) => {
-		const res = await h.anon.request({ method, url: path, data: method === 'post' ? {} : undefined });
-		expect(res.status).toBe(200);
-		expect(res.headers['content-type']).toBe('application/json;charset=UTF-8');
-		expect(res.data).toEqual({ code: 401, msg: 'You do not have access permissions', data: null });
-	});
+	it.each(ENDPOINTS)(
+		'$method $path without a key → HTTP 200, code 401',
+		async ({ method, path }) => {
+			const res = await h.anon.request({
+				method,
+				url: path,
+				data: method === 'post' ? {} : undefined,
+			});
+			expect(res.status).toBe(200);
+			expect(res.headers['content-type']).toBe('application/json;charset=UTF-8');
+			expect(res.data).toEqual({
+				code: 401,
+				msg: 'You do not have access permissions',
+				data: null,
+			});
+		},
+	);
 
 	it('rejects a wrong key and a non-Bearer scheme', async () => {
-		const wrong = await h.anon.get('/api/v1/chat/credit', { headers: { Authorization: 'Bearer not-the-key' } });
+		const wrong = await h.anon.get('/api/v1/chat/credit', {
+			headers: { Authorization: 'Bearer not-the-key' },
+		});
 		expect(wrong.data.code).toBe(401);
-		const basic = await h.anon.get('/api/v1/chat/credit', { headers: { Authorization: `Basic test-api-key` } });
+		const basic = await h.anon.get('/api/v1/chat/credit', {
+			headers: { Authorization: `Basic test-api-key` },
+		});
 		expect(basic.data.code).toBe(401);
 	});
 
 	it('accepts the scheme case-insensitively', async () => {
-		const res = await h.anon.get('/api/v1/chat/credit', { headers: { Authorization: 'bearer test-api-key' } });
+		const res = await h.anon.get('/api/v1/chat/credit', {
+			headers: { Authorization: 'bearer test-api-key' },
+		});
 		expect(res.data.code).toBe(200);
 	});
 
@@ -87,7 +104,11 @@ describe('auth', () => {
 describe('maintenance (455)', () => {
 	it.each(ENDPOINTS)('$method $path → code 455', async ({ method, path }) => {
 		h.sim.configure({ maintenance: true });
-		const res = await h.api.request({ method, url: path, data: method === 'post' ? {} : undefined });
+		const res = await h.api.request({
+			method,
+			url: path,
+			data: method === 'post' ? {} : undefined,
+		});
 		expect(res.status).toBe(200);
 		expect(res.data).toEqual({
 			code: 455,

@@ -29,7 +29,12 @@ const CREATES = (api: AxiosInstance, id: string) => [
 	() => api.post('/api/v1/veo/get-4k-video', { taskId: id }),
 ];
 const UPLOADS = (api: AxiosInstance) => [
-	() => api.post('/upload/api/file-base64-upload', { base64Data: 'aGVsbG8=', uploadPath: 'x', fileName: 'a.txt' }),
+	() =>
+		api.post('/upload/api/file-base64-upload', {
+			base64Data: 'aGVsbG8=',
+			uploadPath: 'x',
+			fileName: 'a.txt',
+		}),
 ];
 
 const SERVER_ERROR = {
@@ -66,7 +71,9 @@ describe('HTTP 500 injection', () => {
 	});
 
 	it('create500AfterCommit: the task is created and charged, but the client sees a 500', async () => {
-		h.sim.configure({ faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
+		h.sim.configure({
+			faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true },
+		});
 		const before = h.sim.counters();
 		const res = await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' });
 		expect(res.status).toBe(500);
@@ -131,13 +138,22 @@ describe('429 bursts', () => {
 		h.sim.configure({ faults: { seed: 3, burst429: { rate: 0.15, length: 3, scope: 'creates' } } });
 		const before = h.sim.counters().tasksCreated;
 		const codes: number[] = [];
-		for (let i = 0; i < 60; i++) codes.push((await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: `p${i}` })).data.code);
+		for (let i = 0; i < 60; i++)
+			codes.push(
+				(await h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: `p${i}` })).data
+					.code,
+			);
 		// Reads are out of scope.
 		expect((await h.api.get('/api/v1/chat/credit')).data.code).toBe(200);
-		const runs = codes.join(',').split(/,?200,?/).filter(Boolean).map((r) => r.split(',').length);
+		const runs = codes
+			.join(',')
+			.split(/,?200,?/)
+			.filter(Boolean)
+			.map((r) => r.split(',').length);
 		expect(runs.length).toBeGreaterThan(0);
 		// Every burst is at least 3 long (two bursts may be back to back); the last may be cut off.
-		for (const run of runs.slice(0, codes[codes.length - 1] === 429 ? -1 : undefined)) expect(run).toBeGreaterThanOrEqual(3);
+		for (const run of runs.slice(0, codes[codes.length - 1] === 429 ? -1 : undefined))
+			expect(run).toBeGreaterThanOrEqual(3);
 		expect(h.sim.counters().tasksCreated - before).toBe(codes.filter((c) => c === 200).length);
 		expect(h.sim.counters().faults.burst429).toBe(codes.filter((c) => c === 429).length);
 	});
@@ -147,7 +163,9 @@ describe('outage', () => {
 	it('destroys connections without a response for ms, control API stays up', async () => {
 		const res = await h.control.post('/outage', { ms: 1500 });
 		expect(res.status).toBe(200);
-		await expect(h.api.get('/api/v1/chat/credit')).rejects.toMatchObject({ code: expect.stringMatching(/ECONNRESET|ERR_SOCKET|EPIPE/) });
+		await expect(h.api.get('/api/v1/chat/credit')).rejects.toMatchObject({
+			code: expect.stringMatching(/ECONNRESET|ERR_SOCKET|EPIPE/),
+		});
 		await expect(h.anon.get(`/files/v/${doneId}_0.mp4`)).rejects.toBeDefined();
 		expect((await h.control.get('/health')).data.ok).toBe(true);
 		expect(h.sim.counters().faults.outageDrops).toBe(2);
@@ -158,7 +176,9 @@ describe('outage', () => {
 	it('a create during an outage creates nothing', async () => {
 		await h.control.post('/outage', { ms: 200 });
 		const before = h.sim.counters().tasksCreated;
-		await expect(h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' })).rejects.toBeDefined();
+		await expect(
+			h.api.post('/api/v1/veo/generate', { model: 'veo3_fast', prompt: 'x' }),
+		).rejects.toBeDefined();
 		expect(h.sim.counters().tasksCreated).toBe(before);
 	});
 });

@@ -1,6 +1,6 @@
 /**
  * Served files: real MP4 result bytes chosen by aspect ratio, headers, Range/HEAD, the large
- * generated stream (bounded memory, backpressure), largeResultBytes, and download-url (§10.2).
+ * generated stream (bounded memory, backpressure), largeResultBytes, and download-url (docs/kie-api.md#download-url).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,22 +22,27 @@ async function resultUrl(body: Record<string, unknown> = {}): Promise<string> {
 }
 
 const getBytes = (url: string, headers: Record<string, string> = {}) =>
-	h.anon.get(url, { responseType: 'arraybuffer', headers }).then((r) => ({ ...r, bytes: Buffer.from(r.data) }));
+	h.anon
+		.get(url, { responseType: 'arraybuffer', headers })
+		.then((r) => ({ ...r, bytes: Buffer.from(r.data) }));
 
 describe('result files', () => {
 	it.each([
 		['16:9', 'sample-16x9.mp4'],
 		['9:16', 'sample-9x16.mp4'],
 		['Auto', 'sample-16x9.mp4'],
-	])('%s result is the real %s: ftyp at offset 4, video/mp4, exact Content-Length', async (ratio, fixture) => {
-		const res = await getBytes(await resultUrl({ aspect_ratio: ratio }));
-		expect(res.status).toBe(200);
-		expect(res.headers['content-type']).toBe('video/mp4');
-		expect(res.headers['accept-ranges']).toBe('bytes');
-		expect(Number(res.headers['content-length'])).toBe(res.bytes.length);
-		expect(res.bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
-		expect(res.bytes.equals(readFileSync(path.join(FIXTURES, fixture)))).toBe(true);
-	});
+	])(
+		'%s result is the real %s: ftyp at offset 4, video/mp4, exact Content-Length',
+		async (ratio, fixture) => {
+			const res = await getBytes(await resultUrl({ aspect_ratio: ratio }));
+			expect(res.status).toBe(200);
+			expect(res.headers['content-type']).toBe('video/mp4');
+			expect(res.headers['accept-ranges']).toBe('bytes');
+			expect(Number(res.headers['content-length'])).toBe(res.bytes.length);
+			expect(res.bytes.subarray(4, 8).toString('latin1')).toBe('ftyp');
+			expect(res.bytes.equals(readFileSync(path.join(FIXTURES, fixture)))).toBe(true);
+		},
+	);
 
 	it('committed fixtures are small real MP4s', () => {
 		for (const f of ['sample-16x9.mp4', 'sample-9x16.mp4']) {
@@ -71,7 +76,8 @@ describe('result files', () => {
 		await waitDone(h.api, failed);
 		expect((await h.anon.get(`/files/v/${failed}_0.mp4`)).status).toBe(404);
 		const ok = (await resultUrl()).replace(/\.mp4$/, '');
-		for (const v of ['_1080p', '_4k', '_origin', '_full']) expect((await h.anon.get(`${ok}${v}.mp4`)).status).toBe(404);
+		for (const v of ['_1080p', '_4k', '_origin', '_full'])
+			expect((await h.anon.get(`${ok}${v}.mp4`)).status).toBe(404);
 		expect((await h.anon.get(ok.replace(/_0$/, '_1') + '.mp4')).status).toBe(404);
 	});
 
@@ -147,13 +153,20 @@ describe('large generated stream', () => {
 	});
 });
 
-describe('download-url (§10.2)', () => {
-	const downloadUrl = (url: unknown) => h.api.post('/api/v1/common/download-url', { url }).then((r) => r.data);
+describe('download-url (docs/kie-api.md#download-url)', () => {
+	const downloadUrl = (url: unknown) =>
+		h.api.post('/api/v1/common/download-url', { url }).then((r) => r.data);
 
 	it('returns a string URL for a simulator file, serving the same bytes', async () => {
 		const url = await resultUrl();
 		const res = await downloadUrl(url);
-		expect(res).toEqual({ code: 200, msg: 'success', data: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/files\/dl\/[0-9a-f]+\/[0-9a-f]{32}_0\.mp4$/) });
+		expect(res).toEqual({
+			code: 200,
+			msg: 'success',
+			data: expect.stringMatching(
+				/^http:\/\/127\.0\.0\.1:\d+\/files\/dl\/[0-9a-f]+\/[0-9a-f]{32}_0\.mp4$/,
+			),
+		});
 		const direct = await getBytes(url);
 		const viaLink = await getBytes(res.data);
 		expect(viaLink.bytes.equals(direct.bytes)).toBe(true);
@@ -174,7 +187,9 @@ describe('download-url (§10.2)', () => {
 	});
 
 	it('rejects own URLs that do not exist, and missing url', async () => {
-		expect((await downloadUrl(`${h.sim.url}/files/v/${'b'.repeat(32)}_0.mp4`)).msg).toBe('url is wrong');
+		expect((await downloadUrl(`${h.sim.url}/files/v/${'b'.repeat(32)}_0.mp4`)).msg).toBe(
+			'url is wrong',
+		);
 		expect(await downloadUrl(undefined)).toEqual({ code: 422, msg: 'url is required', data: null });
 	});
 

@@ -1,6 +1,6 @@
 /**
- * POST /api/v1/veo/generate (§3): success shape, every 422 validation rule, the accepted input
- * shapes (§3.3 both aspect-ratio spellings), defaults and the paramJson echo (§4.1).
+ * POST /api/v1/veo/generate (docs/kie-api.md#generate): success shape, every 422 validation rule, the accepted input
+ * shapes (both aspect-ratio spellings, docs/kie-api.md#aspect-ratio), defaults and the paramJson echo (docs/kie-api.md#record-fields).
  */
 import { generate, recordInfo, startHarness, type Harness } from './helpers';
 
@@ -67,7 +67,7 @@ describe('success', () => {
 		});
 	});
 
-	it('echoes optional fields only when sent (watermark as waterMark, as the seed shows)', async () => {
+	it('echoes optional fields only when sent (watermark as waterMark, as the G0 docs show)', async () => {
 		const id = await generate(h.api, {
 			prompt: 'cat',
 			watermark: 'KieAI',
@@ -101,9 +101,18 @@ describe('success', () => {
 		['TEXT_2_VIDEO, empty list', { generationType: 'TEXT_2_VIDEO', imageUrls: [] }],
 		['FIRST_AND_LAST 1', { generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO', imageUrls: IMG(1) }],
 		['FIRST_AND_LAST 2', { generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO', imageUrls: IMG(2) }],
-		['REFERENCE 1 fast', { generationType: 'REFERENCE_2_VIDEO', imageUrls: IMG(1), model: 'veo3_fast' }],
-		['REFERENCE 3 lite', { generationType: 'REFERENCE_2_VIDEO', imageUrls: IMG(3), model: 'veo3_lite' }],
-		['REFERENCE 9:16', { generationType: 'REFERENCE_2_VIDEO', imageUrls: IMG(2), aspect_ratio: '9:16' }],
+		[
+			'REFERENCE 1 fast',
+			{ generationType: 'REFERENCE_2_VIDEO', imageUrls: IMG(1), model: 'veo3_fast' },
+		],
+		[
+			'REFERENCE 3 lite',
+			{ generationType: 'REFERENCE_2_VIDEO', imageUrls: IMG(3), model: 'veo3_lite' },
+		],
+		[
+			'REFERENCE 9:16',
+			{ generationType: 'REFERENCE_2_VIDEO', imageUrls: IMG(2), aspect_ratio: '9:16' },
+		],
 		['model veo3', { model: 'veo3' }],
 		['resolution 4k', { resolution: '4k' }],
 		['seeds lower bound', { seeds: 10000 }],
@@ -121,20 +130,52 @@ describe('422 validation', () => {
 		['empty prompt', { prompt: '' }, 'prompt is required'],
 		['whitespace prompt', { prompt: '   \n\t' }, 'prompt is required'],
 		['non-string prompt', { prompt: 42 }, 'prompt must be a string'],
-		['unknown model', { prompt: 'x', model: 'veo4' }, 'model must be one of veo3, veo3_fast, veo3_lite'],
-		['missing model (kie answers "Invalid model")', { prompt: 'x', model: undefined }, 'Invalid model'],
+		[
+			'unknown model',
+			{ prompt: 'x', model: 'veo4' },
+			'model must be one of veo3, veo3_fast, veo3_lite',
+		],
+		[
+			'missing model (kie answers "Invalid model")',
+			{ prompt: 'x', model: undefined },
+			'Invalid model',
+		],
 		['null model', { prompt: 'x', model: null }, 'Invalid model'],
-		['aspect_ratio 1:1', { prompt: 'x', aspect_ratio: '1:1' }, 'aspect_ratio must be one of 16:9, 9:16, Auto'],
-		['aspectRatio lowercase auto', { prompt: 'x', aspectRatio: 'auto' }, 'aspectRatio must be one of 16:9, 9:16, Auto'],
+		[
+			'aspect_ratio 1:1',
+			{ prompt: 'x', aspect_ratio: '1:1' },
+			'aspect_ratio must be one of 16:9, 9:16, Auto',
+		],
+		[
+			'aspectRatio lowercase auto',
+			{ prompt: 'x', aspectRatio: 'auto' },
+			'aspectRatio must be one of 16:9, 9:16, Auto',
+		],
 		[
 			'disagreeing aspect fields',
 			{ prompt: 'x', aspect_ratio: '16:9', aspectRatio: '9:16' },
 			'aspect_ratio and aspectRatio must not disagree',
 		],
-		['seeds too small', { prompt: 'x', seeds: 9999 }, 'seeds must be an integer between 10000 and 99999'],
-		['seeds too large', { prompt: 'x', seeds: 100000 }, 'seeds must be an integer between 10000 and 99999'],
-		['seeds not integer', { prompt: 'x', seeds: 12345.5 }, 'seeds must be an integer between 10000 and 99999'],
-		['seeds as string', { prompt: 'x', seeds: '12345' }, 'seeds must be an integer between 10000 and 99999'],
+		[
+			'seeds too small',
+			{ prompt: 'x', seeds: 9999 },
+			'seeds must be an integer between 10000 and 99999',
+		],
+		[
+			'seeds too large',
+			{ prompt: 'x', seeds: 100000 },
+			'seeds must be an integer between 10000 and 99999',
+		],
+		[
+			'seeds not integer',
+			{ prompt: 'x', seeds: 12345.5 },
+			'seeds must be an integer between 10000 and 99999',
+		],
+		[
+			'seeds as string',
+			{ prompt: 'x', seeds: '12345' },
+			'seeds must be an integer between 10000 and 99999',
+		],
 		[
 			'unknown generationType',
 			{ prompt: 'x', generationType: 'IMAGE_2_VIDEO' },
@@ -175,16 +216,36 @@ describe('422 validation', () => {
 			{ prompt: 'x', generationType: 'REFERENCE_2_VIDEO', imageUrls: IMG(1), model: 'veo3' },
 			'REFERENCE_2_VIDEO supports only model veo3_fast or veo3_lite',
 		],
-		['imageUrls not an array', { prompt: 'x', imageUrls: 'https://e.com/a.png' }, 'imageUrls must be an array of http(s) URLs'],
-		['non-http image URL', { prompt: 'x', imageUrls: ['ftp://e.com/a.png'] }, 'imageUrls[0] must be an http(s) URL'],
-		['relative image URL', { prompt: 'x', imageUrls: ['https://e.com/a.png', '/b.png'] }, 'imageUrls[1] must be an http(s) URL'],
-		['unknown resolution', { prompt: 'x', resolution: '8k' }, 'resolution must be one of 720p, 1080p, 4k'],
+		[
+			'imageUrls not an array',
+			{ prompt: 'x', imageUrls: 'https://e.com/a.png' },
+			'imageUrls must be an array of http(s) URLs',
+		],
+		[
+			'non-http image URL',
+			{ prompt: 'x', imageUrls: ['ftp://e.com/a.png'] },
+			'imageUrls[0] must be an http(s) URL',
+		],
+		[
+			'relative image URL',
+			{ prompt: 'x', imageUrls: ['https://e.com/a.png', '/b.png'] },
+			'imageUrls[1] must be an http(s) URL',
+		],
+		[
+			'unknown resolution',
+			{ prompt: 'x', resolution: '8k' },
+			'resolution must be one of 720p, 1080p, 4k',
+		],
 		[
 			'enableTranslation as string',
 			{ prompt: 'x', enableTranslation: 'true' },
 			'enableTranslation must be a boolean (true or false)',
 		],
-		['enableFallback as number', { prompt: 'x', enableFallback: 1 }, 'enableFallback must be a boolean (true or false)'],
+		[
+			'enableFallback as number',
+			{ prompt: 'x', enableFallback: 1 },
+			'enableFallback must be a boolean (true or false)',
+		],
 		['watermark not a string', { prompt: 'x', watermark: 5 }, 'watermark must be a string'],
 		['callBackUrl not a string', { prompt: 'x', callBackUrl: {} }, 'callBackUrl must be a string'],
 		['body is an array', [], 'request body must be a JSON object'],

@@ -35,8 +35,15 @@ export async function startHarness(opts: ConfigPatch = {}): Promise<Harness> {
 }
 
 /** Create a generation task and return its id (fails the test on a non-200 envelope). */
-export async function generate(api: AxiosInstance, body: Record<string, unknown> = {}): Promise<string> {
-	const res = await api.post('/api/v1/veo/generate', { prompt: 'a cat on a skateboard', model: 'veo3_fast', ...body });
+export async function generate(
+	api: AxiosInstance,
+	body: Record<string, unknown> = {},
+): Promise<string> {
+	const res = await api.post('/api/v1/veo/generate', {
+		prompt: 'a cat on a skateboard',
+		model: 'veo3_fast',
+		...body,
+	});
 	if (res.data?.code !== 200) throw new Error(`generate failed: ${JSON.stringify(res.data)}`);
 	return res.data.data.taskId as string;
 }
@@ -46,7 +53,11 @@ export async function recordInfo(api: AxiosInstance, taskId: string): Promise<an
 	return res.data;
 }
 
-export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, everyMs = 20): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+	fn: () => T | Promise<T>,
+	timeoutMs = 5000,
+	everyMs = 20,
+): Promise<NonNullable<T>> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const v = await fn();
@@ -85,7 +96,9 @@ export interface Receiver {
  * A local callback receiver. `respond(n)` decides the HTTP status of the n-th request (1-based);
  * returning null holds the request without answering (for timeout tests).
  */
-export async function startReceiver(respond: (n: number) => number | null = () => 200): Promise<Receiver> {
+export async function startReceiver(
+	respond: (n: number) => number | null = () => 200,
+): Promise<Receiver> {
 	const received: Received[] = [];
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
@@ -110,7 +123,8 @@ export async function startReceiver(respond: (n: number) => number | null = () =
 	return {
 		url: `http://127.0.0.1:${port}/callback`,
 		received,
-		waitForCount: (n, timeoutMs = 5000) => waitFor(() => (received.length >= n ? received : null), timeoutMs),
+		waitForCount: (n, timeoutMs = 5000) =>
+			waitFor(() => (received.length >= n ? received : null), timeoutMs),
 		close: () =>
 			new Promise<void>((r) => {
 				server.close(() => r());

@@ -5,7 +5,15 @@
  */
 import type { AxiosInstance } from 'axios';
 import { createHmac } from 'node:crypto';
-import { generate, sleep, startHarness, startReceiver, waitDone, waitFor, type Harness } from './helpers';
+import {
+	generate,
+	sleep,
+	startHarness,
+	startReceiver,
+	waitDone,
+	waitFor,
+	type Harness,
+} from './helpers';
 
 let h: Harness;
 beforeAll(async () => {
@@ -20,8 +28,15 @@ async function createTask(body: Record<string, unknown>): Promise<any> {
 	return (await h.api.post('/api/v1/jobs/createTask', body)).data;
 }
 
-async function createVeo(input: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<string> {
-	const res = await createTask({ model: 'veo-3-1', input: { prompt: 'a fox in the snow', ...input }, ...extra });
+async function createVeo(
+	input: Record<string, unknown> = {},
+	extra: Record<string, unknown> = {},
+): Promise<string> {
+	const res = await createTask({
+		model: 'veo-3-1',
+		input: { prompt: 'a fox in the snow', ...input },
+		...extra,
+	});
 	if (res.code !== 200) throw new Error(`createTask failed: ${JSON.stringify(res)}`);
 	return res.data.taskId as string;
 }
@@ -32,20 +47,33 @@ async function recordInfo(api: AxiosInstance, taskId: string): Promise<any> {
 
 /** Polls at 5 per second, well inside kie's 10 per second per task. */
 async function waitFinal(taskId: string): Promise<any> {
-	return await waitFor(async () => {
-		const r = await recordInfo(h.api, taskId);
-		return r.code === 200 && (r.data.state === 'success' || r.data.state === 'fail') ? r.data : null;
-	}, 8000, 200);
+	return await waitFor(
+		async () => {
+			const r = await recordInfo(h.api, taskId);
+			return r.code === 200 && (r.data.state === 'success' || r.data.state === 'fail')
+				? r.data
+				: null;
+		},
+		8000,
+		200,
+	);
 }
 
 describe('createTask', () => {
 	it('creates a veo-3-1 task: {code:200, msg:"success", data:{taskId, recordId}}', async () => {
 		const res = await createTask({ model: 'veo-3-1', input: { prompt: 'a fox' } });
-		expect(res).toEqual({ code: 200, msg: 'success', data: { taskId: expect.any(String), recordId: expect.any(String) } });
+		expect(res).toEqual({
+			code: 200,
+			msg: 'success',
+			data: { taskId: expect.any(String), recordId: expect.any(String) },
+		});
 	});
 
 	it('answers a create without model 422 "Invalid model", on both APIs, and creates nothing', async () => {
-		expect(await createTask({ input: { prompt: 'a fox' } })).toMatchObject({ code: 422, msg: 'Invalid model' });
+		expect(await createTask({ input: { prompt: 'a fox' } })).toMatchObject({
+			code: 422,
+			msg: 'Invalid model',
+		});
 		const veo = (await h.api.post('/api/v1/veo/generate', { prompt: 'a fox' })).data;
 		expect(veo).toMatchObject({ code: 422, msg: 'Invalid model' });
 		expect(h.sim.tasks()).toHaveLength(0);
@@ -53,30 +81,53 @@ describe('createTask', () => {
 	});
 
 	it('knows no tier ids: veo3_fast is not a Jobs model', async () => {
-		expect(await createTask({ model: 'veo3_fast', input: { prompt: 'a fox' } })).toMatchObject({ code: 422 });
+		expect(await createTask({ model: 'veo3_fast', input: { prompt: 'a fox' } })).toMatchObject({
+			code: 422,
+		});
 	});
 
-	it.each([4, 6, 8])('accepts duration %i (integer seconds) and echoes it in param', async (duration) => {
-		const id = await createVeo({ duration });
-		const record = await waitFinal(id);
-		const param = JSON.parse(record.param);
-		expect(param).toMatchObject({ model: 'veo-3-1', input: { prompt: 'a fox in the snow', duration } });
-	});
+	it.each([4, 6, 8])(
+		'accepts duration %i (integer seconds) and echoes it in param',
+		async (duration) => {
+			const id = await createVeo({ duration });
+			const record = await waitFinal(id);
+			const param = JSON.parse(record.param);
+			expect(param).toMatchObject({
+				model: 'veo-3-1',
+				input: { prompt: 'a fox in the snow', duration },
+			});
+		},
+	);
 
-	it.each([5, '6', 10])('refuses duration %p naming the field and the allowed values', async (duration) => {
-		const res = await createTask({ model: 'veo-3-1', input: { prompt: 'a fox', duration } });
-		expect(res.code).toBe(422);
-		expect(res.msg).toMatch(/duration/);
-		expect(res.msg).toMatch(/4, 6, 8/);
-	});
+	it.each([5, '6', 10])(
+		'refuses duration %p naming the field and the allowed values',
+		async (duration) => {
+			const res = await createTask({ model: 'veo-3-1', input: { prompt: 'a fox', duration } });
+			expect(res.code).toBe(422);
+			expect(res.msg).toMatch(/duration/);
+			expect(res.msg).toMatch(/4, 6, 8/);
+		},
+	);
 
 	it('uses the schema field names: resolution 4k in lower case, snake_case aspect_ratio and image_urls', async () => {
-		expect((await createTask({ model: 'veo-3-1', input: { prompt: 'a', resolution: '4K' } })).code).toBe(422);
-		expect((await createTask({ model: 'veo-3-1', input: { prompt: 'a', aspectRatio: '9:16' } })).msg).toMatch(/aspectRatio/);
-		expect((await createTask({ model: 'veo-3-1', input: { prompt: 'a', generate_audio: true } })).msg).toMatch(/generate_audio/);
+		expect(
+			(await createTask({ model: 'veo-3-1', input: { prompt: 'a', resolution: '4K' } })).code,
+		).toBe(422);
+		expect(
+			(await createTask({ model: 'veo-3-1', input: { prompt: 'a', aspectRatio: '9:16' } })).msg,
+		).toMatch(/aspectRatio/);
+		expect(
+			(await createTask({ model: 'veo-3-1', input: { prompt: 'a', generate_audio: true } })).msg,
+		).toMatch(/generate_audio/);
 		const ok = await createTask({
 			model: 'veo-3-1',
-			input: { prompt: 'a', aspect_ratio: '9:16', resolution: '4k', generation_type: 'REFERENCE_2_VIDEO', image_urls: ['https://example.com/a.png'] },
+			input: {
+				prompt: 'a',
+				aspect_ratio: '9:16',
+				resolution: '4k',
+				generation_type: 'REFERENCE_2_VIDEO',
+				image_urls: ['https://example.com/a.png'],
+			},
 		});
 		expect(ok.code).toBe(200);
 	});
@@ -97,7 +148,9 @@ describe('createTask', () => {
 
 	it('answers 402 when the credits do not cover the price, and creates nothing', async () => {
 		h.sim.configure({ credits: 59 });
-		expect(await createTask({ model: 'veo-3-1', input: { prompt: 'a' } })).toMatchObject({ code: 402 });
+		expect(await createTask({ model: 'veo-3-1', input: { prompt: 'a' } })).toMatchObject({
+			code: 402,
+		});
 		expect(h.sim.tasks()).toHaveLength(0);
 	});
 });
@@ -109,9 +162,21 @@ describe('recordInfo', () => {
 		const early = await recordInfo(h.api, id);
 		expect(early.code).toBe(200);
 		expect(['waiting', 'queuing', 'generating']).toContain(early.data.state);
-		expect(early.data).toMatchObject({ taskId: id, model: 'veo-3-1', successFlag: 0, progress: null, resultJson: null });
+		expect(early.data).toMatchObject({
+			taskId: id,
+			model: 'veo-3-1',
+			successFlag: 0,
+			progress: null,
+			resultJson: null,
+		});
 		const done = await waitFinal(id);
-		expect(done).toMatchObject({ state: 'success', successFlag: 1, failCode: null, failMsg: null, creditsConsumed: 60 });
+		expect(done).toMatchObject({
+			state: 'success',
+			successFlag: 1,
+			failCode: null,
+			failMsg: null,
+			creditsConsumed: 60,
+		});
 		expect(typeof done.createTime).toBe('number');
 		expect(done.completeTime).toBeGreaterThanOrEqual(done.createTime);
 	});
@@ -135,7 +200,10 @@ describe('recordInfo', () => {
 	});
 
 	it('answers 422 "recordInfo is null" for unknown ids and for tasks of the dedicated API', async () => {
-		expect(await recordInfo(h.api, 'f'.repeat(32))).toMatchObject({ code: 422, msg: 'recordInfo is null' });
+		expect(await recordInfo(h.api, 'f'.repeat(32))).toMatchObject({
+			code: 422,
+			msg: 'recordInfo is null',
+		});
 		const legacy = await generate(h.api);
 		expect(await recordInfo(h.api, legacy)).toMatchObject({ code: 422, msg: 'recordInfo is null' });
 		const jobs = await createVeo();
@@ -153,11 +221,20 @@ describe('Jobs-shaped callbacks', () => {
 			expect(got.body).toEqual({
 				code: 200,
 				msg: expect.any(String),
-				data: { taskId: id, callbackType: expect.any(String), state: 'success', resultJson: expect.any(String), failCode: null, failMsg: null },
+				data: {
+					taskId: id,
+					callbackType: expect.any(String),
+					state: 'success',
+					resultJson: expect.any(String),
+					failCode: null,
+					failMsg: null,
+				},
 			});
 			expect(JSON.parse(got.body.data.resultJson).resultUrls).toHaveLength(1);
 			const timestamp = String(got.headers['x-webhook-timestamp']);
-			const expected = createHmac('sha256', 'jobs-key').update(`${id}.${timestamp}`).digest('base64');
+			const expected = createHmac('sha256', 'jobs-key')
+				.update(`${id}.${timestamp}`)
+				.digest('base64');
 			expect(got.headers['x-webhook-signature']).toBe(expected);
 		} finally {
 			await receiver.close();
@@ -169,7 +246,11 @@ describe('Jobs-shaped callbacks', () => {
 		try {
 			await createVeo({ prompt: 'x [content-policy]' }, { callBackUrl: receiver.url });
 			const [got] = await receiver.waitForCount(1);
-			expect(got.body.data).toMatchObject({ state: 'fail', resultJson: null, failMsg: expect.stringMatching(/content polic/) });
+			expect(got.body.data).toMatchObject({
+				state: 'fail',
+				resultJson: null,
+				failMsg: expect.stringMatching(/content polic/),
+			});
 			expect(got.body.code).not.toBe(200);
 		} finally {
 			await receiver.close();
@@ -184,22 +265,32 @@ describe('extend and the upgrade models', () => {
 		const legacyParent = await generate(h.api);
 		await waitDone(h.api, legacyParent);
 		for (const parent of [jobsParent, legacyParent]) {
-			const res = await createTask({ model: 'veo/extend', input: { task_id: parent, prompt: 'and then it snows' } });
+			const res = await createTask({
+				model: 'veo/extend',
+				input: { task_id: parent, prompt: 'and then it snows' },
+			});
 			expect(res.code).toBe(200);
 			expect(res.data.taskId).not.toBe(parent);
 			const done = await waitFinal(res.data.taskId);
 			expect(done).toMatchObject({ model: 'veo/extend', state: 'success' });
 			expect(JSON.parse(done.resultJson).resultUrls).toHaveLength(1);
 		}
-		expect((await createTask({ model: 'veo/extend', input: { prompt: 'x' } })).msg).toMatch(/task_id/);
+		expect((await createTask({ model: 'veo/extend', input: { prompt: 'x' } })).msg).toMatch(
+			/task_id/,
+		);
 	});
 
 	it('veo/get-1080p-video takes taskId (camelCase) and gives a 1080p URL; 5 credits once', async () => {
 		const parent = await createVeo();
 		await waitFinal(parent);
 		const spent = h.sim.counters().creditsSpent;
-		expect((await createTask({ model: 'veo/get-1080p-video', input: { task_id: parent } })).code).toBe(422);
-		const res = await createTask({ model: 'veo/get-1080p-video', input: { taskId: parent, index: 0 } });
+		expect(
+			(await createTask({ model: 'veo/get-1080p-video', input: { task_id: parent } })).code,
+		).toBe(422);
+		const res = await createTask({
+			model: 'veo/get-1080p-video',
+			input: { taskId: parent, index: 0 },
+		});
 		expect(res.code).toBe(200);
 		const done = await waitFinal(res.data.taskId);
 		expect(done.state).toBe('success');
@@ -214,7 +305,10 @@ describe('extend and the upgrade models', () => {
 		const parent = await createVeo();
 		await waitFinal(parent);
 		const spent = h.sim.counters().creditsSpent;
-		const res = await createTask({ model: 'veo/get-4k-video', input: { task_id: parent, index: 0 } });
+		const res = await createTask({
+			model: 'veo/get-4k-video',
+			input: { task_id: parent, index: 0 },
+		});
 		expect(res.code).toBe(200);
 		const done = await waitFinal(res.data.taskId);
 		const result = JSON.parse(done.resultJson);
@@ -226,7 +320,9 @@ describe('extend and the upgrade models', () => {
 	it('refuses upgrades of a video that is not finished', async () => {
 		h.sim.configure({ renderMs: 5000 });
 		const parent = await createVeo();
-		expect((await createTask({ model: 'veo/get-1080p-video', input: { taskId: parent } })).code).toBe(422);
+		expect(
+			(await createTask({ model: 'veo/get-1080p-video', input: { taskId: parent } })).code,
+		).toBe(422);
 	});
 });
 
@@ -234,7 +330,10 @@ describe("kie's limits (429 in the body, HTTP 200)", () => {
 	it('createTask: 20 per 10 s per account, counted together with the dedicated API', async () => {
 		for (let i = 0; i < 10; i++) await generate(h.api);
 		for (let i = 0; i < 10; i++) await createVeo();
-		const res = await h.api.post('/api/v1/jobs/createTask', { model: 'veo-3-1', input: { prompt: 'one too many' } });
+		const res = await h.api.post('/api/v1/jobs/createTask', {
+			model: 'veo-3-1',
+			input: { prompt: 'one too many' },
+		});
 		expect(res.status).toBe(200);
 		expect(res.data.code).toBe(429);
 		expect(h.sim.tasks()).toHaveLength(20);

@@ -1,5 +1,5 @@
 /**
- * GET /api/v1/veo/record-info (§4) and the task state machine: generating → success/failure,
+ * GET /api/v1/veo/record-info (docs/kie-api.md#record-info) and the task state machine: generating → success/failure,
  * every prompt marker, forceOutcome, time profiles, output-format switches, legacy shape,
  * retention and unknown ids.
  */
@@ -32,7 +32,7 @@ describe('state machine', () => {
 		});
 	});
 
-	it('then succeeds with the full §4.1 response', async () => {
+	it('then succeeds with the full response, docs/kie-api.md#record-fields', async () => {
 		const id = await generate(h.api, { seeds: 34186 });
 		const data = await waitDone(h.api, id);
 		expect(data).toEqual({
@@ -74,7 +74,12 @@ describe('state machine', () => {
 
 describe('prompt markers', () => {
 	it.each([
-		['[content-policy]', 2, 400, 'Your prompt was flagged by Website as violating content policies.'],
+		[
+			'[content-policy]',
+			2,
+			400,
+			'Your prompt was flagged by Website as violating content policies.',
+		],
 		['[fail]', 3, 501, 'Generation failed'],
 		['[timeout]', 3, 500, 'Internal Error - Timeout'],
 		[
@@ -85,7 +90,13 @@ describe('prompt markers', () => {
 		],
 	])('%s → successFlag %d, errorCode %d', async (marker, flag, code, message) => {
 		const data = await waitDone(h.api, await generate(h.api, { prompt: `a scene ${marker}` }));
-		expect(data).toMatchObject({ successFlag: flag, errorCode: code, errorMessage: message, response: null, fallbackFlag: false });
+		expect(data).toMatchObject({
+			successFlag: flag,
+			errorCode: code,
+			errorMessage: message,
+			response: null,
+			fallbackFlag: false,
+		});
 		expect(data.completeTime).toEqual(expect.any(Number));
 	});
 

@@ -1,8 +1,17 @@
 /**
- * GET get-1080p-video (§5), POST get-4k-video (§6) with its callback in both shapes (§8.3), and
- * POST extend (§7).
+ * GET get-1080p-video (docs/kie-api.md#get-1080p), POST get-4k-video (docs/kie-api.md#get-4k) with its callback in both shapes (docs/kie-api.md#callback-4k), and
+ * POST extend (docs/kie-api.md#extend).
  */
-import { generate, recordInfo, startHarness, startReceiver, waitDone, sleep, type Harness, type Receiver } from './helpers';
+import {
+	generate,
+	recordInfo,
+	startHarness,
+	startReceiver,
+	waitDone,
+	sleep,
+	type Harness,
+	type Receiver,
+} from './helpers';
 
 let h: Harness;
 let rx: Receiver;
@@ -27,18 +36,24 @@ async function done(body: Record<string, unknown> = {}): Promise<string> {
 
 const get1080 = (taskId: string, index?: number | string) =>
 	h.api.get('/api/v1/veo/get-1080p-video', { params: { taskId, index } }).then((r) => r.data);
-const post4k = (body: Record<string, unknown>) => h.api.post('/api/v1/veo/get-4k-video', body).then((r) => r.data);
+const post4k = (body: Record<string, unknown>) =>
+	h.api.post('/api/v1/veo/get-4k-video', body).then((r) => r.data);
 
-const PROCESSING_1080 = '1080P is processing. It should be ready in 1-2 minutes. Please check back shortly.';
+const PROCESSING_1080 =
+	'1080P is processing. It should be ready in 1-2 minutes. Please check back shortly.';
 
-describe('1080p (§5)', () => {
+describe('1080p (docs/kie-api.md#get-1080p)', () => {
 	it('answers code 400 "processing" N times (calls mode), then {resultUrl} as a single string', async () => {
 		h.sim.configure({ hd1080Calls: 2 });
 		const id = await done();
 		expect(await get1080(id)).toEqual({ code: 400, msg: PROCESSING_1080, data: null });
 		expect(await get1080(id, 0)).toEqual({ code: 400, msg: PROCESSING_1080, data: null });
 		const ready = await get1080(id, '0');
-		expect(ready).toEqual({ code: 200, msg: 'success', data: { resultUrl: expect.stringMatching(/\/files\/v\/[0-9a-f]{32}_0_1080p\.mp4$/) } });
+		expect(ready).toEqual({
+			code: 200,
+			msg: 'success',
+			data: { resultUrl: expect.stringMatching(/\/files\/v\/[0-9a-f]{32}_0_1080p\.mp4$/) },
+		});
 		const file = await h.anon.get(ready.data.resultUrl, { responseType: 'arraybuffer' });
 		expect(file.status).toBe(200);
 		expect(file.headers['content-type']).toBe('video/mp4');
@@ -77,7 +92,11 @@ describe('1080p (§5)', () => {
 	it('refuses a task that is still generating → 422 "record status is not success."', async () => {
 		h.sim.configure({ renderMs: 5000 });
 		const id = await generate(h.api);
-		expect(await get1080(id)).toEqual({ code: 422, msg: 'record status is not success.', data: null });
+		expect(await get1080(id)).toEqual({
+			code: 422,
+			msg: 'record status is not success.',
+			data: null,
+		});
 	});
 
 	it('refuses a failed task', async () => {
@@ -100,7 +119,7 @@ describe('1080p (§5)', () => {
 	});
 });
 
-describe('4K (§6)', () => {
+describe('4K (docs/kie-api.md#get-4k)', () => {
 	it('first POST → 200 {taskId (original), resultUrls:null, imageUrls:null}; charged 120 once', async () => {
 		const id = await done();
 		const before = h.sim.counters().credits;
@@ -142,7 +161,10 @@ describe('4K (§6)', () => {
 			msg: '4K Video generated successfully.',
 			data: {
 				taskId: id,
-				info: { resultUrls: [expect.stringMatching(/_0_4k\.mp4$/)], imageUrls: [expect.stringMatching(/_0_4k\.jpg$/)] },
+				info: {
+					resultUrls: [expect.stringMatching(/_0_4k\.mp4$/)],
+					imageUrls: [expect.stringMatching(/_0_4k\.jpg$/)],
+				},
 			},
 		});
 	});
@@ -192,7 +214,9 @@ describe('4K (§6)', () => {
 	it('validation: taskId required, index integer, 402, not-success, unknown', async () => {
 		expect(await post4k({})).toEqual({ code: 422, msg: 'taskId is required', data: null });
 		const id = await done();
-		expect((await post4k({ taskId: id, index: -1 })).msg).toBe('index must be a non-negative integer');
+		expect((await post4k({ taskId: id, index: -1 })).msg).toBe(
+			'index must be a non-negative integer',
+		);
 		expect((await post4k({ taskId: 'f'.repeat(32) })).msg).toBe('record is null.');
 		const failed = await done({ prompt: 'x [content-policy]' });
 		expect((await post4k({ taskId: failed })).msg).toBe('record status is not success.');
@@ -202,7 +226,7 @@ describe('4K (§6)', () => {
 	});
 });
 
-describe('extend (§7)', () => {
+describe('extend (docs/kie-api.md#extend)', () => {
 	it('returns a new task id whose record carries fullResultUrls', async () => {
 		const original = await done({ aspect_ratio: '9:16' });
 		const res = await h.api.post('/api/v1/veo/extend', {
@@ -212,12 +236,18 @@ describe('extend (§7)', () => {
 			watermark: 'MyBrand',
 			model: 'lite',
 		});
-		expect(res.data).toEqual({ code: 200, msg: 'success', data: { taskId: expect.stringMatching(/^[0-9a-f]{32}$/) } });
+		expect(res.data).toEqual({
+			code: 200,
+			msg: 'success',
+			data: { taskId: expect.stringMatching(/^[0-9a-f]{32}$/) },
+		});
 		const ext = res.data.data.taskId;
 		expect(ext).not.toBe(original);
 		const data = await waitDone(h.api, ext);
 		expect(data.successFlag).toBe(1);
-		expect(data.response.fullResultUrls).toEqual([expect.stringMatching(new RegExp(`/files/v/${ext}_0_full\\.mp4$`))]);
+		expect(data.response.fullResultUrls).toEqual([
+			expect.stringMatching(new RegExp(`/files/v/${ext}_0_full\\.mp4$`)),
+		]);
 		expect(data.response.resultUrls).toEqual([expect.stringMatching(/_0\.mp4$/)]);
 		expect(JSON.parse(data.paramJson)).toEqual({
 			taskId: original,
@@ -232,13 +262,19 @@ describe('extend (§7)', () => {
 
 	it('unknown original → 404', async () => {
 		const res = await h.api.post('/api/v1/veo/extend', { taskId: 'f'.repeat(32), prompt: 'x' });
-		expect(res.data).toEqual({ code: 404, msg: 'The original video task does not exist.', data: null });
+		expect(res.data).toEqual({
+			code: 404,
+			msg: 'The original video task does not exist.',
+			data: null,
+		});
 	});
 
 	it('non-success original → 422', async () => {
 		h.sim.configure({ renderMs: 5000 });
 		const generating = await generate(h.api);
-		expect((await h.api.post('/api/v1/veo/extend', { taskId: generating, prompt: 'x' })).data).toEqual({
+		expect(
+			(await h.api.post('/api/v1/veo/extend', { taskId: generating, prompt: 'x' })).data,
+		).toEqual({
 			code: 422,
 			msg: 'record status is not success.',
 			data: null,
@@ -248,15 +284,26 @@ describe('extend (§7)', () => {
 	it.each<[unknown, string]>([
 		[{ prompt: 'x' }, 'taskId is required'],
 		[{ taskId: 'abc', prompt: '  ' }, 'prompt is required'],
-		[{ taskId: 'abc', prompt: 'x', model: 'veo3_fast' }, 'model must be one of fast, quality, lite'],
+		[
+			{ taskId: 'abc', prompt: 'x', model: 'veo3_fast' },
+			'model must be one of fast, quality, lite',
+		],
 		[{ taskId: 'abc', prompt: 'x', seeds: 1 }, 'seeds must be an integer between 10000 and 99999'],
 	])('validation %j → 422 %s', async (body, msg) => {
-		expect((await h.api.post('/api/v1/veo/extend', body)).data).toEqual({ code: 422, msg, data: null });
+		expect((await h.api.post('/api/v1/veo/extend', body)).data).toEqual({
+			code: 422,
+			msg,
+			data: null,
+		});
 	});
 
 	it('sends an extend callback with the extension message', async () => {
 		const original = await done();
-		await h.api.post('/api/v1/veo/extend', { taskId: original, prompt: 'more', callBackUrl: rx.url });
+		await h.api.post('/api/v1/veo/extend', {
+			taskId: original,
+			prompt: 'more',
+			callBackUrl: rx.url,
+		});
 		const [cb] = await rx.waitForCount(1);
 		expect(cb.body).toMatchObject({ code: 200, msg: 'Veo3.1 video extension successful.' });
 	});

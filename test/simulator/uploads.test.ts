@@ -1,5 +1,5 @@
 /**
- * File Upload API (§10.3) under `<base>/upload`: stream (multipart), URL and base64 uploads answer
+ * File Upload API (docs/kie-api.md#uploads) under `<base>/upload`: stream (multipart), URL and base64 uploads answer
  * the recorded-live shape, and the downloadUrl then serves the same bytes.
  */
 import http from 'node:http';
@@ -47,7 +47,10 @@ afterAll(async () => {
 });
 beforeEach(() => h.sim.reset());
 
-function expectUploadShape(body: any, expected: { fileName?: string; fileSize: number; mimeType: string; uploadPath: string }) {
+function expectUploadShape(
+	body: any,
+	expected: { fileName?: string; fileSize: number; mimeType: string; uploadPath: string },
+) {
 	expect(body).toEqual({
 		success: true,
 		code: 200,
@@ -71,7 +74,9 @@ async function download(url: string): Promise<{ bytes: Buffer; type: string }> {
 	return { bytes: Buffer.from(res.data), type: res.headers['content-type'] as string };
 }
 
-function multipart(parts: Array<{ name: string; value: Buffer | string; filename?: string; type?: string }>) {
+function multipart(
+	parts: Array<{ name: string; value: Buffer | string; filename?: string; type?: string }>,
+) {
 	const boundary = '----simtest' + 'x'.repeat(10);
 	const chunks: Buffer[] = [];
 	for (const p of parts) {
@@ -94,7 +99,12 @@ describe('file-stream-upload (multipart)', () => {
 		const res = await h.upload.post('/api/file-stream-upload', form);
 		expect(res.status).toBe(200);
 		expect(res.headers['content-type']).toBe('application/json;charset=UTF-8');
-		expectUploadShape(res.data, { fileName: 'my clip.mp4', fileSize: MP4.length, mimeType: 'video/mp4', uploadPath: 'videos/in' });
+		expectUploadShape(res.data, {
+			fileName: 'my clip.mp4',
+			fileSize: MP4.length,
+			mimeType: 'video/mp4',
+			uploadPath: 'videos/in',
+		});
 		const got = await download(res.data.data.downloadUrl);
 		expect(got.bytes.equals(MP4)).toBe(true);
 		expect(got.type).toBe('video/mp4');
@@ -105,8 +115,14 @@ describe('file-stream-upload (multipart)', () => {
 			{ name: 'uploadPath', value: 'images' },
 			{ name: 'file', value: PNG, filename: 'pixel.png', type: 'image/png' },
 		]);
-		const res = await h.upload.post('/api/file-stream-upload', mp.body, { headers: { 'content-type': mp.contentType } });
-		expectUploadShape(res.data, { fileSize: PNG.length, mimeType: 'image/png', uploadPath: 'images' });
+		const res = await h.upload.post('/api/file-stream-upload', mp.body, {
+			headers: { 'content-type': mp.contentType },
+		});
+		expectUploadShape(res.data, {
+			fileSize: PNG.length,
+			mimeType: 'image/png',
+			uploadPath: 'images',
+		});
 		expect(res.data.data.fileName).toMatch(/^[0-9a-f]{16}\.png$/);
 		expect((await download(res.data.data.downloadUrl)).bytes.equals(PNG)).toBe(true);
 	});
@@ -116,13 +132,19 @@ describe('file-stream-upload (multipart)', () => {
 			{ name: 'file', value: PNG, filename: 'a.png' },
 			{ name: 'uploadPath', value: 'x' },
 		]);
-		const res = await h.upload.post('/api/file-stream-upload', mp.body, { headers: { 'content-type': mp.contentType } });
+		const res = await h.upload.post('/api/file-stream-upload', mp.body, {
+			headers: { 'content-type': mp.contentType },
+		});
 		expect(res.data.data.mimeType).toBe('image/png');
 	});
 
 	it.each([
 		['missing file', [{ name: 'uploadPath', value: 'x' }], 'file is required'],
-		['missing uploadPath', [{ name: 'file', value: PNG, filename: 'a.png' }], 'uploadPath is required'],
+		[
+			'missing uploadPath',
+			[{ name: 'file', value: PNG, filename: 'a.png' }],
+			'uploadPath is required',
+		],
 		[
 			'path traversal',
 			[
@@ -133,7 +155,9 @@ describe('file-stream-upload (multipart)', () => {
 		],
 	])('%s → code 400', async (_n, parts, msg) => {
 		const mp = multipart(parts);
-		const res = await h.upload.post('/api/file-stream-upload', mp.body, { headers: { 'content-type': mp.contentType } });
+		const res = await h.upload.post('/api/file-stream-upload', mp.body, {
+			headers: { 'content-type': mp.contentType },
+		});
 		expect(res.status).toBe(200);
 		expect(res.data).toEqual({ success: false, code: 400, msg, data: null });
 	});
@@ -150,15 +174,24 @@ describe('file-stream-upload (multipart)', () => {
 			{ name: 'file', value: PNG, filename: 'a.png' },
 			{ name: 'uploadPath', value: 'x' },
 		]);
-		const res = await h.upload.post('/api/file-stream-upload', mp.body, { headers: { 'content-type': mp.contentType } });
+		const res = await h.upload.post('/api/file-stream-upload', mp.body, {
+			headers: { 'content-type': mp.contentType },
+		});
 		expect(res.data.code).toBe(400);
 	});
 });
 
 describe('file-url-upload', () => {
 	it('downloads the URL and serves the same bytes', async () => {
-		const res = await h.upload.post('/api/file-url-upload', { fileUrl: `${originUrl}/clip.mp4`, uploadPath: 'remote' });
-		expectUploadShape(res.data, { fileSize: MP4.length, mimeType: 'video/mp4', uploadPath: 'remote' });
+		const res = await h.upload.post('/api/file-url-upload', {
+			fileUrl: `${originUrl}/clip.mp4`,
+			uploadPath: 'remote',
+		});
+		expectUploadShape(res.data, {
+			fileSize: MP4.length,
+			mimeType: 'video/mp4',
+			uploadPath: 'remote',
+		});
 		expect(res.data.data.fileName).toMatch(/^[0-9a-f]{16}\.mp4$/);
 		expect((await download(res.data.data.downloadUrl)).bytes.equals(MP4)).toBe(true);
 	});
@@ -169,7 +202,12 @@ describe('file-url-upload', () => {
 			uploadPath: 'remote',
 			fileName: 'named.mp4',
 		});
-		expectUploadShape(res.data, { fileName: 'named.mp4', fileSize: MP4.length, mimeType: 'video/mp4', uploadPath: 'remote' });
+		expectUploadShape(res.data, {
+			fileName: 'named.mp4',
+			fileSize: MP4.length,
+			mimeType: 'video/mp4',
+			uploadPath: 'remote',
+		});
 	});
 
 	it.each([
@@ -177,19 +215,34 @@ describe('file-url-upload', () => {
 		[{ fileUrl: 'file:///etc/passwd', uploadPath: 'x' }, 'fileUrl must be an http(s) URL'],
 		[{ fileUrl: 'http://127.0.0.1:1/a.png' }, 'uploadPath is required'],
 	])('%j → code 400 %s', async (body, msg) => {
-		expect((await h.upload.post('/api/file-url-upload', body)).data).toEqual({ success: false, code: 400, msg, data: null });
+		expect((await h.upload.post('/api/file-url-upload', body)).data).toEqual({
+			success: false,
+			code: 400,
+			msg,
+			data: null,
+		});
 	});
 
 	it('reports remote failures (404) with code 400', async () => {
-		const res = await h.upload.post('/api/file-url-upload', { fileUrl: `${originUrl}/missing`, uploadPath: 'x' });
-		expect(res.data).toMatchObject({ success: false, code: 400, msg: 'failed to download fileUrl: remote server answered HTTP 404' });
+		const res = await h.upload.post('/api/file-url-upload', {
+			fileUrl: `${originUrl}/missing`,
+			uploadPath: 'x',
+		});
+		expect(res.data).toMatchObject({
+			success: false,
+			code: 400,
+			msg: 'failed to download fileUrl: remote server answered HTTP 404',
+		});
 	});
 
 	it('times out slow remotes (30 s by default, configurable)', async () => {
 		expect(h.sim.config.urlUploadTimeoutMs).toBe(30_000);
 		h.sim.configure({ urlUploadTimeoutMs: 100 });
 		const t = Date.now();
-		const res = await h.upload.post('/api/file-url-upload', { fileUrl: `${originUrl}/slow`, uploadPath: 'x' });
+		const res = await h.upload.post('/api/file-url-upload', {
+			fileUrl: `${originUrl}/slow`,
+			uploadPath: 'x',
+		});
 		expect(res.data.code).toBe(400);
 		expect(res.data.msg).toMatch(/timed out after 100 ms/);
 		expect(Date.now() - t).toBeLessThan(900);
@@ -204,7 +257,12 @@ describe('file-base64-upload', () => {
 			fileName: 'pixel.png',
 			mimeType: 'image/png',
 		});
-		expectUploadShape(res.data, { fileName: 'pixel.png', fileSize: PNG.length, mimeType: 'image/png', uploadPath: 'b64' });
+		expectUploadShape(res.data, {
+			fileName: 'pixel.png',
+			fileSize: PNG.length,
+			mimeType: 'image/png',
+			uploadPath: 'b64',
+		});
 		const got = await download(res.data.data.downloadUrl);
 		expect(got.bytes.equals(PNG)).toBe(true);
 		expect(got.type).toBe('image/png');
@@ -216,14 +274,23 @@ describe('file-base64-upload', () => {
 			uploadPath: 'documents/test-uploads',
 			fileName: 'test.txt',
 		});
-		// The recorded-live example (§10.3): 11 bytes, text/plain.
-		expectUploadShape(res.data, { fileName: 'test.txt', fileSize: 11, mimeType: 'text/plain', uploadPath: 'documents/test-uploads' });
+		// The recorded-live example (docs/kie-api.md#uploads): 11 bytes, text/plain.
+		expectUploadShape(res.data, {
+			fileName: 'test.txt',
+			fileSize: 11,
+			mimeType: 'text/plain',
+			uploadPath: 'documents/test-uploads',
+		});
 		expect((await download(res.data.data.downloadUrl)).bytes.toString()).toBe('hello world');
 	});
 
 	it('overwrites a file uploaded under the same name', async () => {
 		const up = (text: string) =>
-			h.upload.post('/api/file-base64-upload', { base64Data: Buffer.from(text).toString('base64'), uploadPath: 'x', fileName: 'same.txt' });
+			h.upload.post('/api/file-base64-upload', {
+				base64Data: Buffer.from(text).toString('base64'),
+				uploadPath: 'x',
+				fileName: 'same.txt',
+			});
 		const a = await up('first');
 		await up('second');
 		expect((await download(a.data.data.downloadUrl)).bytes.toString()).toBe('second');
@@ -233,9 +300,17 @@ describe('file-base64-upload', () => {
 		[{ uploadPath: 'x' }, 'base64Data is required'],
 		[{ base64Data: '***', uploadPath: 'x' }, 'base64Data is not valid base64'],
 		[{ base64Data: 'aGk=' }, 'uploadPath is required'],
-		[{ base64Data: 'aGk=', uploadPath: 'x', fileName: 'a/b.txt' }, 'fileName must not contain path separators'],
+		[
+			{ base64Data: 'aGk=', uploadPath: 'x', fileName: 'a/b.txt' },
+			'fileName must not contain path separators',
+		],
 	])('%j → code 400 %s', async (body, msg) => {
-		expect((await h.upload.post('/api/file-base64-upload', body)).data).toEqual({ success: false, code: 400, msg, data: null });
+		expect((await h.upload.post('/api/file-base64-upload', body)).data).toEqual({
+			success: false,
+			code: 400,
+			msg,
+			data: null,
+		});
 	});
 
 	it('uploads are free', async () => {

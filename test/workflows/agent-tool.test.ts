@@ -7,16 +7,38 @@
 import type { IConnections, IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { TOOL_MAX_WAIT_MINUTES, TOOL_RETRY_AFTER_SECONDS } from '../../nodes/Veo3/helpers/agentTool';
+import {
+	TOOL_MAX_WAIT_MINUTES,
+	TOOL_RETRY_AFTER_SECONDS,
+} from '../../nodes/Veo3/helpers/agentTool';
 import { readTaskSettings } from '../../nodes/Veo3/helpers/settings';
-import { ITEMS_TYPE, LOOP_TYPE, node, nodeTypes, runWorkflow, veo3ExecuteContext, VEO3_TOOL_TYPE, VEO3_TYPE, type HarnessRun } from '../harness/engine';
+import {
+	ITEMS_TYPE,
+	LOOP_TYPE,
+	node,
+	nodeTypes,
+	runWorkflow,
+	veo3ExecuteContext,
+	VEO3_TOOL_TYPE,
+	VEO3_TYPE,
+	type HarnessRun,
+} from '../harness/engine';
 import { ENDPOINT, useSimulator } from './helpers';
 
 const API_KEY = 'sk-agent-tool-4e1a';
 const fx = useSimulator(API_KEY, { rateLimit: { max: 1000 } });
 
 /** Fields a tool answer may have. */
-const ANSWER_FIELDS = ['status', 'message', 'taskId', 'videoUrl', 'videoUrls', 'estimatedCredits', 'retryAfterSeconds', 'credits'];
+const ANSWER_FIELDS = [
+	'status',
+	'message',
+	'taskId',
+	'videoUrl',
+	'videoUrls',
+	'estimatedCredits',
+	'retryAfterSeconds',
+	'credits',
+];
 const QUICK = { pollIntervalSeconds: 0.05 };
 const TUNING = { readRetries: 1, retryDelayMs: 10 };
 
@@ -33,9 +55,18 @@ const generate = (extra: IDataObject = {}, options: IDataObject = {}): IDataObje
 });
 
 /** One tool call: the model's arguments as the input item, the node as `type` (the tool variant by default). */
-async function call(args: IDataObject, parameters: IDataObject, type = VEO3_TOOL_TYPE): Promise<HarnessRun> {
-	const nodes = [node('Items', ITEMS_TYPE, { items: JSON.stringify([args]) }), node('Veo3', type, parameters)];
-	const connections: IConnections = { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } };
+async function call(
+	args: IDataObject,
+	parameters: IDataObject,
+	type = VEO3_TOOL_TYPE,
+): Promise<HarnessRun> {
+	const nodes = [
+		node('Items', ITEMS_TYPE, { items: JSON.stringify([args]) }),
+		node('Veo3', type, parameters),
+	];
+	const connections: IConnections = {
+		Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] },
+	};
 	return await runWorkflow({ nodes, connections, credentials: fx.creds() });
 }
 
@@ -57,8 +88,16 @@ const creates = () => fx.apiRequests(ENDPOINT.generate).length;
  * Several calls of one tool in one execution, as an agent makes them: Items → Loop (one item a
  * pass) → the node → back to Loop, so the node runs once per item in the same execution.
  */
-async function callsInOneExecution(argsList: IDataObject[], parameters: IDataObject, type = VEO3_TOOL_TYPE): Promise<IDataObject[]> {
-	const nodes = [node('Items', ITEMS_TYPE, { items: JSON.stringify(argsList) }), node('Loop', LOOP_TYPE, { batchSize: 1 }), node('Veo3', type, parameters)];
+async function callsInOneExecution(
+	argsList: IDataObject[],
+	parameters: IDataObject,
+	type = VEO3_TOOL_TYPE,
+): Promise<IDataObject[]> {
+	const nodes = [
+		node('Items', ITEMS_TYPE, { items: JSON.stringify(argsList) }),
+		node('Loop', LOOP_TYPE, { batchSize: 1 }),
+		node('Veo3', type, parameters),
+	];
 	const connections: IConnections = {
 		Items: { main: [[{ node: 'Loop', type: 'main', index: 0 }]] },
 		Loop: { main: [[], [{ node: 'Veo3', type: 'main', index: 0 }]] },
@@ -70,9 +109,15 @@ async function callsInOneExecution(argsList: IDataObject[], parameters: IDataObj
 }
 
 test('a tool call answers compactly: status, video URL, task ID, one-line message; no binary by default', async () => {
-	const answer = answerOf(await call({ prompt: 'A red fox in the snow', aspectRatio: '9:16' }, generate()));
+	const answer = answerOf(
+		await call({ prompt: 'A red fox in the snow', aspectRatio: '9:16' }, generate()),
+	);
 	const [task] = fx.sim.tasks();
-	expect(answer).toMatchObject({ status: 'success', taskId: task.id, videoUrl: expect.stringMatching(/^http/) });
+	expect(answer).toMatchObject({
+		status: 'success',
+		taskId: task.id,
+		videoUrl: expect.stringMatching(/^http/),
+	});
 	expect(task).toMatchObject({ prompt: 'A red fox in the snow', aspectRatio: '9:16' });
 	expect(String(answer.message)).toContain(String(answer.videoUrl));
 	expect(creates()).toBe(1);
@@ -84,8 +129,14 @@ test('the same call twice in one execution creates one task and answers it both 
 	const fox = { prompt: 'A red fox in the snow', aspectRatio: '9:16' };
 	// $json, not $fromAI: n8n's $fromAI reads a later run's arguments from the run data the agent
 	// prepares for each call, which this loop does not make; the node reads the same values either way.
-	const byJson = generate({ prompt: '={{ $json.prompt }}', aspectRatio: '={{ $json.aspectRatio }}' });
-	const answers = await callsInOneExecution([fox, fox, { prompt: 'A grey wolf in the snow', aspectRatio: '9:16' }], byJson);
+	const byJson = generate({
+		prompt: '={{ $json.prompt }}',
+		aspectRatio: '={{ $json.aspectRatio }}',
+	});
+	const answers = await callsInOneExecution(
+		[fox, fox, { prompt: 'A grey wolf in the snow', aspectRatio: '9:16' }],
+		byJson,
+	);
 	expect(answers.map((a) => a.status)).toEqual(['success', 'success', 'success']);
 	expect(answers[1].taskId).toBe(answers[0].taskId);
 	expect(answers[2].taskId).not.toBe(answers[0].taskId);
@@ -97,29 +148,55 @@ test('the same call twice in one execution creates one task and answers it both 
 });
 
 test('the regular node keeps its full item and its download (the tool behaviour is for tool calls only)', async () => {
-	const run = await call({ prompt: 'A red fox in the snow', aspectRatio: '9:16' }, generate(), VEO3_TYPE);
+	const run = await call(
+		{ prompt: 'A red fox in the snow', aspectRatio: '9:16' },
+		generate(),
+		VEO3_TYPE,
+	);
 	const [item] = run.output('Veo3');
-	expect(item.json).toMatchObject({ status: 'success', originUrls: expect.any(Array), prompt: 'A red fox in the snow' });
+	expect(item.json).toMatchObject({
+		status: 'success',
+		originUrls: expect.any(Array),
+		prompt: 'A red fox in the snow',
+	});
 	expect(item.binary?.data?.mimeType).toBe('video/mp4');
 });
 
 test('Wait for Callback as a tool never parks the execution: it polls and answers with the URL', async () => {
-	const answer = answerOf(await call({ prompt: 'A kite over a beach', aspectRatio: '16:9' }, generate({ waitMode: 'callback' })));
+	const answer = answerOf(
+		await call(
+			{ prompt: 'A kite over a beach', aspectRatio: '16:9' },
+			generate({ waitMode: 'callback' }),
+		),
+	);
 	expect(answer.status).toBe('success');
 	expect(fx.sim.tasks()[0].callBackUrl).toBeNull();
 });
 
 test('the regular node still parks in Wait for Callback (control for the test above)', async () => {
-	const run = await call({ prompt: 'A kite over a beach', aspectRatio: '16:9' }, generate({ waitMode: 'callback' }), VEO3_TYPE);
+	const run = await call(
+		{ prompt: 'A kite over a beach', aspectRatio: '16:9' },
+		generate({ waitMode: 'callback' }),
+		VEO3_TYPE,
+	);
 	expect(run.run.waitTill).toBeDefined();
 });
 
 test('a render longer than the bound answers "still rendering" with the task ID and when to ask again', async () => {
 	fx.sim.configure({ renderMs: 60_000 });
 	const started = Date.now();
-	const answer = answerOf(await call({ prompt: 'A slow sunset', aspectRatio: '16:9' }, generate({}, { maxWaitMinutes: 0.01 })));
+	const answer = answerOf(
+		await call(
+			{ prompt: 'A slow sunset', aspectRatio: '16:9' },
+			generate({}, { maxWaitMinutes: 0.01 }),
+		),
+	);
 	expect(Date.now() - started).toBeLessThan(10_000);
-	expect(answer).toMatchObject({ status: 'rendering', taskId: fx.sim.tasks()[0].id, retryAfterSeconds: TOOL_RETRY_AFTER_SECONDS });
+	expect(answer).toMatchObject({
+		status: 'rendering',
+		taskId: fx.sim.tasks()[0].id,
+		retryAfterSeconds: TOOL_RETRY_AFTER_SECONDS,
+	});
 	expect(String(answer.message)).toMatch(/Get Details/);
 });
 
@@ -139,15 +216,34 @@ test(`a tool call waits ${TOOL_MAX_WAIT_MINUTES} minutes by default (the node 30
 
 test("Don't Wait answers the task ID at once; Get Details says when to ask again, then gives the URL", async () => {
 	fx.sim.configure({ renderMs: 600 });
-	const started = answerOf(await call({ prompt: 'A paper boat', aspectRatio: '16:9' }, generate({ waitMode: 'none' })));
-	expect(started).toMatchObject({ status: 'rendering', taskId: expect.any(String), retryAfterSeconds: TOOL_RETRY_AFTER_SECONDS });
-	const details = { resource: 'video', operation: 'getDetails', taskId: fromAI('taskId'), ...TUNING };
+	const started = answerOf(
+		await call({ prompt: 'A paper boat', aspectRatio: '16:9' }, generate({ waitMode: 'none' })),
+	);
+	expect(started).toMatchObject({
+		status: 'rendering',
+		taskId: expect.any(String),
+		retryAfterSeconds: TOOL_RETRY_AFTER_SECONDS,
+	});
+	const details = {
+		resource: 'video',
+		operation: 'getDetails',
+		taskId: fromAI('taskId'),
+		...TUNING,
+	};
 	const early = answerOf(await call({ taskId: started.taskId }, details));
-	expect(early).toMatchObject({ status: 'rendering', taskId: started.taskId, retryAfterSeconds: TOOL_RETRY_AFTER_SECONDS });
+	expect(early).toMatchObject({
+		status: 'rendering',
+		taskId: started.taskId,
+		retryAfterSeconds: TOOL_RETRY_AFTER_SECONDS,
+	});
 	expect(String(early.message)).toMatch(/ask again/i);
 	await new Promise((r) => setTimeout(r, 800));
 	const done = answerOf(await call({ taskId: started.taskId }, details));
-	expect(done).toMatchObject({ status: 'success', taskId: started.taskId, videoUrl: expect.stringMatching(/^http/) });
+	expect(done).toMatchObject({
+		status: 'success',
+		taskId: started.taskId,
+		videoUrl: expect.stringMatching(/^http/),
+	});
 	expect(creates()).toBe(1);
 });
 
@@ -169,13 +265,22 @@ test('the tool variant offers a model-facing description per operation, and no d
 	const fill = (type: string, parameters: IDataObject) => {
 		const description = nodeTypes.getByName(type).description;
 		const properties = description.properties as INodeProperties[];
-		return NodeHelpers.getNodeParameters(properties, parameters as never, true, false, node('Veo3', type, parameters), description) as IDataObject;
+		return NodeHelpers.getNodeParameters(
+			properties,
+			parameters as never,
+			true,
+			false,
+			node('Veo3', type, parameters),
+			description,
+		) as IDataObject;
 	};
 	const generateTool = fill(VEO3_TOOL_TYPE, { resource: 'video', operation: 'generate' });
 	expect(String(generateTool.toolDescription)).toMatch(/aspectRatio/);
 	expect(String(generateTool.toolDescription)).toMatch(/9:16/);
 	expect(generateTool.downloadVideo).toBe(false);
-	expect(String(fill(VEO3_TOOL_TYPE, { resource: 'video', operation: 'getDetails' }).toolDescription)).toMatch(/Free/);
+	expect(
+		String(fill(VEO3_TOOL_TYPE, { resource: 'video', operation: 'getDetails' }).toolDescription),
+	).toMatch(/Free/);
 	// The regular node shows neither, and keeps downloading by default.
 	const regular = fill(VEO3_TYPE, { resource: 'video', operation: 'generate' });
 	expect(regular.toolDescription).toBeUndefined();

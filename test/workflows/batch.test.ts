@@ -2,7 +2,15 @@
  * Many input items: all submitted before any render ends, waited for together, one output item per
  * input item in input order, failures kept per item (continue-on-fail) or named (stop on error).
  */
-import { bytesOf, ENDPOINT, FAST_TUNING, FAST_WAIT, runError, veo3Output, useSimulator } from './helpers';
+import {
+	bytesOf,
+	ENDPOINT,
+	FAST_TUNING,
+	FAST_WAIT,
+	runError,
+	veo3Output,
+	useSimulator,
+} from './helpers';
 
 const fx = useSimulator('sk-batch-5d20e7');
 
@@ -19,7 +27,10 @@ const generate = (extra: Record<string, unknown> = {}) => ({
 it('10 items: all succeed, in input order, paired, and the renders run at the same time', async () => {
 	fx.sim.configure({ renderMs: 400 });
 	const prompts = Array.from({ length: 10 }, (_, i) => `scene ${i}: a paper boat on a river`);
-	const run = await fx.run(prompts.map((prompt, row) => ({ prompt, row })), generate());
+	const run = await fx.run(
+		prompts.map((prompt, row) => ({ prompt, row })),
+		generate(),
+	);
 	const out = veo3Output(run);
 
 	expect(out).toHaveLength(10);
@@ -45,7 +56,13 @@ it('10 items: all succeed, in input order, paired, and the renders run at the sa
 
 describe('continue on fail', () => {
 	it('a mixed batch keeps the successes; error items carry taskId and status; one output per input', async () => {
-		const prompts = ['a calm lake at dawn', 'a storm [fail]', '   ', 'a fox in snow', 'a crowd [content-policy]'];
+		const prompts = [
+			'a calm lake at dawn',
+			'a storm [fail]',
+			'   ',
+			'a fox in snow',
+			'a crowd [content-policy]',
+		];
 		const run = await fx.run(
 			prompts.map((prompt) => ({ prompt })),
 			generate(),
@@ -61,7 +78,11 @@ describe('continue on fail', () => {
 			expect(ok.json.error).toBeUndefined();
 			expect(ok.binary?.data?.mimeType).toBe('video/mp4');
 		}
-		expect(storm.json).toMatchObject({ status: 'failed', errorCode: 501, errorMessage: 'Generation failed' });
+		expect(storm.json).toMatchObject({
+			status: 'failed',
+			errorCode: 501,
+			errorMessage: 'Generation failed',
+		});
 		expect(storm.json.taskId).toEqual(expect.stringMatching(/^[0-9a-f]{32}$/));
 		expect(String(storm.json.error)).toContain(String(storm.json.taskId));
 		expect(storm.binary).toBeUndefined();
@@ -74,14 +95,23 @@ describe('continue on fail', () => {
 		expect(String(blank.json.error)).toContain('"Prompt"');
 		expect(blank.json.taskId).toBeUndefined();
 		expect(fx.sim.counters().tasksCreated).toBe(4);
-		expect(fx.sim.tasks().map((t) => t.prompt).sort()).toEqual([prompts[0], prompts[1], prompts[3], prompts[4]].sort());
+		expect(
+			fx.sim
+				.tasks()
+				.map((t) => t.prompt)
+				.sort(),
+		).toEqual([prompts[0], prompts[1], prompts[3], prompts[4]].sort());
 	});
 
 	it('a task still running at the wait limit is reported with its taskId and status, not dropped', async () => {
 		fx.sim.configure({ renderMs: 60_000 });
-		const run = await fx.run([{ prompt: 'a very long take' }], generate({ options: { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.005 } }), {
-			onError: 'continueRegularOutput',
-		});
+		const run = await fx.run(
+			[{ prompt: 'a very long take' }],
+			generate({ options: { pollIntervalSeconds: 0.05, maxWaitMinutes: 0.005 } }),
+			{
+				onError: 'continueRegularOutput',
+			},
+		);
 		const [item] = veo3Output(run);
 		expect(item.json).toMatchObject({ status: 'timeout', taskId: fx.sim.tasks()[0].id });
 		expect(String(item.json.error)).toContain(fx.sim.tasks()[0].id);
@@ -90,7 +120,10 @@ describe('continue on fail', () => {
 
 describe('stop on error (the default)', () => {
 	it('the node error names the task IDs created for the other items, so no paid video is lost', async () => {
-		const run = await fx.run([{ prompt: 'a bridge [fail]' }, { prompt: 'a tram at night' }, { prompt: 'a harbour' }], generate());
+		const run = await fx.run(
+			[{ prompt: 'a bridge [fail]' }, { prompt: 'a tram at night' }, { prompt: 'a harbour' }],
+			generate(),
+		);
 		const error = runError(run);
 		const failed = fx.sim.tasks().find((t) => t.prompt.includes('[fail]'))!;
 		const others = fx.sim.tasks().filter((t) => t.id !== failed.id);
@@ -122,12 +155,18 @@ describe('stop on error (the default)', () => {
 
 it("Don't Wait with many items: each item gets its taskId at once, status generating, nothing polled", async () => {
 	fx.sim.configure({ renderMs: 60_000 });
-	const run = await fx.run([{ prompt: 'one' }, { prompt: 'two' }, { prompt: 'three' }], generate({ waitMode: 'none' }));
+	const run = await fx.run(
+		[{ prompt: 'one' }, { prompt: 'two' }, { prompt: 'three' }],
+		generate({ waitMode: 'none' }),
+	);
 	const out = veo3Output(run);
 	expect(out.map((item) => item.json.prompt)).toEqual(['one', 'two', 'three']);
 	for (const item of out) {
 		expect(item.json.status).toBe('generating');
-		expect(fx.sim.task(String(item.json.taskId))).toMatchObject({ state: 'generating', prompt: item.json.prompt });
+		expect(fx.sim.task(String(item.json.taskId))).toMatchObject({
+			state: 'generating',
+			prompt: item.json.prompt,
+		});
 		expect(item.binary).toBeUndefined();
 	}
 	expect(fx.apiRequests(ENDPOINT.recordInfo)).toEqual([]);

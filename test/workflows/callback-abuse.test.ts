@@ -3,12 +3,13 @@
  * waiting execution's resume URL. Each is refused and starts or resumes nothing; a genuine callback
  * from the simulator still works afterwards.
  */
-import type { IDataObject } from 'n8n-workflow';
+import { WebhookContext } from 'n8n-core';
+import type { IDataObject, INode, IWebhookData, IWebhookResponseData, IWorkflowExecuteAdditionalData } from 'n8n-workflow';
 
 import { forgetAllCallbacks } from '../../nodes/Veo3Trigger/dedupe';
 import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
 import { startSimulator, type RunningSimulator } from '../../simulator';
-import { ITEMS_TYPE, node, resumeUrlOf, runWorkflow, VEO3_TYPE, type HarnessRun } from '../harness/engine';
+import { ITEMS_TYPE, node, nodeTypes, resumeUrlOf, runWorkflow, VEO3_TYPE, type HarnessRun } from '../harness/engine';
 import { nowSeconds, postCallback, replay, signedHeaders, SimControl, successBody, type Answer } from '../harness/kie';
 import { CallbackServer } from '../harness/webhooks';
 
@@ -172,5 +173,89 @@ describe("against a waiting execution's resume URL", () => {
 		const genuine = server.log.filter((l) => l.path === `/webhook-waiting/${run.executionId}` && l.status === 200).at(-1)!;
 		expect((await replay(server, genuine)).status).toBe(409);
 		expect(execution().continued).toBe(1);
+	});
+});
+
+interface DirectAnswer {
+	result: IWebhookResponseData;
+	status?: number;
+	body?: unknown;
+}
+
+/**
+ * The Veo3 node's webhook() for a waiting execution, called the way WaitingWebhooks does (a fresh
+ * copy of the saved execution, n8n-core's real WebhookContext), but without the engine's refusal of
+ * an execution that is already resuming: n8n 1.x and queue-mode webhook processors do not always
+ * refuse, so the node itself must not resume a batch twice.
+ */
+async function callNodeWebhook(run: HarnessRun, taskId: string): Promise<DirectAnswer> {
+	const data = structuredClone(run.run.data);
+	const nodeName = data.resultData.lastNodeExecuted as string;
+	const veo3 = run.workflow.getNode(nodeName) as INode;
+	const body = successBody(taskId);
+	const headers = Object.fromEntries(Object.entries({ ...json, ...signedHeaders(HMAC, taskId) }).map(([k, v]) => [k.toLowerCase(), v]));
+	const answer: Omit<DirectAnswer, 'result'> = {};
+	const res = {
+		headersSent: false,
+		status(code: number) {
+			answer.status = code;
+			return res;
+		},
+		json(sent: unknown) {
+			answer.body = sent;
+			res.headersSent = true;
+			return res;
+		},
+	};
+	const req = { headers, body, rawBody: Buffer.from(JSON.stringify(body)), query: {}, params: {} };
+	const additionalData = { ...run.additionalData, executionId: run.executionId, httpRequest: req, httpResponse: res } as unknown as IWorkflowExecuteAdditionalData;
+	const nodeType = nodeTypes.getByNameAndVersion(veo3.type, veo3.typeVersion);
+	const webhookData = { httpMethod: 'POST', node: nodeName, path: '', webhookDescription: nodeType.description.webhooks![0], workflowId: String(run.workflow.id) } as unknown as IWebhookData;
+	const context = new WebhookContext(run.workflow, veo3, additionalData, run.run.mode, webhookData, [], data);
+	const result = await nodeType.webhook!.call(context as never);
+	return { result, ...answer };
+}
+
+describe('a second resume that n8n does not refuse (n8n 1.x, queue mode): the node refuses it', () => {
+	// Parked with the callback server's URLs but never saved there: the simulator's own deliveries
+	// get 404, and every callback below reaches the node's webhook() directly.
+	async function parkedBatch(prompts: string[]): Promise<{ run: HarnessRun; ids: string[] }> {
+		const run = await runWorkflow({
+			nodes: [
+				node('Items', ITEMS_TYPE, { items: JSON.stringify(prompts.map((prompt) => ({ prompt }))) }),
+				node('Veo3', VEO3_TYPE, { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', options: { maxWaitMinutes: 5 } }),
+			],
+			connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } },
+			credentials: creds(),
+			webhookWaitingBaseUrl: server.waitingBaseUrl,
+		});
+		expect(run.run.status).toBe('waiting');
+		const tasks = new Map(sim.tasks().map((t) => [t.prompt, t.id]));
+		return { run, ids: prompts.map((p) => tasks.get(p) as string) };
+	}
+	const resumed = (a: DirectAnswer) => a.result.workflowData !== undefined;
+
+	it('the last callback delivered twice at once, and again later: one resume, then alreadyResumed', async () => {
+		const { run, ids } = await parkedBatch(['twice first', 'twice second']);
+		await ctl.complete(ids[0]);
+		await ctl.complete(ids[1]);
+		const [a, b] = await Promise.all([callNodeWebhook(run, ids[1]), callNodeWebhook(run, ids[1])]);
+		expect([a, b].filter(resumed)).toHaveLength(1);
+		const refused = resumed(a) ? b : a;
+		expect(refused).toMatchObject({ status: 200, body: { received: true, alreadyResumed: true } });
+		const later = await callNodeWebhook(run, ids[0]);
+		expect(resumed(later)).toBe(false);
+		expect(later).toMatchObject({ status: 200, body: { received: true, alreadyResumed: true } });
+	});
+
+	it('a batch resumed (failed) by its first failure: the other task\'s later callback does not resume it again', async () => {
+		const { run, ids } = await parkedBatch(['fails first', 'finishes after the resume']);
+		await ctl.complete(ids[0], 'fail');
+		const first = await callNodeWebhook(run, ids[0]);
+		expect(resumed(first)).toBe(true);
+		await ctl.complete(ids[1]);
+		const second = await callNodeWebhook(run, ids[1]);
+		expect(second.result.workflowData).toBeUndefined();
+		expect(second).toMatchObject({ status: 200, body: { received: true, alreadyResumed: true } });
 	});
 });

@@ -19,7 +19,10 @@ beforeAll(async () => await server.start());
 afterAll(async () => await server.stop());
 beforeEach(() => {
 	forgetAllCallbacks();
-	server.useTrigger({ events: ['success', 'failure', 'fourK'], separateOutputs: true, options: {} }, fx.creds({ webhookHmacSecret: HMAC }));
+	server.useTrigger(
+		{ events: ['success', 'failure', 'fourK'], separateOutputs: true, options: {} },
+		fx.creds({ webhookHmacSecret: HMAC }),
+	);
 });
 
 it("Callback Reference round trip: each callback starts the trigger with its row's reference", async () => {
@@ -36,7 +39,9 @@ it("Callback Reference round trip: each callback starts the trigger with its row
 		options: { callbackUrl: server.triggerUrl, callbackReference: '={{ $json.row }}' },
 	});
 	const submitted = veo3Output(run).map((i) => i.json);
-	expect(submitted.map((j) => [j.status, j.reference])).toEqual(rows.map((r) => ['generating', r.row]));
+	expect(submitted.map((j) => [j.status, j.reference])).toEqual(
+		rows.map((r) => ['generating', r.row]),
+	);
 	for (const [index, json] of submitted.entries()) {
 		const callBackUrl = new URL(String(fx.sim.task(String(json.taskId))!.callBackUrl));
 		expect(`${callBackUrl.origin}${callBackUrl.pathname}`).toBe(server.triggerUrl);
@@ -52,7 +57,11 @@ it("Callback Reference round trip: each callback starts the trigger with its row
 	);
 	for (const [index, json] of submitted.entries()) {
 		const start = started.get(json.taskId);
-		expect(start?.json).toMatchObject({ reference: rows[index].row, signatureVerified: true, query: { ref: rows[index].row } });
+		expect(start?.json).toMatchObject({
+			reference: rows[index].row,
+			signatureVerified: true,
+			query: { ref: rows[index].row },
+		});
 		expect(start?.output).toBe(index === 2 ? 'failure' : 'success');
 	}
 	// Each task called back once and started once.

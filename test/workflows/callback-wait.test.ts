@@ -5,7 +5,14 @@
  */
 import type { IConnections, IDataObject, INode } from 'n8n-workflow';
 
-import { ITEMS_TYPE, node, resumeUrlOf, runWorkflow, VEO3_TYPE, type HarnessRun } from '../harness/engine';
+import {
+	ITEMS_TYPE,
+	node,
+	resumeUrlOf,
+	runWorkflow,
+	VEO3_TYPE,
+	type HarnessRun,
+} from '../harness/engine';
 import { postCallback, SimControl, successBody } from '../harness/kie';
 import { CallbackServer } from '../harness/webhooks';
 import { useSimulator } from './helpers';
@@ -13,7 +20,13 @@ import { useSimulator } from './helpers';
 const API_KEY = 'sk-callback-wait-9c2e';
 const HMAC = 'hmac-callback-wait-71d4';
 // Tasks render "forever" unless a test finishes them, so the order of callbacks is the test's.
-const fx = useSimulator(API_KEY, { hmacKey: HMAC, renderMs: 60_000, fourKMs: 60_000, callbackRetries: 0, rateLimit: { max: 1000 } });
+const fx = useSimulator(API_KEY, {
+	hmacKey: HMAC,
+	renderMs: 60_000,
+	fourKMs: 60_000,
+	callbackRetries: 0,
+	rateLimit: { max: 1000 },
+});
 const ctl = new SimControl(() => fx.sim);
 const server = new CallbackServer();
 
@@ -35,23 +48,49 @@ interface Flow {
 
 /** Runs Items → Veo3 [→ Details] until it parks, and saves the waiting execution on the server. */
 async function park(flow: Flow): Promise<HarnessRun> {
-	const nodes = [node('Items', ITEMS_TYPE, { items: JSON.stringify(flow.items) }), node('Veo3', VEO3_TYPE, flow.veo3, flow.veo3Extra)];
-	const connections: IConnections = { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } };
+	const nodes = [
+		node('Items', ITEMS_TYPE, { items: JSON.stringify(flow.items) }),
+		node('Veo3', VEO3_TYPE, flow.veo3, flow.veo3Extra),
+	];
+	const connections: IConnections = {
+		Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] },
+	};
 	if (flow.details) {
-		nodes.push(node('Details', VEO3_TYPE, { resource: 'video', operation: 'getDetails', taskId: '={{ $json.taskId }}' }));
+		nodes.push(
+			node('Details', VEO3_TYPE, {
+				resource: 'video',
+				operation: 'getDetails',
+				taskId: '={{ $json.taskId }}',
+			}),
+		);
 		connections.Veo3 = { main: [[{ node: 'Details', type: 'main', index: 0 }]] };
 	}
-	const run = await runWorkflow({ nodes, connections, credentials: fx.creds({ webhookHmacSecret: HMAC, ...flow.credentials }), webhookWaitingBaseUrl: server.waitingBaseUrl });
+	const run = await runWorkflow({
+		nodes,
+		connections,
+		credentials: fx.creds({ webhookHmacSecret: HMAC, ...flow.credentials }),
+		webhookWaitingBaseUrl: server.waitingBaseUrl,
+	});
 	expect(run.run.status).toBe('waiting');
 	server.park(run);
 	return run;
 }
 
-const generate = (extra: IDataObject = {}): IDataObject => ({ resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', ...TUNING, options: { ...WAIT, ...extra } });
+const generate = (extra: IDataObject = {}): IDataObject => ({
+	resource: 'video',
+	operation: 'generate',
+	prompt: '={{ $json.prompt }}',
+	waitMode: 'callback',
+	...TUNING,
+	options: { ...WAIT, ...extra },
+});
 
 /** What record-info holds now for a finished task (the simulator's view). */
 function recorded(taskId: string): { resultUrls: string[]; fullResultUrls?: string[] } {
-	return fx.sim.task(taskId)!.record.response as { resultUrls: string[]; fullResultUrls?: string[] };
+	return fx.sim.task(taskId)!.record.response as {
+		resultUrls: string[];
+		fullResultUrls?: string[];
+	};
 }
 
 /** The simulator's tasks in creation order (the node submits a batch in input order, 5 at a time). */
@@ -69,7 +108,12 @@ describe('wait → resume', () => {
 		const resumed = await server.waitFor(run.executionId);
 		expect(server.execution(run.executionId)).toMatchObject({ state: 'success', continued: 1 });
 		const [item] = resumed.output('Veo3');
-		expect(item.json).toMatchObject({ taskId: task.id, status: 'success', prompt: 'a cat on a piano', videoUrl: recorded(task.id).resultUrls[0] });
+		expect(item.json).toMatchObject({
+			taskId: task.id,
+			status: 'success',
+			prompt: 'a cat on a piano',
+			videoUrl: recorded(task.id).resultUrls[0],
+		});
 		expect(item.pairedItem).toEqual({ item: 0 });
 		await ctl.delivered(task.id);
 		expect(ctl.deliveries(task.id).map((d) => d.status)).toEqual([200]);
@@ -78,7 +122,10 @@ describe('wait → resume', () => {
 	it('a 5-item batch resumes once with 5 correct items in input order, callbacks out of order and duplicated', async () => {
 		fx.sim.configure({ faults: { duplicateCallbackRate: 1 } });
 		const prompts = ['one', 'two', 'three', 'four', 'five'].map((p) => `a ${p} dancing`);
-		const run = await park({ items: prompts.map((prompt, row) => ({ prompt, row })), veo3: generate() });
+		const run = await park({
+			items: prompts.map((prompt, row) => ({ prompt, row })),
+			veo3: generate(),
+		});
 		const ids = taskIdsByPrompt();
 		expect(ids.size).toBe(5);
 		const order = [3, 0, 4, 1, 2];
@@ -86,7 +133,8 @@ describe('wait → resume', () => {
 			const taskId = ids.get(prompts[index]) as string;
 			await ctl.complete(taskId);
 			await ctl.delivered(taskId, 2);
-			if (step < order.length - 1) expect(server.execution(run.executionId)).toMatchObject({ state: 'waiting', continued: 0 });
+			if (step < order.length - 1)
+				expect(server.execution(run.executionId)).toMatchObject({ state: 'waiting', continued: 0 });
 		}
 		const resumed = await server.waitFor(run.executionId);
 		expect(ctl.deliveries(ids.get(prompts[2]) as string)).toHaveLength(2);
@@ -95,10 +143,17 @@ describe('wait → resume', () => {
 		expect(out.map((i) => i.json.prompt)).toEqual(prompts);
 		expect(out.map((i) => i.json.taskId)).toEqual(prompts.map((p) => ids.get(p)));
 		expect(out.map((i) => i.pairedItem)).toEqual([0, 1, 2, 3, 4].map((item) => ({ item })));
-		expect(out.every((i) => i.json.status === 'success' && String(i.json.videoUrl).includes(String(i.json.taskId)))).toBe(true);
+		expect(
+			out.every(
+				(i) =>
+					i.json.status === 'success' && String(i.json.videoUrl).includes(String(i.json.taskId)),
+			),
+		).toBe(true);
 		// Every copy of every callback was answered 200 (kie does not retry); the late copies got n8n's
 		// 409 only if they came after the resume, never a second resume.
-		const answers = server.log.filter((l) => l.path === `/webhook-waiting/${run.executionId}`).map((l) => l.status);
+		const answers = server.log
+			.filter((l) => l.path === `/webhook-waiting/${run.executionId}`)
+			.map((l) => l.status);
 		expect(answers).toHaveLength(10);
 		expect(answers.every((s) => s === 200 || s === 409)).toBe(true);
 	});
@@ -114,8 +169,12 @@ describe('wait → resume', () => {
 		expect(server.execution(run.executionId).state).toBe('waiting');
 		await ctl.resend(ids[1]);
 		const resumed = await server.waitFor(run.executionId);
-		expect(Object.fromEntries(ctl.recordReads())).toEqual(Object.fromEntries(ids.map((id) => [id, 1])));
-		expect(resumed.output('Veo3').map((i) => [i.json.prompt, i.json.status])).toEqual(prompts.map((p) => [p, 'success']));
+		expect(Object.fromEntries(ctl.recordReads())).toEqual(
+			Object.fromEntries(ids.map((id) => [id, 1])),
+		);
+		expect(resumed.output('Veo3').map((i) => [i.json.prompt, i.json.status])).toEqual(
+			prompts.map((p) => [p, 'success']),
+		);
 	});
 
 	it('an early callback reads its own task and one unfinished other, and leaves the execution waiting', async () => {
@@ -136,25 +195,43 @@ describe('wait → resume', () => {
 
 	it('a failed task with Continue On Fail: an error item at its index, the others fine', async () => {
 		const prompts = ['a tree', '[fail] a broken tree', 'a bush'];
-		const run = await park({ items: prompts.map((prompt) => ({ prompt })), veo3: generate(), veo3Extra: { onError: 'continueRegularOutput' } });
+		const run = await park({
+			items: prompts.map((prompt) => ({ prompt })),
+			veo3: generate(),
+			veo3Extra: { onError: 'continueRegularOutput' },
+		});
 		for (const id of taskIdsByPrompt().values()) await ctl.complete(id);
 		const resumed = await server.waitFor(run.executionId);
 		expect(server.execution(run.executionId).state).toBe('success');
 		const out = resumed.output('Veo3');
 		expect(out.map((i) => i.json.status)).toEqual(['success', 'failed', 'success']);
-		expect(out[1].json).toMatchObject({ taskId: taskIdsByPrompt().get(prompts[1]), errorCode: 501, errorMessage: 'Generation failed', prompt: prompts[1] });
+		expect(out[1].json).toMatchObject({
+			taskId: taskIdsByPrompt().get(prompts[1]),
+			errorCode: 501,
+			errorMessage: 'Generation failed',
+			prompt: prompts[1],
+		});
 		expect(String(out[1].json.error)).toContain('Generation failed');
 		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
-	it('a failed task without Continue On Fail: the execution ends failed with kie\'s reason, the next node does not run', async () => {
+	it("a failed task without Continue On Fail: the execution ends failed with kie's reason, the next node does not run", async () => {
 		const prompts = ['a rose', '[content-policy] a thorn'];
-		const run = await park({ items: prompts.map((prompt) => ({ prompt })), veo3: generate(), details: true });
+		const run = await park({
+			items: prompts.map((prompt) => ({ prompt })),
+			veo3: generate(),
+			details: true,
+		});
 		for (const id of taskIdsByPrompt().values()) await ctl.complete(id);
 		const resumed = await server.waitFor(run.executionId);
 		expect(server.execution(run.executionId)).toMatchObject({ state: 'error', continued: 1 });
-		const error = resumed.run.data.resultData.error as unknown as { message: string; node?: { name: string } };
-		expect(error.message).toContain('Your prompt was flagged by Website as violating content policies.');
+		const error = resumed.run.data.resultData.error as unknown as {
+			message: string;
+			node?: { name: string };
+		};
+		expect(error.message).toContain(
+			'Your prompt was flagged by Website as violating content policies.',
+		);
 		expect(error.message).toContain(taskIdsByPrompt().get(prompts[1]));
 		expect(error.node?.name).toBe('Veo3');
 		const runData = resumed.run.data.resultData.runData;
@@ -166,7 +243,14 @@ describe('wait → resume', () => {
 	it('lost callbacks: the execution waits; at its time limit the items come out as explicit timeouts', async () => {
 		fx.sim.configure({ faults: { dropCallbackRate: 1 } });
 		const before = Date.now();
-		const run = await park({ items: [{ prompt: 'a comet', row: 1 }, { prompt: 'a moon', row: 2 }], veo3: generate({ maxWaitMinutes: 3 }), details: true });
+		const run = await park({
+			items: [
+				{ prompt: 'a comet', row: 1 },
+				{ prompt: 'a moon', row: 2 },
+			],
+			veo3: generate({ maxWaitMinutes: 3 }),
+			details: true,
+		});
 		const waitTill = new Date(run.run.data.waitTill as Date).getTime();
 		expect(waitTill).toBeGreaterThanOrEqual(before + 3 * 60000);
 		expect(waitTill).toBeLessThanOrEqual(Date.now() + 3 * 60000);
@@ -179,14 +263,31 @@ describe('wait → resume', () => {
 		expect(server.execution(run.executionId)).toMatchObject({ state: 'success', continued: 1 });
 		const out = timedOut.output('Veo3');
 		expect(out.map((i) => i.json)).toEqual([
-			{ prompt: 'a comet', row: 1, taskId: ids[0], status: 'timeout', errorMessage: expect.stringContaining('No callback from kie.ai within 3 minutes') },
-			{ prompt: 'a moon', row: 2, taskId: ids[1], status: 'timeout', errorMessage: expect.stringContaining('No callback from kie.ai within 3 minutes') },
+			{
+				prompt: 'a comet',
+				row: 1,
+				taskId: ids[0],
+				status: 'timeout',
+				errorMessage: expect.stringContaining('No callback from kie.ai within 3 minutes'),
+			},
+			{
+				prompt: 'a moon',
+				row: 2,
+				taskId: ids[1],
+				status: 'timeout',
+				errorMessage: expect.stringContaining('No callback from kie.ai within 3 minutes'),
+			},
 		]);
 		expect(out.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
 		// The marks are the Veo3 node's: the Items node's output (what any other branch gets) is untouched.
-		expect(timedOut.output('Items').map((i) => i.json)).toEqual([{ prompt: 'a comet', row: 1 }, { prompt: 'a moon', row: 2 }]);
+		expect(timedOut.output('Items').map((i) => i.json)).toEqual([
+			{ prompt: 'a comet', row: 1 },
+			{ prompt: 'a moon', row: 2 },
+		]);
 		// Downstream, a timed-out item is still usable: its task can be checked.
-		expect(timedOut.output('Details').map((i) => [i.json.taskId, i.json.status])).toEqual(ids.map((id) => [id, 'success']));
+		expect(timedOut.output('Details').map((i) => [i.json.taskId, i.json.status])).toEqual(
+			ids.map((id) => [id, 'success']),
+		);
 		// A callback after the timeout finds the execution finished (n8n's 409), and nothing resumes.
 		await ctl.resend(ids[0]);
 		await ctl.delivered(ids[0]);
@@ -205,46 +306,103 @@ describe('wait → resume', () => {
 		expect(server.execution(run.executionId)).toMatchObject({ state: 'waiting', continued: 0 });
 		fx.sim.configure({ faults: { http500: { rate: 0 } } });
 		await ctl.resend(task.id);
-		expect((await server.waitFor(run.executionId)).output('Veo3')[0].json).toMatchObject({ taskId: task.id, status: 'success' });
+		expect((await server.waitFor(run.executionId)).output('Veo3')[0].json).toMatchObject({
+			taskId: task.id,
+			status: 'success',
+		});
 	});
 
 	it('Extend in callback mode resumes with the stitched video', async () => {
 		const source = await fx.finishedTask('a beach');
-		const run = await park({ items: [{ prompt: 'the tide comes in' }], veo3: { resource: 'video', operation: 'extend', taskId: source, prompt: '={{ $json.prompt }}', waitMode: 'callback', ...TUNING, options: WAIT } });
+		const run = await park({
+			items: [{ prompt: 'the tide comes in' }],
+			veo3: {
+				resource: 'video',
+				operation: 'extend',
+				taskId: source,
+				prompt: '={{ $json.prompt }}',
+				waitMode: 'callback',
+				...TUNING,
+				options: WAIT,
+			},
+		});
 		const extend = fx.sim.tasks().find((t) => t.kind === 'extend')!;
 		expect(extend.callBackUrl).toBe(resumeUrlOf(run));
 		await ctl.complete(extend.id);
 		const [item] = (await server.waitFor(run.executionId)).output('Veo3');
 		const { resultUrls, fullResultUrls } = recorded(extend.id);
-		expect(item.json).toMatchObject({ taskId: extend.id, status: 'success', sourceTaskId: source, videoUrls: resultUrls, videoUrl: fullResultUrls![0] });
+		expect(item.json).toMatchObject({
+			taskId: extend.id,
+			status: 'success',
+			sourceTaskId: source,
+			videoUrls: resultUrls,
+			videoUrl: fullResultUrls![0],
+		});
 	});
 
-	it.each(['page', 'openapi'] as const)('Get 4K in callback mode (%s callback shape)', async (shape) => {
-		fx.sim.configure({ fourKCallbackShape: shape });
-		const source = await fx.finishedTask('a mountain');
-		const run = await park({ items: [{}], veo3: { resource: 'video', operation: 'get4k', taskId: source, videoIndex: 0, waitMode: 'callback', ...TUNING, options: WAIT } });
-		expect(fx.sim.task(source)!.fourK[0].callBackUrl).toBe(resumeUrlOf(run));
-		await ctl.complete(source);
-		const [item] = (await server.waitFor(run.executionId)).output('Veo3');
-		const callback = JSON.parse(server.log.find((l) => l.path === `/webhook-waiting/${run.executionId}`)!.requestBody.toString('utf8')) as { data: IDataObject };
-		expect(shape === 'openapi' ? callback.data.task_id : callback.data.taskId).toBe(source);
-		expect(item.json).toMatchObject({ taskId: source, status: 'success', resolution: '4k', videoIndex: 0 });
-		expect(String(item.json.videoUrl)).toMatch(/4k/i);
-		expect(server.execution(run.executionId).continued).toBe(1);
-	});
+	it.each(['page', 'openapi'] as const)(
+		'Get 4K in callback mode (%s callback shape)',
+		async (shape) => {
+			fx.sim.configure({ fourKCallbackShape: shape });
+			const source = await fx.finishedTask('a mountain');
+			const run = await park({
+				items: [{}],
+				veo3: {
+					resource: 'video',
+					operation: 'get4k',
+					taskId: source,
+					videoIndex: 0,
+					waitMode: 'callback',
+					...TUNING,
+					options: WAIT,
+				},
+			});
+			expect(fx.sim.task(source)!.fourK[0].callBackUrl).toBe(resumeUrlOf(run));
+			await ctl.complete(source);
+			const [item] = (await server.waitFor(run.executionId)).output('Veo3');
+			const callback = JSON.parse(
+				server.log
+					.find((l) => l.path === `/webhook-waiting/${run.executionId}`)!
+					.requestBody.toString('utf8'),
+			) as { data: IDataObject };
+			expect(shape === 'openapi' ? callback.data.task_id : callback.data.taskId).toBe(source);
+			expect(item.json).toMatchObject({
+				taskId: source,
+				status: 'success',
+				resolution: '4k',
+				videoIndex: 0,
+			});
+			expect(String(item.json.videoUrl)).toMatch(/4k/i);
+			expect(server.execution(run.executionId).continued).toBe(1);
+		},
+	);
 
 	it('Get 4K of a video already upscaled: kie answers at once, so the node does not park', async () => {
 		const source = await fx.finishedTask('a valley');
 		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', { taskId: source, index: 0 });
 		await ctl.complete(source);
 		const run = await runWorkflow({
-			nodes: [node('Items', ITEMS_TYPE, { items: '[{}]' }), node('Veo3', VEO3_TYPE, { resource: 'video', operation: 'get4k', taskId: source, waitMode: 'callback', ...TUNING, options: WAIT })],
+			nodes: [
+				node('Items', ITEMS_TYPE, { items: '[{}]' }),
+				node('Veo3', VEO3_TYPE, {
+					resource: 'video',
+					operation: 'get4k',
+					taskId: source,
+					waitMode: 'callback',
+					...TUNING,
+					options: WAIT,
+				}),
+			],
 			connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } },
 			credentials: fx.creds({ webhookHmacSecret: HMAC }),
 			webhookWaitingBaseUrl: server.waitingBaseUrl,
 		});
 		expect(run.run.status).toBe('success');
-		expect(run.output('Veo3')[0].json).toMatchObject({ taskId: source, status: 'success', resolution: '4k' });
+		expect(run.output('Veo3')[0].json).toMatchObject({
+			taskId: source,
+			status: 'success',
+			resolution: '4k',
+		});
 	});
 });
 
@@ -268,7 +426,11 @@ describe('where the results come from', () => {
 
 	it('without a key, an unsigned callback only triggers a kie read: forged URLs never reach the output', async () => {
 		fx.sim.configure({ hmacKey: null, faults: { dropCallbackRate: 1 } });
-		const run = await park({ items: [{ prompt: 'a genuine video' }], veo3: generate(), credentials: { webhookHmacSecret: '' } });
+		const run = await park({
+			items: [{ prompt: 'a genuine video' }],
+			veo3: generate(),
+			credentials: { webhookHmacSecret: '' },
+		});
 		const [task] = fx.sim.tasks();
 		const forged = successBody(task.id, ['https://attacker.example/evil.mp4']);
 		// Still rendering: the forged "success" is checked against kie and changes nothing.
@@ -279,7 +441,11 @@ describe('where the results come from', () => {
 		expect((await postCallback(resumeUrlOf(run), forged)).status).toBe(200);
 		const resumed = await server.waitFor(run.executionId);
 		const [item] = resumed.output('Veo3');
-		expect(item.json).toMatchObject({ taskId: task.id, status: 'success', videoUrls: recorded(task.id).resultUrls });
+		expect(item.json).toMatchObject({
+			taskId: task.id,
+			status: 'success',
+			videoUrls: recorded(task.id).resultUrls,
+		});
 		expect(JSON.stringify(resumed.run.data.resultData.runData)).not.toContain('attacker.example');
 	});
 });

@@ -31,48 +31,87 @@ function savedTaskIds(started: StartedWorkflow): string[] {
 }
 
 it.each([
-	['polling for a long render', { pollIntervalSeconds: 0.05, maxWaitMinutes: 30 }, {}, ENDPOINT.recordInfo, 4],
-	['waiting between long poll intervals', { pollIntervalSeconds: 600, maxWaitMinutes: 30 }, {}, ENDPOINT.generate, 2],
-	['waiting for a create slot', { pollIntervalSeconds: 600, rateLimitMax: 1 }, { rateLimitWindowSeconds: 600 }, ENDPOINT.generate, 1],
-])('cancel while %s: the run stops and no further requests reach kie.ai', async (_label, options, tuning, busyEndpoint, busyCount) => {
-	fx.sim.configure({ renderMs: 600_000 });
-	const items = [{ prompt: 'an endless sunset' }, { prompt: 'a second endless sunset' }];
-	const started = await startWorkflow({
-		...itemsThenVeo3(items, { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'poll', ...tuning, options }),
-		credentials: fx.creds(),
-	});
-	// Wait until the node is busy: checking renders, sleeping between checks, or holding a create back.
-	await until(() => fx.apiRequests(busyEndpoint).length >= busyCount, 5000, 'node busy');
-	// Let kie's answers to the creates arrive (a create still on the wire when the stop comes may
-	// create a task whose ID never reaches n8n: the README says so).
-	await sleep(50);
+	[
+		'polling for a long render',
+		{ pollIntervalSeconds: 0.05, maxWaitMinutes: 30 },
+		{},
+		ENDPOINT.recordInfo,
+		4,
+	],
+	[
+		'waiting between long poll intervals',
+		{ pollIntervalSeconds: 600, maxWaitMinutes: 30 },
+		{},
+		ENDPOINT.generate,
+		2,
+	],
+	[
+		'waiting for a create slot',
+		{ pollIntervalSeconds: 600, rateLimitMax: 1 },
+		{ rateLimitWindowSeconds: 600 },
+		ENDPOINT.generate,
+		1,
+	],
+])(
+	'cancel while %s: the run stops and no further requests reach kie.ai',
+	async (_label, options, tuning, busyEndpoint, busyCount) => {
+		fx.sim.configure({ renderMs: 600_000 });
+		const items = [{ prompt: 'an endless sunset' }, { prompt: 'a second endless sunset' }];
+		const started = await startWorkflow({
+			...itemsThenVeo3(items, {
+				resource: 'video',
+				operation: 'generate',
+				prompt: '={{ $json.prompt }}',
+				waitMode: 'poll',
+				...tuning,
+				options,
+			}),
+			credentials: fx.creds(),
+		});
+		// Wait until the node is busy: checking renders, sleeping between checks, or holding a create back.
+		await until(() => fx.apiRequests(busyEndpoint).length >= busyCount, 5000, 'node busy');
+		// Let kie's answers to the creates arrive (a create still on the wire when the stop comes may
+		// create a task whose ID never reaches n8n: the README says so).
+		await sleep(50);
 
-	started.cancel();
-	// Far below the render (10 min), the poll interval and the limiter window: the wait was aborted.
-	const run = await settlesWithin(started.done, 3000);
-	expect(run.run.status).toBe('canceled');
-	// n8n keeps no output of a node that was stopped, but every task created so far is named in the
-	// execution's custom data, which n8n saves on a stop.
-	expect(run.output('Veo3')).toEqual([]);
-	expect(savedTaskIds(started)).toEqual(fx.sim.tasks().map((t) => t.id).sort());
+		started.cancel();
+		// Far below the render (10 min), the poll interval and the limiter window: the wait was aborted.
+		const run = await settlesWithin(started.done, 3000);
+		expect(run.run.status).toBe('canceled');
+		// n8n keeps no output of a node that was stopped, but every task created so far is named in the
+		// execution's custom data, which n8n saves on a stop.
+		expect(run.output('Veo3')).toEqual([]);
+		expect(savedTaskIds(started)).toEqual(
+			fx.sim
+				.tasks()
+				.map((t) => t.id)
+				.sort(),
+		);
 
-	// A request already on the wire when the stop came may still be answered (loopback: within a few
-	// ms); after that, nothing: no status checks, no creates, although the renders go on.
-	await sleep(50);
-	const seen = fx.apiRequests().length;
-	await sleep(400);
-	expect(fx.apiRequests()).toHaveLength(seen);
-	expect(fx.sim.counters().tasksCreated).toBe(busyEndpoint === ENDPOINT.generate ? busyCount : 2);
-	// The render itself goes on at kie.ai (there is no cancel API); the node just stopped waiting.
-	expect(fx.sim.tasks().every((t) => t.state === 'generating')).toBe(true);
-});
+		// A request already on the wire when the stop came may still be answered (loopback: within a few
+		// ms); after that, nothing: no status checks, no creates, although the renders go on.
+		await sleep(50);
+		const seen = fx.apiRequests().length;
+		await sleep(400);
+		expect(fx.apiRequests()).toHaveLength(seen);
+		expect(fx.sim.counters().tasksCreated).toBe(busyEndpoint === ENDPOINT.generate ? busyCount : 2);
+		// The render itself goes on at kie.ai (there is no cancel API); the node just stopped waiting.
+		expect(fx.sim.tasks().every((t) => t.state === 'generating')).toBe(true);
+	},
+);
 
 it('cancel while submitting in Wait for Callback mode: the task already created is named in the saved execution', async () => {
 	fx.sim.configure({ renderMs: 600_000 });
 	const items = [{ prompt: 'a first wave' }, { prompt: 'a second wave' }];
 	const options = { maxWaitMinutes: 30, rateLimitMax: 1, rateLimitWindowSeconds: 600 };
 	const started = await startWorkflow({
-		...itemsThenVeo3(items, { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', options }),
+		...itemsThenVeo3(items, {
+			resource: 'video',
+			operation: 'generate',
+			prompt: '={{ $json.prompt }}',
+			waitMode: 'callback',
+			options,
+		}),
 		credentials: fx.creds(),
 	});
 	await until(() => fx.sim.counters().tasksCreated === 1, 5000, 'first create');

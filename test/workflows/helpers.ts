@@ -7,8 +7,19 @@ import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 
 import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
-import { startSimulator, type ConfigPatch, type RequestLogEntry, type RunningSimulator } from '../../simulator';
-import { binaryService, itemsThenVeo3, runWorkflow, type HarnessCredentials, type HarnessRun } from '../harness/engine';
+import {
+	startSimulator,
+	type ConfigPatch,
+	type RequestLogEntry,
+	type RunningSimulator,
+} from '../../simulator';
+import {
+	binaryService,
+	itemsThenVeo3,
+	runWorkflow,
+	type HarnessCredentials,
+	type HarnessRun,
+} from '../harness/engine';
 import type { IBinaryData, IDataObject, INode } from 'n8n-workflow';
 
 /** Quick polling for the fast profile: first check after 50 ms, give up after 30 s. */
@@ -26,7 +37,11 @@ interface SimFixture {
 	readonly apiKey: string;
 	creds(overrides?: Partial<HarnessCredentials>): HarnessCredentials;
 	/** Items → Veo3 with these parameters, run to the end against the simulator. */
-	run(items: IDataObject[], parameters: IDataObject, veo3Extra?: Partial<INode>): Promise<HarnessRun>;
+	run(
+		items: IDataObject[],
+		parameters: IDataObject,
+		veo3Extra?: Partial<INode>,
+	): Promise<HarnessRun>;
 	/** API and upload requests the simulator answered (file downloads excluded). */
 	apiRequests(endpoint?: string): RequestLogEntry[];
 	/** Creates a task directly at the simulator and finishes it at once (test setup, not node code). */
@@ -55,18 +70,31 @@ export function useSimulator(apiKey: string, options: ConfigPatch = {}): SimFixt
 			return sim;
 		},
 		apiKey,
-		creds: (overrides = {}) => ({ apiKey, baseUrl: fixture.sim.url, uploadBaseUrl: fixture.sim.uploadUrl, ...overrides }),
+		creds: (overrides = {}) => ({
+			apiKey,
+			baseUrl: fixture.sim.url,
+			uploadBaseUrl: fixture.sim.uploadUrl,
+			...overrides,
+		}),
 		run: async (items, parameters, veo3Extra = {}) =>
-			await runWorkflow({ ...itemsThenVeo3(items, parameters, veo3Extra), credentials: fixture.creds() }),
+			await runWorkflow({
+				...itemsThenVeo3(items, parameters, veo3Extra),
+				credentials: fixture.creds(),
+			}),
 		apiRequests: (endpoint) =>
-			fixture.sim.requests().filter((r) => r.endpoint !== 'GET /files' && (endpoint === undefined || r.endpoint === endpoint)),
+			fixture.sim
+				.requests()
+				.filter(
+					(r) => r.endpoint !== 'GET /files' && (endpoint === undefined || r.endpoint === endpoint),
+				),
 		finishedTask: async (prompt = 'a lighthouse in a storm', body = {}) => {
 			const answer = await axios.post(
 				`${fixture.sim.url}/api/v1/veo/generate`,
 				{ prompt, model: 'veo3_fast', ...body },
 				{ headers: { Authorization: `Bearer ${apiKey}` } },
 			);
-			if (answer.data?.code !== 200) throw new Error(`setup generate failed: ${JSON.stringify(answer.data)}`);
+			if (answer.data?.code !== 200)
+				throw new Error(`setup generate failed: ${JSON.stringify(answer.data)}`);
 			const taskId = String(answer.data.data.taskId);
 			await axios.post(`${fixture.sim.controlUrl}/tasks/${taskId}/complete`, {});
 			return taskId;
@@ -98,7 +126,9 @@ interface RunError {
 export function runError(run: HarnessRun): RunError {
 	const error = run.run.data.resultData.error as unknown as RunError | undefined;
 	if (run.run.status !== 'error' || !error) {
-		throw new Error(`expected the run to fail, but it ended "${run.run.status}" with ${JSON.stringify(run.output('Veo3').map((i) => i.json)).slice(0, 500)}`);
+		throw new Error(
+			`expected the run to fail, but it ended "${run.run.status}" with ${JSON.stringify(run.output('Veo3').map((i) => i.json)).slice(0, 500)}`,
+		);
 	}
 	return error;
 }
@@ -107,7 +137,9 @@ export function runError(run: HarnessRun): RunError {
 export function veo3Output(run: HarnessRun): ReturnType<HarnessRun['output']> {
 	if (run.run.status !== 'success') {
 		const error = run.run.data.resultData.error as unknown as RunError | undefined;
-		throw new Error(`expected success, got "${run.run.status}": ${error?.message} ${error?.description ?? ''}`);
+		throw new Error(
+			`expected success, got "${run.run.status}": ${error?.message} ${error?.description ?? ''}`,
+		);
 	}
 	return run.output('Veo3');
 }
@@ -123,9 +155,14 @@ export async function fetchBytes(url: string): Promise<Buffer> {
 	return Buffer.from(answer.data);
 }
 
-export const sleep = async (ms: number): Promise<void> => await new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = async (ms: number): Promise<void> =>
+	await new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function until(condition: () => boolean, timeoutMs = 5000, label = 'condition'): Promise<void> {
+export async function until(
+	condition: () => boolean,
+	timeoutMs = 5000,
+	label = 'condition',
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error(`${label} not met within ${timeoutMs} ms`);

@@ -20,17 +20,32 @@ afterAll(async () => {
 	await sim.stop();
 });
 
-const creds = () => ({ apiKey: API_KEY, baseUrl: sim.url, uploadBaseUrl: sim.uploadUrl, webhookHmacSecret: HMAC });
+const creds = () => ({
+	apiKey: API_KEY,
+	baseUrl: sim.url,
+	uploadBaseUrl: sim.uploadUrl,
+	webhookHmacSecret: HMAC,
+});
 const fast = { pollIntervalSeconds: 0.1, maxWaitMinutes: 1 };
 
 it('text to video, wait, download: the MP4 bytes land in binary data', async () => {
 	const run = await runWorkflow({
-		...itemsThenVeo3([{ prompt: 'a cat surfing' }], { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'poll', options: fast }),
+		...itemsThenVeo3([{ prompt: 'a cat surfing' }], {
+			resource: 'video',
+			operation: 'generate',
+			prompt: '={{ $json.prompt }}',
+			waitMode: 'poll',
+			options: fast,
+		}),
 		credentials: creds(),
 	});
 	expect(run.run.status).toBe('success');
 	const [item] = run.output('Veo3');
-	expect(item.json).toMatchObject({ status: 'success', prompt: 'a cat surfing', model: 'veo3_fast' });
+	expect(item.json).toMatchObject({
+		status: 'success',
+		prompt: 'a cat surfing',
+		model: 'veo3_fast',
+	});
 	const binary = item.binary!.data;
 	expect(binary.mimeType).toBe('video/mp4');
 	const bytes = await binaryService().getAsBuffer(binary);
@@ -40,20 +55,31 @@ it('text to video, wait, download: the MP4 bytes land in binary data', async () 
 	expect(binary.fileName).toBe(`${item.json.taskId}.mp4`);
 	expect(binary.bytes).toBe(served);
 	expect(bytes.length).toBe(served);
-	const direct = await axios.get<ArrayBuffer>(String(item.json.videoUrl), { responseType: 'arraybuffer' });
+	const direct = await axios.get<ArrayBuffer>(String(item.json.videoUrl), {
+		responseType: 'arraybuffer',
+	});
 	expect(bytes.equals(Buffer.from(direct.data))).toBe(true);
 });
 
 it('wait for callback: parks, then resumes once with the result', async () => {
 	const run = await runWorkflow({
-		...itemsThenVeo3([{ prompt: 'a dog' }, { prompt: 'a bird' }], { resource: 'video', operation: 'generate', prompt: '={{ $json.prompt }}', waitMode: 'callback', options: fast }),
+		...itemsThenVeo3([{ prompt: 'a dog' }, { prompt: 'a bird' }], {
+			resource: 'video',
+			operation: 'generate',
+			prompt: '={{ $json.prompt }}',
+			waitMode: 'callback',
+			options: fast,
+		}),
 		credentials: creds(),
 		webhookWaitingBaseUrl: callbacks.waitingBaseUrl,
 	});
 	expect(run.run.status).toBe('waiting');
 	expect(resumeUrlOf(run)).toContain(run.executionId);
 	callbacks.park(run);
-	const resumed = await callbacks.waitFor(run.executionId).catch((e) => { console.log(JSON.stringify(callbacks.log), JSON.stringify(sim.callbacks()).slice(0, 1500)); throw e; });
+	const resumed = await callbacks.waitFor(run.executionId).catch((e) => {
+		console.log(JSON.stringify(callbacks.log), JSON.stringify(sim.callbacks()).slice(0, 1500));
+		throw e;
+	});
 	expect(resumed.run.status).toBe('success');
 	const out = resumed.output('Veo3');
 	expect(out.map((i) => i.json.prompt)).toEqual(['a dog', 'a bird']);

@@ -7,7 +7,15 @@ import type { IConnections, IDataObject } from 'n8n-workflow';
 
 import { PRICE_TABLE } from '../../nodes/Veo3/helpers/prices';
 import { REUSE_FIELD, forgetProcessMemory } from '../../nodes/Veo3/helpers/reuseMemory';
-import { ITEMS_TYPE, LOOP_TYPE, node, runWorkflow, startWorkflow, VEO3_TYPE, type HarnessRun } from '../harness/engine';
+import {
+	ITEMS_TYPE,
+	LOOP_TYPE,
+	node,
+	runWorkflow,
+	startWorkflow,
+	VEO3_TYPE,
+	type HarnessRun,
+} from '../harness/engine';
 import { ENDPOINT, FAST_WAIT, runError, sleep, until, useSimulator, veo3Output } from './helpers';
 
 const fx = useSimulator('sk-spend-7a21c0');
@@ -21,41 +29,86 @@ const generate = (options: IDataObject = {}, extra: IDataObject = {}) => ({
 	...extra,
 	options: { ...FAST_WAIT, ...options },
 });
-const prompts = (n: number) => Array.from({ length: n }, (_, i) => ({ prompt: `shot ${i + 1}`, row: i + 1 }));
+const prompts = (n: number) =>
+	Array.from({ length: n }, (_, i) => ({ prompt: `shot ${i + 1}`, row: i + 1 }));
 const creates = () => fx.apiRequests(ENDPOINT.generate).length;
 
 describe('estimatedCredits on every item', () => {
 	const models = Object.keys(PRICE_TABLE.generate) as Array<keyof typeof PRICE_TABLE.generate>;
-	const cells = models.flatMap((model) => (['720p', '1080p', '4k'] as const).map((resolution) => [model, resolution] as const));
+	const cells = models.flatMap((model) =>
+		(['720p', '1080p', '4k'] as const).map((resolution) => [model, resolution] as const),
+	);
 
 	it.each(cells)('Generate %s at %s carries the table price', async (model, resolution) => {
-		const [item] = veo3Output(await fx.run([{ prompt: 'a red kite' }], generate({ resolution }, { model })));
+		const [item] = veo3Output(
+			await fx.run([{ prompt: 'a red kite' }], generate({ resolution }, { model })),
+		);
 		expect(item.json.estimatedCredits).toBe(PRICE_TABLE.generate[model][resolution]);
 		expect(creates()).toBe(1);
 	});
 
-	it('Generate without a resolution is priced at 720p (kie\'s default)', async () => {
-		const [item] = veo3Output(await fx.run([{ prompt: 'a red kite' }], generate({}, { model: 'veo3' })));
+	it("Generate without a resolution is priced at 720p (kie's default)", async () => {
+		const [item] = veo3Output(
+			await fx.run([{ prompt: 'a red kite' }], generate({}, { model: 'veo3' })),
+		);
 		expect(item.json.estimatedCredits).toBe(PRICE_TABLE.generate.veo3['720p']);
 	});
 
-	it.each(['fast', 'lite', 'quality'] as const)('Extend (%s) carries the table price', async (extendModel) => {
-		const parent = await fx.finishedTask();
-		const [item] = veo3Output(await fx.run([{}], { resource: 'video', operation: 'extend', taskId: parent, prompt: 'more', extendModel, waitMode: 'none', options: FAST_WAIT }));
-		expect(item.json.estimatedCredits).toBe(PRICE_TABLE.extend[extendModel]);
-	});
+	it.each(['fast', 'lite', 'quality'] as const)(
+		'Extend (%s) carries the table price',
+		async (extendModel) => {
+			const parent = await fx.finishedTask();
+			const [item] = veo3Output(
+				await fx.run([{}], {
+					resource: 'video',
+					operation: 'extend',
+					taskId: parent,
+					prompt: 'more',
+					extendModel,
+					waitMode: 'none',
+					options: FAST_WAIT,
+				}),
+			);
+			expect(item.json.estimatedCredits).toBe(PRICE_TABLE.extend[extendModel]);
+		},
+	);
 
 	it('Get 4K (poll, finished) and Get 1080p carry theirs', async () => {
 		const taskId = await fx.finishedTask();
 		fx.sim.configure({ fourKMs: 50 });
-		const [fourK] = veo3Output(await fx.run([{}], { resource: 'video', operation: 'get4k', taskId, waitMode: 'poll', downloadVideo: false, options: FAST_WAIT }));
+		const [fourK] = veo3Output(
+			await fx.run([{}], {
+				resource: 'video',
+				operation: 'get4k',
+				taskId,
+				waitMode: 'poll',
+				downloadVideo: false,
+				options: FAST_WAIT,
+			}),
+		);
 		expect(fourK.json).toMatchObject({ status: 'success', estimatedCredits: PRICE_TABLE.get4k });
-		const [hd] = veo3Output(await fx.run([{}], { resource: 'video', operation: 'get1080p', taskId, downloadVideo: false, options: { pollIntervalSeconds: 0.05 } }));
+		const [hd] = veo3Output(
+			await fx.run([{}], {
+				resource: 'video',
+				operation: 'get1080p',
+				taskId,
+				downloadVideo: false,
+				options: { pollIntervalSeconds: 0.05 },
+			}),
+		);
 		expect(hd.json).toMatchObject({ status: 'success', estimatedCredits: PRICE_TABLE.get1080p });
 	});
 
 	it('poll mode: the finished item keeps its estimate', async () => {
-		const [item] = veo3Output(await fx.run([{ prompt: 'a red kite' }], generate({ resolution: '1080p' }, { model: 'veo3_lite', waitMode: 'poll', downloadVideo: false })));
+		const [item] = veo3Output(
+			await fx.run(
+				[{ prompt: 'a red kite' }],
+				generate(
+					{ resolution: '1080p' },
+					{ model: 'veo3_lite', waitMode: 'poll', downloadVideo: false },
+				),
+			),
+		);
 		expect(item.json).toMatchObject({ status: 'success', estimatedCredits: 35 });
 	});
 });
@@ -80,7 +133,11 @@ describe('Max Credits per Execution', () => {
 		// 2 × 60 = 120 = the cap. A failed render fails the node, and n8n runs it again (same run index):
 		// the retry must meet the render failure again, not a spending-cap refusal.
 		const items = [{ prompt: 'a calm lake' }, { prompt: 'a storm [fail]' }];
-		const run = await fx.run(items, generate({ maxCreditsPerExecution: 120 }, { waitMode: 'poll', downloadVideo: false }), { retryOnFail: true, maxTries: 2, waitBetweenTries: 0 });
+		const run = await fx.run(
+			items,
+			generate({ maxCreditsPerExecution: 120 }, { waitMode: 'poll', downloadVideo: false }),
+			{ retryOnFail: true, maxTries: 2, waitBetweenTries: 0 },
+		);
 		const error = runError(run);
 		expect(error.message).toMatch(/failed at kie.ai/);
 		expect(error.message).not.toMatch(/Spending cap/);
@@ -88,7 +145,9 @@ describe('Max Credits per Execution', () => {
 
 	it('an invalid cap is refused by name before anything is sent', async () => {
 		const error = runError(await fx.run(prompts(1), generate({ maxCreditsPerExecution: 'lots' })));
-		expect(error.message).toBe('Invalid "Max Credits per Execution": "lots" is not a number of credits');
+		expect(error.message).toBe(
+			'Invalid "Max Credits per Execution": "lots" is not a number of credits',
+		);
 		expect(fx.apiRequests()).toEqual([]);
 	});
 
@@ -140,43 +199,91 @@ describe('Check Balance First', () => {
 
 describe('Deduplicate By', () => {
 	/** A production (webhook-started) execution with the static data n8n saved after the last one. */
-	async function production(items: IDataObject[], parameters: IDataObject, staticData?: IDataObject): Promise<{ run: HarnessRun; saved: IDataObject | undefined }> {
+	async function production(
+		items: IDataObject[],
+		parameters: IDataObject,
+		staticData?: IDataObject,
+	): Promise<{ run: HarnessRun; saved: IDataObject | undefined }> {
 		const spec = {
-			nodes: [node('Items', ITEMS_TYPE, { items: JSON.stringify(items) }), node('Veo3', VEO3_TYPE, parameters, { id: 'veo3-node' })],
-			connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } } as IConnections,
+			nodes: [
+				node('Items', ITEMS_TYPE, { items: JSON.stringify(items) }),
+				node('Veo3', VEO3_TYPE, parameters, { id: 'veo3-node' }),
+			],
+			connections: {
+				Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] },
+			} as IConnections,
 		};
-		const run = await runWorkflow({ ...spec, credentials: fx.creds(), mode: 'webhook', staticData });
+		const run = await runWorkflow({
+			...spec,
+			credentials: fx.creds(),
+			mode: 'webhook',
+			staticData,
+		});
 		// n8n saves the static data only when it changed (n8n-core: staticData.__dataChanged), as JSON.
 		const data = run.workflow.staticData as IDataObject & { __dataChanged?: boolean };
-		const saved = data.__dataChanged ? (JSON.parse(JSON.stringify(data)) as IDataObject) : staticData;
+		const saved = data.__dataChanged
+			? (JSON.parse(JSON.stringify(data)) as IDataObject)
+			: staticData;
 		return { run, saved };
 	}
-	const byRow = (options: IDataObject = {}, extra: IDataObject = {}) => generate({ deduplicateBy: '={{ $json.row }}', ...options }, extra);
+	const byRow = (options: IDataObject = {}, extra: IDataObject = {}) =>
+		generate({ deduplicateBy: '={{ $json.row }}', ...options }, extra);
 
 	it('the same row in a second execution: one create, the second item reused with the same video', async () => {
-		const first = await production([{ prompt: 'a red kite', row: 7 }], byRow({}, { waitMode: 'poll', downloadVideo: false }));
+		const first = await production(
+			[{ prompt: 'a red kite', row: 7 }],
+			byRow({}, { waitMode: 'poll', downloadVideo: false }),
+		);
 		const [created] = veo3Output(first.run);
 		expect(created.json).toMatchObject({ status: 'success', reused: false, estimatedCredits: 60 });
 		expect(JSON.stringify(first.saved)).not.toContain('a red kite');
-		const second = await production([{ prompt: 'a red kite', row: 7 }], byRow({}, { waitMode: 'poll', downloadVideo: false }), first.saved);
+		const second = await production(
+			[{ prompt: 'a red kite', row: 7 }],
+			byRow({}, { waitMode: 'poll', downloadVideo: false }),
+			first.saved,
+		);
 		const [reused] = veo3Output(second.run);
-		expect(reused.json).toMatchObject({ taskId: created.json.taskId, status: 'success', videoUrl: created.json.videoUrl, reused: true, estimatedCredits: 0 });
+		expect(reused.json).toMatchObject({
+			taskId: created.json.taskId,
+			status: 'success',
+			videoUrl: created.json.videoUrl,
+			reused: true,
+			estimatedCredits: 0,
+		});
 		expect(creates()).toBe(1);
 	});
 
 	it('Wait for Callback with a reused task: answered at once by the earlier task, nothing parked', async () => {
-		const first = await production([{ prompt: 'a red kite', row: 9 }], byRow({}, { waitMode: 'poll', downloadVideo: false }));
-		const second = await production([{ prompt: 'a red kite', row: 9 }], byRow({}, { waitMode: 'callback' }), first.saved);
+		const first = await production(
+			[{ prompt: 'a red kite', row: 9 }],
+			byRow({}, { waitMode: 'poll', downloadVideo: false }),
+		);
+		const second = await production(
+			[{ prompt: 'a red kite', row: 9 }],
+			byRow({}, { waitMode: 'callback' }),
+			first.saved,
+		);
 		expect(second.run.run.status).toBe('success');
-		expect(veo3Output(second.run)[0].json).toMatchObject({ taskId: veo3Output(first.run)[0].json.taskId, status: 'success', reused: true });
+		expect(veo3Output(second.run)[0].json).toMatchObject({
+			taskId: veo3Output(first.run)[0].json.taskId,
+			status: 'success',
+			reused: true,
+		});
 		expect(creates()).toBe(1);
 	});
 
 	it('stopped while polling: n8n still saves the memory, and running the row again creates nothing', async () => {
 		fx.sim.configure({ renderMs: 600_000 });
 		const spec = {
-			nodes: [node('Items', ITEMS_TYPE, { items: JSON.stringify([{ prompt: 'an endless sunset', row: 5 }]) }), node('Veo3', VEO3_TYPE, byRow({}, { waitMode: 'poll' }), { id: 'veo3-node' })],
-			connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } } as IConnections,
+			nodes: [
+				node('Items', ITEMS_TYPE, {
+					items: JSON.stringify([{ prompt: 'an endless sunset', row: 5 }]),
+				}),
+				node('Veo3', VEO3_TYPE, byRow({}, { waitMode: 'poll' }), { id: 'veo3-node' }),
+			],
+			connections: {
+				Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] },
+			} as IConnections,
 		};
 		const started = await startWorkflow({ ...spec, credentials: fx.creds(), mode: 'webhook' });
 		await until(() => fx.apiRequests(ENDPOINT.recordInfo).length >= 1, 5000, 'polling');
@@ -188,12 +295,23 @@ describe('Deduplicate By', () => {
 		expect(data.__dataChanged).toBe(true);
 		const saved = JSON.parse(JSON.stringify(data)) as IDataObject;
 		const again = await production([{ prompt: 'an endless sunset', row: 5 }], byRow(), saved);
-		expect(veo3Output(again.run)[0].json).toMatchObject({ taskId: fx.sim.tasks()[0].id, status: 'generating', reused: true });
+		expect(veo3Output(again.run)[0].json).toMatchObject({
+			taskId: fx.sim.tasks()[0].id,
+			status: 'generating',
+			reused: true,
+		});
 		expect(creates()).toBe(1);
 	});
 
 	it('the same key twice in one batch: one create, the follower reused', async () => {
-		const { run } = await production([{ prompt: 'a', row: 1 }, { prompt: 'b', row: 2 }, { prompt: 'a again', row: 1 }], byRow());
+		const { run } = await production(
+			[
+				{ prompt: 'a', row: 1 },
+				{ prompt: 'b', row: 2 },
+				{ prompt: 'a again', row: 1 },
+			],
+			byRow(),
+		);
 		const out = veo3Output(run);
 		expect(out.map((i) => i.json.reused)).toEqual([false, false, true]);
 		expect(out[2].json.taskId).toBe(out[0].json.taskId);
@@ -220,41 +338,89 @@ describe('Deduplicate By', () => {
 
 	it('after the Reuse Window the row is created again', async () => {
 		const windowDays = 0.3 / 86400; // 300 ms
-		const first = await production([{ prompt: 'x', row: 1 }], byRow({ reuseWindowDays: windowDays }));
+		const first = await production(
+			[{ prompt: 'x', row: 1 }],
+			byRow({ reuseWindowDays: windowDays }),
+		);
 		await sleep(400);
-		const second = await production([{ prompt: 'x', row: 1 }], byRow({ reuseWindowDays: windowDays }), first.saved);
+		const second = await production(
+			[{ prompt: 'x', row: 1 }],
+			byRow({ reuseWindowDays: windowDays }),
+			first.saved,
+		);
 		expect(veo3Output(second.run)[0].json.reused).toBe(false);
 		expect(creates()).toBe(2);
 	});
 
-	it('remembers in the node\'s static data, hashed, and n8n sees the change', async () => {
+	it("remembers in the node's static data, hashed, and n8n sees the change", async () => {
 		const { saved } = await production([{ prompt: 'x', row: 'sheet-row-42' }], byRow());
-		const entries = (saved?.['node:Veo3'] as IDataObject)[REUSE_FIELD] as Record<string, IDataObject>;
-		expect(Object.values(entries)).toEqual([{ taskId: expect.any(String), at: expect.any(Number) }]);
+		const entries = (saved?.['node:Veo3'] as IDataObject)[REUSE_FIELD] as Record<
+			string,
+			IDataObject
+		>;
+		expect(Object.values(entries)).toEqual([
+			{ taskId: expect.any(String), at: expect.any(Number) },
+		]);
 		expect(JSON.stringify(saved)).not.toContain('sheet-row-42');
 	});
 
 	it('Get 4K by key: the second execution reuses the upgrade, kie is asked for one 4K', async () => {
 		const source = await fx.finishedTask();
 		fx.sim.configure({ fourKMs: 50 });
-		const params = { resource: 'video', operation: 'get4k', taskId: source, waitMode: 'poll', downloadVideo: false, options: { ...FAST_WAIT, deduplicateBy: source } };
+		const params = {
+			resource: 'video',
+			operation: 'get4k',
+			taskId: source,
+			waitMode: 'poll',
+			downloadVideo: false,
+			options: { ...FAST_WAIT, deduplicateBy: source },
+		};
 		const first = await production([{}], params);
 		const second = await production([{}], params, first.saved);
-		expect(veo3Output(second.run)[0].json).toMatchObject({ taskId: source, status: 'success', reused: true, estimatedCredits: 0 });
+		expect(veo3Output(second.run)[0].json).toMatchObject({
+			taskId: source,
+			status: 'success',
+			reused: true,
+			estimatedCredits: 0,
+		});
 		expect(fx.sim.counters().fourKJobs).toBe(1);
 	});
 
 	it('Extend by key: one extend task for two executions; Extend and Get 4K obey the cap', async () => {
 		const parent = await fx.finishedTask();
-		const params = { resource: 'video', operation: 'extend', taskId: parent, prompt: 'more', waitMode: 'none', options: { ...FAST_WAIT, deduplicateBy: parent } };
+		const params = {
+			resource: 'video',
+			operation: 'extend',
+			taskId: parent,
+			prompt: 'more',
+			waitMode: 'none',
+			options: { ...FAST_WAIT, deduplicateBy: parent },
+		};
 		const first = await production([{}], params);
 		const second = await production([{}], params, first.saved);
-		expect(veo3Output(second.run)[0].json).toMatchObject({ taskId: veo3Output(first.run)[0].json.taskId, reused: true });
+		expect(veo3Output(second.run)[0].json).toMatchObject({
+			taskId: veo3Output(first.run)[0].json.taskId,
+			reused: true,
+		});
 		expect(fx.apiRequests(ENDPOINT.extend)).toHaveLength(1);
-		const capped = runError(await fx.run([{}], { ...params, options: { maxCreditsPerExecution: 59 } }));
-		expect(capped.message).toMatch(/estimated at 60 credits, over the Max Credits per Execution of 59/);
-		const fourK = runError(await fx.run([{}], { resource: 'video', operation: 'get4k', taskId: parent, waitMode: 'none', options: { maxCreditsPerExecution: 100 } }));
-		expect(fourK.message).toMatch(/estimated at 120 credits, over the Max Credits per Execution of 100/);
+		const capped = runError(
+			await fx.run([{}], { ...params, options: { maxCreditsPerExecution: 59 } }),
+		);
+		expect(capped.message).toMatch(
+			/estimated at 60 credits, over the Max Credits per Execution of 59/,
+		);
+		const fourK = runError(
+			await fx.run([{}], {
+				resource: 'video',
+				operation: 'get4k',
+				taskId: parent,
+				waitMode: 'none',
+				options: { maxCreditsPerExecution: 100 },
+			}),
+		);
+		expect(fourK.message).toMatch(
+			/estimated at 120 credits, over the Max Credits per Execution of 100/,
+		);
 		expect(fx.apiRequests(ENDPOINT.extend)).toHaveLength(1);
 		expect(fx.apiRequests(ENDPOINT.get4k)).toHaveLength(0);
 	});

@@ -21,7 +21,10 @@ beforeAll(async () => await server.start());
 afterAll(async () => await server.stop());
 beforeEach(() => {
 	forgetAllCallbacks();
-	server.useTrigger({ events: ['success', 'failure', 'fourK'], separateOutputs: false, options: {} }, fx.creds({ webhookHmacSecret: HMAC }));
+	server.useTrigger(
+		{ events: ['success', 'failure', 'fourK'], separateOutputs: false, options: {} },
+		fx.creds({ webhookHmacSecret: HMAC }),
+	);
 });
 
 async function jobsTaskCallingBack(prompt: string): Promise<string> {
@@ -55,8 +58,14 @@ describe('Veo3 Trigger with Jobs API callbacks', () => {
 		});
 	});
 
-	it('a failure starts a failure event with kie\'s failCode and failMsg', async () => {
+	it("a failure starts a failure event with kie's failCode and failMsg", async () => {
 		const taskId = await jobsTaskCallingBack('a volcano [fail]');
-		expect(started()).toMatchObject({ taskId, status: 'failed', errorCode: 501, errorMessage: 'Generation failed', event: 'failure' });
+		expect(started()).toMatchObject({
+			taskId,
+			status: 'failed',
+			errorCode: 501,
+			errorMessage: 'Generation failed',
+			event: 'failure',
+		});
 	});
 });

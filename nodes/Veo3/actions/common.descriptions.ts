@@ -12,7 +12,8 @@ export const waitModeProperty: INodeProperties = {
 		{
 			name: "Don't Wait",
 			value: 'none',
-			description: 'Return the task ID at once; fetch the result later with Get Details or a Veo3 Trigger',
+			description:
+				'Return the task ID at once; fetch the result later with Get Details or a Veo3 Trigger',
 		},
 		{
 			name: 'Wait for Callback (Frees the Worker)',
@@ -36,7 +37,8 @@ export const taskOutputProperties: INodeProperties[] = [
 		name: 'downloadVideo',
 		type: 'boolean',
 		default: true,
-		description: 'Whether to put the finished MP4 into a binary field, ready for Google Drive, Slack or YouTube nodes',
+		description:
+			'Whether to put the finished MP4 into a binary field, ready for Google Drive, Slack or YouTube nodes',
 		displayOptions: { show: { waitMode: ['poll'], '@tool': [false] } },
 	},
 	{
@@ -45,7 +47,8 @@ export const taskOutputProperties: INodeProperties[] = [
 		name: 'downloadVideo',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to also download the finished MP4. The agent gets the video URL either way and cannot use the file itself.',
+		description:
+			'Whether to also download the finished MP4. The agent gets the video URL either way and cannot use the file itself.',
 		displayOptions: { show: { waitMode: ['poll'], '@tool': [true] } },
 	},
 	{
@@ -58,7 +61,7 @@ export const taskOutputProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			'The execution pauses until kie.ai calls this execution\'s resume URL, and continues once every item\'s task is final. Use a Download operation after this node to get the files.',
+			"The execution pauses until kie.ai calls this execution's resume URL, and continues once every item's task is final. Use a Download operation after this node to get the files.",
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',
@@ -83,8 +86,7 @@ export const waitOptions: INodeProperties[] = [
 		type: 'number',
 		default: 30,
 		typeOptions: { minValue: 0.01, numberPrecision: 2 },
-		description:
-			`Give up waiting after this long (default 30 minutes; ${TOOL_MAX_WAIT_MINUTES} as an AI agent tool). The task keeps running at kie.ai, and the item reports a timeout with its task ID (an agent is told to check back with Get Details).`,
+		description: `Give up waiting after this long (default 30 minutes; ${TOOL_MAX_WAIT_MINUTES} as an AI agent tool). The task keeps running at kie.ai, and the item reports a timeout with its task ID (an agent is told to check back with Get Details).`,
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',
@@ -142,7 +144,8 @@ export const callbackOptions: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Paste the Production URL of a Veo3 Trigger node',
-		description: 'Kie.ai POSTs the result here when the video is done. Ignored in "Wait for Callback" mode, which uses this execution\'s own resume URL.',
+		description:
+			'Kie.ai POSTs the result here when the video is done. Ignored in "Wait for Callback" mode, which uses this execution\'s own resume URL.',
 	},
 	{
 		displayName: 'Signature Tolerance (Seconds)',
@@ -150,7 +153,8 @@ export const callbackOptions: INodeProperties[] = [
 		type: 'number',
 		default: 300,
 		typeOptions: { minValue: 1 },
-		description: 'Wait for Callback only: how old a signed callback may be before it is refused (needs the webhook HMAC key in the credential)',
+		description:
+			'Wait for Callback only: how old a signed callback may be before it is refused (needs the webhook HMAC key in the credential)',
 	},
 ];
 
@@ -159,7 +163,7 @@ export const includeRawOption: INodeProperties = {
 	name: 'includeRaw',
 	type: 'boolean',
 	default: false,
-	description: "Whether to add kie.ai's unmodified answer under \"raw\"",
+	description: 'Whether to add kie.ai\'s unmodified answer under "raw"',
 };
 
 export const taskIdProperty: INodeProperties = {
@@ -215,10 +219,19 @@ export const renderOptions: INodeProperties[] = [
  * (Generate, Extend, Get 4K): one definition, so the three behave and read alike.
  */
 export function taskProperties(operationOptions: INodeProperties[]): INodeProperties[] {
-	const options = [...operationOptions, includeRawOption, ...spendOptions, ...waitOptions].sort((a, b) => a.displayName.localeCompare(b.displayName));
+	const options = [...operationOptions, includeRawOption, ...spendOptions, ...waitOptions].sort(
+		(a, b) => a.displayName.localeCompare(b.displayName),
+	);
 	return [
 		waitModeProperty,
 		...taskOutputProperties,
-		{ displayName: 'Options', name: 'options', type: 'collection', placeholder: 'Add Option', default: {}, options },
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options,
+		},
 	];
 }

@@ -6,7 +6,12 @@ import * as account from './account';
 import * as file from './file';
 import * as video from './video';
 
-type Operation = { execute: (this: IExecuteFunctions, items: INodeExecutionData[]) => Promise<INodeExecutionData[][]> };
+type Operation = {
+	execute: (
+		this: IExecuteFunctions,
+		items: INodeExecutionData[],
+	) => Promise<INodeExecutionData[][]>;
+};
 
 const operations: Record<string, Record<string, Operation>> = {
 	video: {

@@ -7,9 +7,17 @@ export const spendOptions: INodeProperties[] = [
 		name: 'checkBalanceFirst',
 		type: 'options',
 		options: [
-			{ name: 'For Batches of 2+ Items', value: 'batches', description: 'One free balance read before a batch' },
+			{
+				name: 'For Batches of 2+ Items',
+				value: 'batches',
+				description: 'One free balance read before a batch',
+			},
 			{ name: 'Always', value: 'always' },
-			{ name: 'Never', value: 'never', description: 'Let kie.ai refuse each item it cannot pay for (error 402)' },
+			{
+				name: 'Never',
+				value: 'never',
+				description: 'Let kie.ai refuse each item it cannot pay for (error 402)',
+			},
 		],
 		default: 'batches',
 		description:
@@ -31,7 +39,7 @@ export const spendOptions: INodeProperties[] = [
 		default: 1000,
 		typeOptions: { minValue: 0 },
 		description:
-			'Refuse, sending nothing, when this batch\'s estimated credits plus what this node already spent in this execution (for example earlier rounds of a loop) would exceed this. Empty or not added: no cap.',
+			"Refuse, sending nothing, when this batch's estimated credits plus what this node already spent in this execution (for example earlier rounds of a loop) would exceed this. Empty or not added: no cap.",
 	},
 	{
 		displayName: 'Reuse Window (Days)',
@@ -39,6 +47,7 @@ export const spendOptions: INodeProperties[] = [
 		type: 'number',
 		default: 14,
 		typeOptions: { minValue: 0, maxValue: 14, numberPrecision: 3 },
-		description: 'With Deduplicate By: how long a created task is reused. kie.ai keeps videos for 14 days.',
+		description:
+			'With Deduplicate By: how long a created task is reused. kie.ai keeps videos for 14 days.',
 	},
 ];

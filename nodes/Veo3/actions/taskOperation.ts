@@ -1,6 +1,11 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { asToolTask, runsAsTool, TOOL_DEFAULT_MAX_CREDITS, toolWaitMode } from '../helpers/agentTool';
+import {
+	asToolTask,
+	runsAsTool,
+	TOOL_DEFAULT_MAX_CREDITS,
+	toolWaitMode,
+} from '../helpers/agentTool';
 import { submitAndPark } from '../helpers/callbackPark';
 import { mapSettled } from '../helpers/concurrency';
 import { toNodeError } from '../helpers/errors';
@@ -33,7 +38,9 @@ export async function executeTaskOperation(
 	const waitMode = toolWaitMode(ctx, ctx.getNodeParameter('waitMode', 0, 'poll') as WaitMode);
 	// Sequential: preparation may upload images, and it must finish checking an item before
 	// anything is sent for it.
-	const prepared = await mapSettled(items, 1, async (item, itemIndex) => asToolTask(ctx, await prepare.call(ctx, itemIndex, item, waitMode)));
+	const prepared = await mapSettled(items, 1, async (item, itemIndex) =>
+		asToolTask(ctx, await prepare.call(ctx, itemIndex, item, waitMode)),
+	);
 	throwIfCancelled(ctx.getExecutionCancelSignal());
 	// Without "continue on fail" the node fails on an invalid item anyway: fail before any paid task
 	// is created for the valid ones, so a typo in one row never costs credits for the others.
@@ -43,11 +50,14 @@ export async function executeTaskOperation(
 	}
 	const config = await getApiConfig(ctx);
 	const spend = await planSpend(ctx, config, prepared);
-	if (waitMode === 'callback' && !spend.reuses) return await submitAndPark(ctx, items, spend.prepared);
+	if (waitMode === 'callback' && !spend.reuses)
+		return await submitAndPark(ctx, items, spend.prepared);
 
 	// Reused tasks call back to the execution that created them, so a batch that reuses one is
 	// waited for by polling.
-	const ready = spend.prepared.flatMap((p, itemIndex) => (p.status === 'fulfilled' && !spend.plan.followers.has(itemIndex) ? [p.value] : []));
+	const ready = spend.prepared.flatMap((p, itemIndex) =>
+		p.status === 'fulfilled' && !spend.plan.followers.has(itemIndex) ? [p.value] : [],
+	);
 	const ran = await runTasks(ctx, config, ready, waitMode === 'none' ? 'none' : 'poll');
 	const byItem = new Map(ready.map((task, position) => [task.itemIndex, ran[position]]));
 	const outcomes = spend.prepared.map((p, itemIndex) => {
@@ -64,21 +74,37 @@ export async function executeTaskOperation(
  * Spending control, before the first paid create: estimates on every item, reuse of remembered
  * tasks ("Deduplicate By"), then the cap and balance checks on what will really be created.
  */
-async function planSpend(ctx: IExecuteFunctions, config: ApiConfig, prepared: Array<PromiseSettledResult<PreparedTask>>) {
+async function planSpend(
+	ctx: IExecuteFunctions,
+	config: ApiConfig,
+	prepared: Array<PromiseSettledResult<PreparedTask>>,
+) {
 	for (const p of prepared) {
-		if (p.status === 'fulfilled') p.value.echo = { ...p.value.echo, estimatedCredits: p.value.estimatedCredits };
+		if (p.status === 'fulfilled')
+			p.value.echo = { ...p.value.echo, estimatedCredits: p.value.estimatedCredits };
 	}
 	const operation = ctx.getNodeParameter('operation', 0) as string;
 	const planned = await planReuse(ctx, config, operation, prepared);
 	const unreadable = planned.prepared.findIndex((p) => p.status === 'rejected');
 	if (unreadable !== -1 && !continuesOnFail(ctx)) {
-		throw toNodeError(ctx.getNode(), (planned.prepared[unreadable] as PromiseRejectedResult).reason, unreadable);
+		throw toNodeError(
+			ctx.getNode(),
+			(planned.prepared[unreadable] as PromiseRejectedResult).reason,
+			unreadable,
+		);
 	}
 	const creates = planned.prepared.flatMap((p, itemIndex) =>
-		p.status === 'fulfilled' && !p.value.existing && !planned.plan.followers.has(itemIndex) ? [p.value] : [],
+		p.status === 'fulfilled' && !p.value.existing && !planned.plan.followers.has(itemIndex)
+			? [p.value]
+			: [],
 	);
 	// An agent's tool calls get a cap even when the user set none: a looping agent must not drain the account.
-	await guardSpend(ctx, config, creates, runsAsTool(ctx) ? { defaultMaxCredits: TOOL_DEFAULT_MAX_CREDITS } : {});
+	await guardSpend(
+		ctx,
+		config,
+		creates,
+		runsAsTool(ctx) ? { defaultMaxCredits: TOOL_DEFAULT_MAX_CREDITS } : {},
+	);
 	return { ...planned, reuses: planned.plan.reused.size > 0 || planned.plan.followers.size > 0 };
 }
 

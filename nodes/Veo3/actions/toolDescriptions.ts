@@ -32,19 +32,22 @@ const TOOL_TEXT: Record<string, Record<string, string>> = {
 		download: `Gets the download link of a finished video by its taskId. Argument: taskId. ${ANSWERS}`,
 	},
 	account: {
-		getCredits: 'Returns how many kie.ai credits the account has left (status, credits, message). Free.',
+		getCredits:
+			'Returns how many kie.ai credits the account has left (status, credits, message). Free.',
 	},
 };
 
-export const toolDescriptionProperties: INodeProperties[] = Object.entries(TOOL_TEXT).flatMap(([resource, operations]) =>
-	Object.entries(operations).map(([operation, text]) => ({
-		displayName: 'Tool Description',
-		name: 'toolDescription',
-		type: 'string' as const,
-		default: text,
-		required: true,
-		typeOptions: { rows: 4 },
-		description: 'What the AI agent reads about this tool: what it does, its arguments and allowed values, what it returns',
-		displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } },
-	})),
+export const toolDescriptionProperties: INodeProperties[] = Object.entries(TOOL_TEXT).flatMap(
+	([resource, operations]) =>
+		Object.entries(operations).map(([operation, text]) => ({
+			displayName: 'Tool Description',
+			name: 'toolDescription',
+			type: 'string' as const,
+			default: text,
+			required: true,
+			typeOptions: { rows: 4 },
+			description:
+				'What the AI agent reads about this tool: what it does, its arguments and allowed values, what it returns',
+			displayOptions: { show: { '@tool': [true], resource: [resource], operation: [operation] } },
+		})),
 );

@@ -84,29 +84,57 @@ function rendering(taskId: string | undefined, lead: string): IDataObject {
  */
 export function toolAnswer(json: IDataObject): IDataObject {
 	const taskId = text(json.taskId);
-	const urls = (Array.isArray(json.videoUrls) ? json.videoUrls : []).map(text).filter((u): u is string => u !== undefined);
+	const urls = (Array.isArray(json.videoUrls) ? json.videoUrls : [])
+		.map(text)
+		.filter((u): u is string => u !== undefined);
 	const videoUrl = text(json.videoUrl) ?? urls[0];
 	const extras: IDataObject = {};
-	if (typeof json.estimatedCredits === 'number' && json.estimatedCredits > 0) extras.estimatedCredits = json.estimatedCredits;
-	const withTask = (answer: IDataObject): IDataObject => ({ ...answer, ...(taskId ? { taskId } : {}), ...extras });
+	if (typeof json.estimatedCredits === 'number' && json.estimatedCredits > 0)
+		extras.estimatedCredits = json.estimatedCredits;
+	const withTask = (answer: IDataObject): IDataObject => ({
+		...answer,
+		...(taskId ? { taskId } : {}),
+		...extras,
+	});
 
 	if (json.error !== undefined) {
-		if (json.status === 'timeout') return { ...rendering(taskId, 'The video is still rendering.'), ...extras };
+		if (json.status === 'timeout')
+			return { ...rendering(taskId, 'The video is still rendering.'), ...extras };
 		if (json.status === 'success' && videoUrl) {
-			return withTask({ status: 'success', videoUrl, message: `The video is ready at ${videoUrl} (fetching the file failed, the link works).` });
+			return withTask({
+				status: 'success',
+				videoUrl,
+				message: `The video is ready at ${videoUrl} (fetching the file failed, the link works).`,
+			});
 		}
 		const status = json.status === 'failed' ? 'failed' : 'error';
-		return withTask({ status, message: oneLine(json.error, json.description, json.errorMessage) || 'The request failed.' });
+		return withTask({
+			status,
+			message: oneLine(json.error, json.description, json.errorMessage) || 'The request failed.',
+		});
 	}
-	if (json.status === 'generating') return { ...rendering(taskId, 'The video is rendering.'), ...extras };
+	if (json.status === 'generating')
+		return { ...rendering(taskId, 'The video is rendering.'), ...extras };
 	if (json.status === 'failed') {
-		return withTask({ status: 'failed', message: oneLine('The render failed:', json.errorMessage ?? 'no reason given by kie.ai.') });
+		return withTask({
+			status: 'failed',
+			message: oneLine('The render failed:', json.errorMessage ?? 'no reason given by kie.ai.'),
+		});
 	}
 	if (typeof json.credits === 'number') {
-		return { status: 'success', credits: json.credits, message: `The kie.ai account has ${json.credits} credits left.` };
+		return {
+			status: 'success',
+			credits: json.credits,
+			message: `The kie.ai account has ${json.credits} credits left.`,
+		};
 	}
 	if (videoUrl) {
-		return withTask({ status: 'success', videoUrl, ...(urls.length > 1 ? { videoUrls: urls } : {}), message: `The video is ready: ${videoUrl}` });
+		return withTask({
+			status: 'success',
+			videoUrl,
+			...(urls.length > 1 ? { videoUrls: urls } : {}),
+			message: `The video is ready: ${videoUrl}`,
+		});
 	}
 	return withTask({ status: text(json.status) ?? 'success', message: 'Done.' });
 }
@@ -115,7 +143,10 @@ export function toolAnswer(json: IDataObject): IDataObject {
 export function toolErrorAnswer(error: unknown): IDataObject {
 	const e = error as { name?: string; message?: string; description?: string; reason?: string };
 	if (e?.name === 'SpendRefusedError') {
-		return { status: 'refused', message: oneLine(e.message, 'Tell the user; calling again will be refused too.') };
+		return {
+			status: 'refused',
+			message: oneLine(e.message, 'Tell the user; calling again will be refused too.'),
+		};
 	}
 	return { status: 'error', message: oneLine(e?.message, e?.description) || 'The request failed.' };
 }
@@ -146,7 +177,13 @@ async function sharedWithIdenticalCalls(
 	run: () => Promise<INodeExecutionData[][]>,
 ): Promise<INodeExecutionData[][]> {
 	// The call's own id differs per call and says nothing about what is asked.
-	const args = items.map(({ json }) => Object.fromEntries(Object.entries(json).filter(([key]) => key !== 'toolCallId').sort(([a], [b]) => a.localeCompare(b))));
+	const args = items.map(({ json }) =>
+		Object.fromEntries(
+			Object.entries(json)
+				.filter(([key]) => key !== 'toolCallId')
+				.sort(([a], [b]) => a.localeCompare(b)),
+		),
+	);
 	// Without arguments to compare, two calls cannot be told apart: never share then.
 	if (args.length === 0 || args.every((json) => Object.keys(json).length === 0)) return await run();
 	const key = JSON.stringify([ctx.getExecutionId(), ctx.getNode().name, args]);
@@ -168,10 +205,13 @@ async function answer(
 ): Promise<INodeExecutionData[][]> {
 	const outcome = await settle(run);
 	if (outcome.ok) {
-		return outcome.value.map((output) => output.map((item) => ({ json: toolAnswer(item.json), pairedItem: item.pairedItem })));
+		return outcome.value.map((output) =>
+			output.map((item) => ({ json: toolAnswer(item.json), pairedItem: item.pairedItem })),
+		);
 	}
 	const { error } = outcome;
-	if (error instanceof ExecutionCancelledError || ctx.getExecutionCancelSignal()?.aborted) throw error;
+	if (error instanceof ExecutionCancelledError || ctx.getExecutionCancelSignal()?.aborted)
+		throw error;
 	const answer = toolErrorAnswer(error);
 	return [items.map((_, itemIndex) => ({ json: answer, pairedItem: { item: itemIndex } }))];
 }

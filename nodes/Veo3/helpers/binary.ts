@@ -63,7 +63,9 @@ export async function readInputImages(
 				node,
 				'Input Binary Field',
 				`the input item has no binary field "${name}"`,
-				available.length ? `one of the item's binary fields: ${available.join(', ')}` : 'a binary field holding an image (the input item has none)',
+				available.length
+					? `one of the item's binary fields: ${available.join(', ')}`
+					: 'a binary field holding an image (the input item has none)',
 				itemIndex,
 			);
 		}
@@ -78,9 +80,19 @@ export async function readInputImages(
 		}
 		const buffer = await ctx.helpers.getBinaryDataBuffer(itemIndex, name);
 		if (buffer.length === 0 || buffer.length > MAX_IMAGE_BYTES) {
-			throw new ParameterError(node, 'Input Binary Field', `"${name}" has ${buffer.length} bytes`, 'an image of 1 byte to 30 MB', itemIndex);
+			throw new ParameterError(
+				node,
+				'Input Binary Field',
+				`"${name}" has ${buffer.length} bytes`,
+				'an image of 1 byte to 30 MB',
+				itemIndex,
+			);
 		}
-		images.push({ buffer, fileName: binary.fileName || `${name}.${binary.fileExtension || 'png'}`, mimeType: binary.mimeType });
+		images.push({
+			buffer,
+			fileName: binary.fileName || `${name}.${binary.fileExtension || 'png'}`,
+			mimeType: binary.mimeType,
+		});
 	}
 	return images;
 }

@@ -39,8 +39,10 @@ export function isStoredBatch(value: unknown): value is StoredBatch {
 
 function lineOf(stored: StoredTask, outcome: TaskOutcome | undefined): TaskLine[] {
 	if (!stored.taskId) return [];
-	if (!outcome) return [{ itemIndex: stored.itemIndex, taskId: stored.taskId, status: 'still rendering' }];
-	if (outcome.ok && outcome.result.status === 'success') return [{ itemIndex: stored.itemIndex, taskId: stored.taskId }];
+	if (!outcome)
+		return [{ itemIndex: stored.itemIndex, taskId: stored.taskId, status: 'still rendering' }];
+	if (outcome.ok && outcome.result.status === 'success')
+		return [{ itemIndex: stored.itemIndex, taskId: stored.taskId }];
 	return [{ itemIndex: stored.itemIndex, taskId: stored.taskId, status: 'failed' }];
 }
 
@@ -55,7 +57,9 @@ export function buildOutput(
 ): { items: INodeExecutionData[]; failure?: ExecutionError } {
 	const output: INodeExecutionData[] = [];
 	let failure: ExecutionError | undefined;
-	const lines = batch.tasks.flatMap((t) => lineOf(t, t.taskId ? outcomes.get(t.taskId) : undefined));
+	const lines = batch.tasks.flatMap((t) =>
+		lineOf(t, t.taskId ? outcomes.get(t.taskId) : undefined),
+	);
 	for (const stored of batch.tasks) {
 		const pairedItem = { item: stored.itemIndex };
 		if (!stored.taskId || !stored.task) {
@@ -64,21 +68,32 @@ export function buildOutput(
 		}
 		const outcome = outcomes.get(stored.taskId);
 		if (!outcome) {
-			output.push({ json: { taskId: stored.taskId, status: 'generating', ...stored.task.echo }, pairedItem });
+			output.push({
+				json: { taskId: stored.taskId, status: 'generating', ...stored.task.echo },
+				pairedItem,
+			});
 			continue;
 		}
 		if (outcome.ok && outcome.result.status === 'success') {
 			output.push(successItem(stored.task, outcome.result));
 			continue;
 		}
-		const cause = outcome.ok ? new TaskFailedError(stored.taskId, outcome.result.errorCode, outcome.result.errorMessage) : outcome.error;
+		const cause = outcome.ok
+			? new TaskFailedError(stored.taskId, outcome.result.errorCode, outcome.result.errorMessage)
+			: outcome.error;
 		if (!batch.continueOnFail && !failure) {
 			const error = toNodeError(ctx.getNode(), cause, stored.itemIndex);
 			const others = otherTasksText(lines, stored.itemIndex);
 			if (others) error.description = `${error.description ?? ''}\n${others}`.trim();
 			failure = error;
 		}
-		output.push(failedItem(ctx, cause, stored.itemIndex, { taskId: stored.taskId, status: 'failed', ...stored.task.echo }));
+		output.push(
+			failedItem(ctx, cause, stored.itemIndex, {
+				taskId: stored.taskId,
+				status: 'failed',
+				...stored.task.echo,
+			}),
+		);
 	}
 	return { items: output, failure };
 }

@@ -2,7 +2,13 @@ import { randomUUID } from 'crypto';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { getApiConfig } from '../transport';
-import { buildOutput, CALLBACK_BATCH_FIELD, type StoredBatch, type StoredTask, type TaskOutcome } from './callbackBatch';
+import {
+	buildOutput,
+	CALLBACK_BATCH_FIELD,
+	type StoredBatch,
+	type StoredTask,
+	type TaskOutcome,
+} from './callbackBatch';
 import { DEFAULT_TOLERANCE_SECONDS } from './callbackRequest';
 import { mapSettled } from './concurrency';
 import { collectOutcomes, continuesOnFail } from './items';
@@ -28,7 +34,10 @@ export async function submitAndPark(
 	});
 	const outcomes = submitted.map((s) =>
 		s.status === 'fulfilled'
-			? ({ status: 'fulfilled', value: { json: { taskId: s.value.taskId } } } as PromiseSettledResult<INodeExecutionData>)
+			? ({
+					status: 'fulfilled',
+					value: { json: { taskId: s.value.taskId } },
+				} as PromiseSettledResult<INodeExecutionData>)
 			: s,
 	);
 	const echoes = prepared.map((p) => (p.status === 'fulfilled' ? p.value.echo : {}));
@@ -51,7 +60,9 @@ export async function submitAndPark(
 	// A 4K that kie had already made is answered at once ("generated successfully") and gets no
 	// callback: when nothing is left to wait for, there is nothing to park for either.
 	if (accepted.every((s) => s.finished)) {
-		const results = new Map<string, TaskOutcome>(accepted.map((s) => [s.taskId, { ok: true, result: s.finished! }]));
+		const results = new Map<string, TaskOutcome>(
+			accepted.map((s) => [s.taskId, { ok: true, result: s.finished! }]),
+		);
 		return [buildOutput(ctx, { ...batch, continueOnFail: true }, results).items];
 	}
 	ctx.getContext('node')[CALLBACK_BATCH_FIELD] = batch as unknown as IDataObject;

@@ -14,7 +14,14 @@ export const TOLERANCE_FIELD = 'Signature Tolerance (Seconds)';
 const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
 export type InspectedCallback =
-	| { ok: true; body: IDataObject; taskId: string; callback: NormalizedCallback; signed: boolean; credentials: ICredentialDataDecryptedObject }
+	| {
+			ok: true;
+			body: IDataObject;
+			taskId: string;
+			callback: NormalizedCallback;
+			signed: boolean;
+			credentials: ICredentialDataDecryptedObject;
+	  }
 	| { ok: false; status: 400 | 401 | 413 | 500; reason: string };
 
 /**
@@ -25,7 +32,8 @@ export type InspectedCallback =
 export function readTolerance(value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '') return DEFAULT_TOLERANCE_SECONDS;
 	const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
-	if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_TOLERANCE_SECONDS) return undefined;
+	if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_TOLERANCE_SECONDS)
+		return undefined;
 	return n;
 }
 
@@ -65,30 +73,39 @@ function bodySize(req: ReturnType<IWebhookFunctions['getRequestObject']>, body: 
  * Checks a callback request before anything is started, resumed or asked of kie: a JSON object
  * body (strict media type, at most MAX_CALLBACK_BYTES: 413, at most MAX_CALLBACK_DEPTH deep: 400),
  * a task id in kie's format, and, when the credential has a webhook HMAC key, kie's signature within
- * the tolerance (reference §8.4). Cheap and synchronous apart from reading the credential, so kie
+ * the tolerance (docs/kie-api.md#callback-signature). Cheap and synchronous apart from reading the credential, so kie
  * always gets its answer well within its 15 s timeout.
  */
-export async function inspectCallback(ctx: IWebhookFunctions, toleranceSeconds: unknown): Promise<InspectedCallback> {
+export async function inspectCallback(
+	ctx: IWebhookFunctions,
+	toleranceSeconds: unknown,
+): Promise<InspectedCallback> {
 	const tolerance = readTolerance(toleranceSeconds);
-	if (tolerance === undefined) return { ok: false, status: 500, reason: toleranceProblem(toleranceSeconds) };
+	if (tolerance === undefined)
+		return { ok: false, status: 500, reason: toleranceProblem(toleranceSeconds) };
 	const req = ctx.getRequestObject();
 	if (mediaType(req.headers['content-type']) !== 'application/json') {
 		return { ok: false, status: 400, reason: 'Content-Type must be application/json' };
 	}
 	const declared = Number(req.headers['content-length']);
-	if (Number.isFinite(declared) && declared > MAX_CALLBACK_BYTES) return { ok: false, status: 413, reason: 'Callback body is too large' };
+	if (Number.isFinite(declared) && declared > MAX_CALLBACK_BYTES)
+		return { ok: false, status: 413, reason: 'Callback body is too large' };
 	const body = ctx.getBodyData();
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
 		return { ok: false, status: 400, reason: 'Callback body must be a JSON object' };
 	}
-	if (!shallowEnough(body)) return { ok: false, status: 400, reason: 'Callback body is nested too deeply' };
-	if (bodySize(req, body) > MAX_CALLBACK_BYTES) return { ok: false, status: 413, reason: 'Callback body is too large' };
+	if (!shallowEnough(body))
+		return { ok: false, status: 400, reason: 'Callback body is nested too deeply' };
+	if (bodySize(req, body) > MAX_CALLBACK_BYTES)
+		return { ok: false, status: 413, reason: 'Callback body is too large' };
 	const taskId = findTaskId(body);
 	if (!taskId) return { ok: false, status: 400, reason: 'Callback body has no task id' };
-	if (!TASK_ID_PATTERN.test(taskId)) return { ok: false, status: 400, reason: 'Callback task id is not a kie.ai task id' };
+	if (!TASK_ID_PATTERN.test(taskId))
+		return { ok: false, status: 400, reason: 'Callback task id is not a kie.ai task id' };
 
 	const credentials = await ctx.getCredentials('veo3Api');
-	const hmacKey = typeof credentials.webhookHmacSecret === 'string' ? credentials.webhookHmacSecret : '';
+	const hmacKey =
+		typeof credentials.webhookHmacSecret === 'string' ? credentials.webhookHmacSecret : '';
 	if (hmacKey) {
 		const headers = ctx.getHeaderData();
 		const check = verifySignature({
@@ -99,7 +116,8 @@ export async function inspectCallback(ctx: IWebhookFunctions, toleranceSeconds: 
 			toleranceSeconds: tolerance,
 			nowMs: Date.now(),
 		});
-		if (!check.valid) return { ok: false, status: 401, reason: SIGNATURE_FAILURE_TEXT[check.reason] };
+		if (!check.valid)
+			return { ok: false, status: 401, reason: SIGNATURE_FAILURE_TEXT[check.reason] };
 	}
 	const callback = normalizeCallback(body);
 	if (!callback) return { ok: false, status: 400, reason: 'Callback body has no task id' };

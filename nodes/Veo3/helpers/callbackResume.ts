@@ -1,7 +1,14 @@
 import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { getApiConfig } from '../transport';
-import { buildOutput, CALLBACK_BATCH_FIELD, isStoredBatch, type StoredBatch, type StoredTask, type TaskOutcome } from './callbackBatch';
+import {
+	buildOutput,
+	CALLBACK_BATCH_FIELD,
+	isStoredBatch,
+	type StoredBatch,
+	type StoredTask,
+	type TaskOutcome,
+} from './callbackBatch';
 import { inspectCallback, respond } from './callbackRequest';
 import { mapSettled } from './concurrency';
 import { failResumedNode, readWaitingNodeContext } from './engineInternals';
@@ -32,7 +39,8 @@ function memoryOf(batchId: string): BatchMemory {
 	if (!memory) {
 		memory = { outcomes: new Map(), lastRead: new Map(), resumed: false };
 		memories.set(batchId, memory);
-		if (memories.size > MAX_REMEMBERED_BATCHES) memories.delete(memories.keys().next().value as string);
+		if (memories.size > MAX_REMEMBERED_BATCHES)
+			memories.delete(memories.keys().next().value as string);
 	}
 	return memory;
 }
@@ -83,7 +91,10 @@ export async function resumeFromCallback(this: IWebhookFunctions): Promise<IWebh
 	});
 }
 
-async function handleCallback(ctx: IWebhookFunctions, batch: StoredBatch): Promise<IWebhookResponseData> {
+async function handleCallback(
+	ctx: IWebhookFunctions,
+	batch: StoredBatch,
+): Promise<IWebhookResponseData> {
 	const inspected = await inspectCallback(ctx, batch.toleranceSeconds);
 	if (!inspected.ok) {
 		respond(ctx, inspected.status, { error: inspected.reason });
@@ -100,7 +111,14 @@ async function handleCallback(ctx: IWebhookFunctions, batch: StoredBatch): Promi
 		respond(ctx, 200, { received: true, alreadyResumed: true });
 		return { noWebhookResponse: true };
 	}
-	const state = await learn(ctx, await getApiConfig(ctx, inspected.credentials), batch, memory, own, waiting);
+	const state = await learn(
+		ctx,
+		await getApiConfig(ctx, inspected.credentials),
+		batch,
+		memory,
+		own,
+		waiting,
+	);
 	if (state === 'unreadable') {
 		// kie retries a callback answered with an error; the execution stays waiting.
 		respond(ctx, 503, { error: 'Could not check the task right now; retry later' });
@@ -141,7 +159,13 @@ async function learn(
 		const taskId = stored.taskId as string;
 		memory.lastRead.set(taskId, Date.now());
 		try {
-			const result = await checkTask(ctx, config, withQuickRetries(stored.task as PreparedTask), taskId, undefined);
+			const result = await checkTask(
+				ctx,
+				config,
+				withQuickRetries(stored.task as PreparedTask),
+				taskId,
+				undefined,
+			);
 			if (result.status === 'generating') return 'unfinished';
 			memory.outcomes.set(taskId, { ok: true, result });
 		} catch (error) {
@@ -150,12 +174,18 @@ async function learn(
 		}
 		return 'final';
 	};
-	const failedHard = () => !batch.continueOnFail && [...memory.outcomes.values()].some((o) => !o.ok || o.result.status !== 'success');
+	const failedHard = () =>
+		!batch.continueOnFail &&
+		[...memory.outcomes.values()].some((o) => !o.ok || o.result.status !== 'success');
 	const done = (): BatchState => (unknown().length === 0 || failedHard() ? 'complete' : 'waiting');
 	const unknown = () =>
 		waiting
 			.filter((t) => !memory.outcomes.has(t.taskId as string))
-			.sort((a, b) => (memory.lastRead.get(a.taskId as string) ?? 0) - (memory.lastRead.get(b.taskId as string) ?? 0));
+			.sort(
+				(a, b) =>
+					(memory.lastRead.get(a.taskId as string) ?? 0) -
+					(memory.lastRead.get(b.taskId as string) ?? 0),
+			);
 	// A repeated callback of a task already read final brings nothing new: no reads at all.
 	if (memory.outcomes.has(own.taskId as string)) return 'waiting';
 	const ownState = await read(own);
@@ -164,7 +194,11 @@ async function learn(
 	const [first, ...rest] = unknown();
 	if (first && (await read(first)) !== 'final') return done();
 	for (let start = 0; start < rest.length; start += CHECK_LANES) {
-		const reads = await mapSettled(rest.slice(start, start + CHECK_LANES), CHECK_LANES, async (t) => await read(t));
+		const reads = await mapSettled(
+			rest.slice(start, start + CHECK_LANES),
+			CHECK_LANES,
+			async (t) => await read(t),
+		);
 		if (failedHard()) return 'complete';
 		if (reads.some((r) => r.status !== 'fulfilled' || r.value !== 'final')) return 'waiting';
 	}
@@ -181,7 +215,12 @@ function withQuickRetries(task: PreparedTask): PreparedTask {
 		...task,
 		settings: {
 			...task.settings,
-			retry: { maxRetries: Math.min(retry.maxRetries, 2), baseDelayMs: Math.min(retry.baseDelayMs, 500), maxDelayMs: Math.min(retry.maxDelayMs, 2000), requestTimeoutMs: 4000 },
+			retry: {
+				maxRetries: Math.min(retry.maxRetries, 2),
+				baseDelayMs: Math.min(retry.baseDelayMs, 500),
+				maxDelayMs: Math.min(retry.maxDelayMs, 2000),
+				requestTimeoutMs: 4000,
+			},
 		},
 	};
 }

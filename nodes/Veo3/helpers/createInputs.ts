@@ -12,10 +12,17 @@ export function withReference(url: string, reference: string): string {
 	return parsed.toString();
 }
 
-export function readCallbackUrl(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): string | undefined {
+export function readCallbackUrl(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): string | undefined {
 	if (options.callbackUrl === undefined || options.callbackUrl === '') return undefined;
 	const url = requireHttpUrl(ctx.getNode(), 'Callback URL', options.callbackUrl, itemIndex);
-	return withReference(url, options.callbackReference === undefined ? '' : String(options.callbackReference));
+	return withReference(
+		url,
+		options.callbackReference === undefined ? '' : String(options.callbackReference),
+	);
 }
 
 export function readCommonCreateOptions(
@@ -26,9 +33,18 @@ export function readCommonCreateOptions(
 	const node = ctx.getNode();
 	const seed = optionalSeed(node, options.seed, itemIndex);
 	if (options.watermark !== undefined && typeof options.watermark !== 'string') {
-		throw new ParameterError(node, 'Watermark', `${JSON.stringify(options.watermark)} is not text`, 'text', itemIndex);
+		throw new ParameterError(
+			node,
+			'Watermark',
+			`${JSON.stringify(options.watermark)} is not text`,
+			'text',
+			itemIndex,
+		);
 	}
-	const reference = options.callbackReference === undefined || options.callbackReference === '' ? undefined : String(options.callbackReference);
+	const reference =
+		options.callbackReference === undefined || options.callbackReference === ''
+			? undefined
+			: String(options.callbackReference);
 	return {
 		seed,
 		watermark: options.watermark === '' ? undefined : (options.watermark as string | undefined),
@@ -37,12 +53,22 @@ export function readCommonCreateOptions(
 }
 
 /** Binary field for the downloaded video, in poll mode when Download Video is on. */
-export function readDownloadTarget(ctx: IExecuteFunctions, itemIndex: number, waitMode: WaitMode): string | undefined {
+export function readDownloadTarget(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	waitMode: WaitMode,
+): string | undefined {
 	if (waitMode !== 'poll') return undefined;
 	if (!ctx.getNodeParameter('downloadVideo', itemIndex, true)) return undefined;
 	const field = ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data');
 	if (typeof field !== 'string' || field.trim() === '') {
-		throw new ParameterError(ctx.getNode(), 'Put Output File in Field', 'it is empty', 'a binary field name such as "data"', itemIndex);
+		throw new ParameterError(
+			ctx.getNode(),
+			'Put Output File in Field',
+			'it is empty',
+			'a binary field name such as "data"',
+			itemIndex,
+		);
 	}
 	return field.trim();
 }

@@ -1,4 +1,9 @@
-import type { ExecutionError, IDataObject, IRunExecutionData, IWebhookFunctions } from 'n8n-workflow';
+import type {
+	ExecutionError,
+	IDataObject,
+	IRunExecutionData,
+	IWebhookFunctions,
+} from 'n8n-workflow';
 
 /**
  * The only module that reaches past n8n's node API into the engine. Each hook names the n8n
@@ -25,7 +30,9 @@ function waitingExecution(ctx: IWebhookFunctions): IRunExecutionData | undefined
  * (n8n-workflow 1.123.x and 2.41.x).
  */
 export function readWaitingNodeContext(ctx: IWebhookFunctions): IDataObject | undefined {
-	const contextData = waitingExecution(ctx)?.executionData?.contextData as Record<string, IDataObject> | undefined;
+	const contextData = waitingExecution(ctx)?.executionData?.contextData as
+		| Record<string, IDataObject>
+		| undefined;
 	return contextData?.[`node:${ctx.getNode().name}`];
 }
 

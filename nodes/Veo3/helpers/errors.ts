@@ -4,7 +4,10 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 /** A parameter that fails its check before any request: names the field and what is allowed. */
 export class ParameterError extends NodeOperationError {
 	constructor(node: INode, field: string, problem: string, allowed: string, itemIndex: number) {
-		super(node, `Invalid "${field}": ${problem}`, { description: `Allowed: ${allowed}`, itemIndex });
+		super(node, `Invalid "${field}": ${problem}`, {
+			description: `Allowed: ${allowed}`,
+			itemIndex,
+		});
 	}
 }
 
@@ -16,7 +19,7 @@ export class UnexpectedAnswerError extends Error {
 	}
 }
 
-/** What users should do about each kie code (reference §1 code list). */
+/** What users should do about each kie code (docs/kie-api.md#codes). */
 const HINTS: Record<number, string> = {
 	400: 'kie.ai refused the request or the content (for example the prompt or image was flagged by the content policy). Change the prompt or image and try again.',
 	401: 'The API key was not accepted. Check the Veo3 credential: copy the key again from https://kie.ai/api-key.',
@@ -79,7 +82,9 @@ export class TaskFailedError extends Error {
 		readonly errorCode: number | null,
 		readonly errorMessage: string | null,
 	) {
-		super(`Video task ${taskId} failed at kie.ai${errorCode ? ` (code ${errorCode})` : ''}: ${errorMessage ?? 'no reason given'}`);
+		super(
+			`Video task ${taskId} failed at kie.ai${errorCode ? ` (code ${errorCode})` : ''}: ${errorMessage ?? 'no reason given'}`,
+		);
 		this.name = 'TaskFailedError';
 	}
 }
@@ -108,7 +113,11 @@ function keepMessage<E extends NodeApiError | NodeOperationError>(error: E, mess
 }
 
 /** Turns any error raised while handling one item into the n8n error that names the item. */
-export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeApiError | NodeOperationError {
+export function toNodeError(
+	node: INode,
+	error: unknown,
+	itemIndex: number,
+): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
 		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
 		return error;
@@ -123,8 +132,18 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 					: `kie.ai error ${error.code}: ${error.kieMessage}`;
 		const message = error.uncertainCreate ? `${said}. The task may have been created` : said;
 		const hint = hintForCode(error.code);
-		const description = error.uncertainCreate ? `${UNCERTAIN_CREATE_TEXT}${hint ? ` ${hint}` : ''}` : hint;
-		return keepMessage(new NodeApiError(node, errorResponse, { message, description, httpCode: String(error.code), itemIndex }), message);
+		const description = error.uncertainCreate
+			? `${UNCERTAIN_CREATE_TEXT}${hint ? ` ${hint}` : ''}`
+			: hint;
+		return keepMessage(
+			new NodeApiError(node, errorResponse, {
+				message,
+				description,
+				httpCode: String(error.code),
+				itemIndex,
+			}),
+			message,
+		);
 	}
 	if (error instanceof TaskFailedError) {
 		return keepMessage(
@@ -133,7 +152,9 @@ export function toNodeError(node: INode, error: unknown, itemIndex: number): Nod
 				{ taskId: error.taskId, errorCode: error.errorCode, errorMessage: error.errorMessage },
 				{
 					message: error.message,
-					description: hintForCode(error.errorCode) ?? 'The render failed at kie.ai. Its reason is in the message.',
+					description:
+						hintForCode(error.errorCode) ??
+						'The render failed at kie.ai. Its reason is in the message.',
 					httpCode: error.errorCode === null ? undefined : String(error.errorCode),
 					itemIndex,
 				},
@@ -163,44 +184,88 @@ export const UNKNOWN_TASK_TEXT = 'No task with this ID at kie.ai, or it is older
 
 /** kie's answer for an unknown task ID ("record is null") or one past its 14-day retention. */
 export function isUnknownTask(error: unknown): boolean {
-	return error instanceof KieApiError && (error.code === 404 || (error.code === 422 && /record is null|14 days/i.test(error.kieMessage)));
+	return (
+		error instanceof KieApiError &&
+		(error.code === 404 || (error.code === 422 && /record is null|14 days/i.test(error.kieMessage)))
+	);
 }
 
 /** The credential's base URL is not an http(s) URL with a host (checked before any request). */
 export function badBaseUrlError(node: INode, field: string, value: string): NodeOperationError {
-	return new NodeOperationError(node, `Invalid "${field}" in the Veo3 credential: "${value.slice(0, 80)}" is not a URL`, {
-		description: 'Allowed: an http:// or https:// URL with a host, such as https://api.kie.ai (leave it empty for kie.ai).',
-	});
+	return new NodeOperationError(
+		node,
+		`Invalid "${field}" in the Veo3 credential: "${value.slice(0, 80)}" is not a URL`,
+		{
+			description:
+				'Allowed: an http:// or https:// URL with a host, such as https://api.kie.ai (leave it empty for kie.ai).',
+		},
+	);
 }
 
 /** Resource and operation come from the node's own option lists; anything else is a broken workflow. */
-export function unsupportedOperationError(node: INode, resource: string, operation: string): NodeOperationError {
-	return new NodeOperationError(node, `The operation "${operation}" of "${resource}" is not supported`);
+export function unsupportedOperationError(
+	node: INode,
+	resource: string,
+	operation: string,
+): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		`The operation "${operation}" of "${resource}" is not supported`,
+	);
 }
 
 /** kie refuses the 1080p version (422): the video is not finished, or is a fallback already in 1080p. */
-export function not1080pUpgradableError(node: INode, error: KieApiError, itemIndex: number): NodeApiError {
-	return new NodeApiError(node, { code: error.code, msg: error.kieMessage }, {
-		message: `This video cannot be upgraded to 1080p: ${error.kieMessage}`,
-		description:
-			'Only successfully finished videos can be upgraded, and fallback videos are already 1080p. Check the task with Get Details.',
-		httpCode: '422',
-		itemIndex,
-	});
+export function not1080pUpgradableError(
+	node: INode,
+	error: KieApiError,
+	itemIndex: number,
+): NodeApiError {
+	return new NodeApiError(
+		node,
+		{ code: error.code, msg: error.kieMessage },
+		{
+			message: `This video cannot be upgraded to 1080p: ${error.kieMessage}`,
+			description:
+				'Only successfully finished videos can be upgraded, and fallback videos are already 1080p. Check the task with Get Details.',
+			httpCode: '422',
+			itemIndex,
+		},
+	);
 }
 
 /** Download by task ID of a task that has no video yet (still running, or failed). */
-export function noVideoYetError(node: INode, taskId: string, status: string, kieReason: string | null, itemIndex: number): NodeOperationError {
-	return new NodeOperationError(node, `Task ${taskId} is ${status}, there is no video to download yet`, {
-		description: status === 'failed' ? `kie.ai: ${kieReason ?? 'no reason given'}` : 'Wait until it is finished (Generate with a wait mode does this for you).',
-		itemIndex,
-	});
+export function noVideoYetError(
+	node: INode,
+	taskId: string,
+	status: string,
+	kieReason: string | null,
+	itemIndex: number,
+): NodeOperationError {
+	return new NodeOperationError(
+		node,
+		`Task ${taskId} is ${status}, there is no video to download yet`,
+		{
+			description:
+				status === 'failed'
+					? `kie.ai: ${kieReason ?? 'no reason given'}`
+					: 'Wait until it is finished (Generate with a wait mode does this for you).',
+			itemIndex,
+		},
+	);
 }
 
 /** The file download was refused and kie could not give a fresh link either: the file's failure comes first. */
-export function downloadFailedError(node: INode, url: string, statusCode: number, fallbackError: unknown, itemIndex: number): NodeOperationError {
+export function downloadFailedError(
+	node: INode,
+	url: string,
+	statusCode: number,
+	fallbackError: unknown,
+	itemIndex: number,
+): NodeOperationError {
 	const reason =
-		fallbackError instanceof KieApiError ? `kie.ai answered ${fallbackError.code}: ${fallbackError.kieMessage}` : String((fallbackError as Error).message);
+		fallbackError instanceof KieApiError
+			? `kie.ai answered ${fallbackError.code}: ${fallbackError.kieMessage}`
+			: String((fallbackError as Error).message);
 	return new NodeOperationError(node, `Downloading ${url} failed with HTTP ${statusCode}`, {
 		description: `A fresh download link was not available either (${reason}). kie.ai keeps result videos for 14 days; check the URL or the task ID.`,
 		itemIndex,
@@ -233,7 +298,9 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 function refusalMessage(r: SpendRefusal): string {
 	const batch = `this batch of ${plural(r.itemCount, 'paid request')} is estimated at ${plural(r.estimatedCredits, 'credit')}`;
 	if (r.reason === 'cap') {
-		const earlier = r.spentBefore ? ` (plus ${r.spentBefore} already spent by this node in this execution)` : '';
+		const earlier = r.spentBefore
+			? ` (plus ${r.spentBefore} already spent by this node in this execution)`
+			: '';
 		return `Spending cap reached: ${batch}${earlier}, over the Max Credits per Execution of ${r.maxCredits}. Nothing was sent.`;
 	}
 	return (

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** The kie.ai response envelope: every JSON answer, errors included, has this shape (reference §1). */
+/** The kie.ai response envelope: every JSON answer, errors included, has this shape (docs/kie-api.md#conventions). */
 export interface KieEnvelope<T = unknown> {
 	code: number;
 	msg: string;

@@ -21,16 +21,25 @@ export function continuesOnFail(ctx: IExecuteFunctions): boolean {
 /** Fields that let a failed item be found again: its task, its state, kie's reason. */
 export function errorDetails(error: unknown): IDataObject {
 	if (error instanceof TaskFailedError) {
-		return { taskId: error.taskId, status: 'failed', errorCode: error.errorCode, errorMessage: error.errorMessage };
+		return {
+			taskId: error.taskId,
+			status: 'failed',
+			errorCode: error.errorCode,
+			errorMessage: error.errorMessage,
+		};
 	}
 	if (error instanceof WaitTimeoutError) return { taskId: error.taskId, status: 'timeout' };
-	if (error instanceof DownloadError) return { taskId: error.taskId ?? null, status: 'success', videoUrl: error.url };
+	if (error instanceof DownloadError)
+		return { taskId: error.taskId ?? null, status: 'success', videoUrl: error.url };
 	if (error instanceof KieApiError) return { errorCode: error.code };
 	return {};
 }
 
 function taskIdOf(outcome: PromiseSettledResult<INodeExecutionData>): string | undefined {
-	const taskId = outcome.status === 'fulfilled' ? outcome.value.json.taskId : errorDetails(outcome.reason).taskId;
+	const taskId =
+		outcome.status === 'fulfilled'
+			? outcome.value.json.taskId
+			: errorDetails(outcome.reason).taskId;
 	return typeof taskId === 'string' && taskId !== '' ? taskId : undefined;
 }
 
@@ -51,7 +60,9 @@ export interface TaskLine {
 export function otherTasksText(lines: TaskLine[], except: number): string | undefined {
 	const others = lines
 		.filter((line) => line.itemIndex !== except)
-		.map((line) => `item ${line.itemIndex}: ${line.taskId}${line.status ? ` (${line.status})` : ''}`);
+		.map(
+			(line) => `item ${line.itemIndex}: ${line.taskId}${line.status ? ` (${line.status})` : ''}`,
+		);
 	return others.length > 0 ? `Tasks created for other items: ${others.join(', ')}` : undefined;
 }
 
@@ -62,20 +73,37 @@ export function otherTasksText(lines: TaskLine[], except: number): string | unde
  * text; n8n then adds the input item's fields. With "Continue (regular output)" the same fields sit
  * at the top level, so a downstream filter on `status` works.
  */
-export function failedItem(ctx: NodeContext, cause: unknown, itemIndex: number, extra: IDataObject = {}): INodeExecutionData {
+export function failedItem(
+	ctx: NodeContext,
+	cause: unknown,
+	itemIndex: number,
+	extra: IDataObject = {},
+): INodeExecutionData {
 	const node = ctx.getNode();
 	const error = toNodeError(node, cause, itemIndex);
-	const details: IDataObject = { description: error.description ?? null, ...errorDetails(cause), ...extra };
-	if (node.onError !== 'continueErrorOutput') return { json: { error: error.message, ...details }, pairedItem: { item: itemIndex } };
-	if (errorOutputTakesDetails(ctx)) return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
-	return { json: { error: error.message, message: detailsText(details) }, pairedItem: { item: itemIndex } };
+	const details: IDataObject = {
+		description: error.description ?? null,
+		...errorDetails(cause),
+		...extra,
+	};
+	if (node.onError !== 'continueErrorOutput')
+		return { json: { error: error.message, ...details }, pairedItem: { item: itemIndex } };
+	if (errorOutputTakesDetails(ctx))
+		return { json: { error: error.message, details }, pairedItem: { item: itemIndex } };
+	return {
+		json: { error: error.message, message: detailsText(details) },
+		pairedItem: { item: itemIndex },
+	};
 }
 
 /** "taskId: …; status: failed; errorCode: 501; …": every detail that has a value, in one line. */
 function detailsText(details: IDataObject): string {
 	return Object.entries(details)
 		.filter(([, value]) => value !== null && value !== undefined && value !== '')
-		.map(([key, value]) => `${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+		.map(
+			([key, value]) =>
+				`${key}: ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+		)
 		.join('; ');
 }
 
@@ -109,7 +137,13 @@ export function collectOutcomes(
 		const lines = outcomes.flatMap((o, p): TaskLine[] => {
 			const taskId = taskIdOf(o);
 			if (taskId === undefined) return [];
-			return [{ itemIndex: itemIndexes[p], taskId, status: o.status === 'fulfilled' ? undefined : statusOf(o.reason) }];
+			return [
+				{
+					itemIndex: itemIndexes[p],
+					taskId,
+					status: o.status === 'fulfilled' ? undefined : statusOf(o.reason),
+				},
+			];
 		});
 		const others = otherTasksText(lines, itemIndex);
 		if (others) error.description = `${error.description ?? ''}\n${others}`.trim();

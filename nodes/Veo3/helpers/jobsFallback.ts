@@ -31,15 +31,27 @@ interface Routable {
  * API form instead. A request without a Jobs form (a tier only the dedicated API has) fails with
  * the reason. When neither API knows the task, the dedicated API's answer is the one reported.
  */
-export async function sendWithJobsFallback<T extends Routable, R>(task: T, send: (task: T) => Promise<R>): Promise<R> {
+export async function sendWithJobsFallback<T extends Routable, R>(
+	task: T,
+	send: (task: T) => Promise<R>,
+): Promise<R> {
 	const first = await settle(async () => await send(task));
 	if (first.ok) return first.value;
 	const retired = isRetiredEndpoint(first.error);
 	if (retired && !task.jobsForm && task.noJobsForm) {
-		throw new KieApiError(410, `kie.ai no longer offers ${task.endpoint}. ${task.noJobsForm}`, 404, task.endpoint);
+		throw new KieApiError(
+			410,
+			`kie.ai no longer offers ${task.endpoint}. ${task.noJobsForm}`,
+			404,
+			task.endpoint,
+		);
 	}
 	if (!task.jobsForm || !isUnknownTask(first.error)) throw first.error;
-	const notice = retired ? { notice: `kie.ai no longer offers ${task.endpoint}, so this request went through kie's Jobs API.` } : {};
+	const notice = retired
+		? {
+				notice: `kie.ai no longer offers ${task.endpoint}, so this request went through kie's Jobs API.`,
+			}
+		: {};
 	const moved = {
 		...task,
 		endpoint: ENDPOINTS.jobsCreateTask,

@@ -99,7 +99,8 @@ export function findInLedger(
 
 export function recordInLedger(ctx: IExecuteFunctions, entry: LedgerEntry): void {
 	const ledger = load(ctx);
-	const same = (e: LedgerEntry) => e.run === entry.run && e.item === entry.item && e.request === entry.request;
+	const same = (e: LedgerEntry) =>
+		e.run === entry.run && e.item === entry.item && e.request === entry.request;
 	ledger.entries = [...ledger.entries.filter((e) => !same(e)), entry];
 	if (entry.taskId) rememberInCustomData(ctx, entry.taskId);
 }
@@ -116,7 +117,10 @@ export interface LedgerRequest {
 }
 
 /** The entry a create of `task` would reuse (nothing is sent for it), if any. */
-export function earlierCreate(ctx: IExecuteFunctions, task: LedgerRequest): LedgerEntry | undefined {
+export function earlierCreate(
+	ctx: IExecuteFunctions,
+	task: LedgerRequest,
+): LedgerEntry | undefined {
 	const request = requestFingerprint(task.endpoint, task.identity ?? task.body);
 	return findInLedger(ctx, request, task.reuse ?? 'sameItem', currentRun(ctx), task.itemIndex);
 }
@@ -140,7 +144,11 @@ export async function createOnce<R extends LedgerRequest, T extends { taskId: st
 	const earlier = findInLedger(ctx, request, task.reuse ?? 'sameItem', run, task.itemIndex);
 	if (earlier?.taskId) return { task, taskId: earlier.taskId, reused: true };
 	if (earlier?.uncertain !== undefined) {
-		throw new KieTransportError(`${earlier.uncertain} (An earlier try of this node sent it; not sent again.)`, undefined, task.endpoint);
+		throw new KieTransportError(
+			`${earlier.uncertain} (An earlier try of this node sent it; not sent again.)`,
+			undefined,
+			task.endpoint,
+		);
 	}
 	const created = await settle(send);
 	if (created.ok) {
@@ -149,7 +157,10 @@ export async function createOnce<R extends LedgerRequest, T extends { taskId: st
 	}
 	const { error } = created;
 	if (isUncertainCreate(error)) {
-		const text = error instanceof KieApiError ? `${error.message}. ${UNCERTAIN_CREATE_TEXT}` : (error as Error).message;
+		const text =
+			error instanceof KieApiError
+				? `${error.message}. ${UNCERTAIN_CREATE_TEXT}`
+				: (error as Error).message;
 		recordInLedger(ctx, { run, item: task.itemIndex, request, uncertain: text });
 	}
 	throw error;
@@ -171,7 +182,11 @@ function rememberInCustomData(ctx: IExecuteFunctions, taskId: string): void {
 		// n8n 2.x offers this.customData; n8n 1.x only $execution.customData (the same store).
 		const customData =
 			(ctx as Partial<Pick<IExecuteFunctions, 'customData'>>).customData ??
-			(ctx.getWorkflowDataProxy(0).$execution as { customData?: IExecuteFunctions['customData'] } | undefined)?.customData;
+			(
+				ctx.getWorkflowDataProxy(0).$execution as
+					| { customData?: IExecuteFunctions['customData'] }
+					| undefined
+			)?.customData;
 		if (!customData) return;
 		const all = customData.getAll();
 		for (let slot = 1; slot <= CUSTOM_DATA_KEYS; slot++) {

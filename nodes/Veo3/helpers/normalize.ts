@@ -27,7 +27,7 @@ function asTextOrNull(value: unknown): string | null {
 	return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
 
-/** successFlag 0 = generating, 1 = success, 2 and 3 = failed (reference §4.1; the schema enum omits 3). */
+/** successFlag 0 = generating, 1 = success, 2 and 3 = failed (docs/kie-api.md#record-fields; the schema enum omits 3). */
 export function statusFromSuccessFlag(flag: unknown): TaskStatus {
 	const n = Number(flag);
 	if (n === 1) return 'success';
@@ -44,8 +44,8 @@ export function findTaskId(body: IDataObject): string | undefined {
 }
 
 /**
- * Normalises record-info `data` (reference §4.1): `response` object (current docs), or the legacy
- * shape with `status` and a JSON-string `resultUrls` at data level (seed quickstart).
+ * Normalises record-info `data` (docs/kie-api.md#record-fields): `response` object (current docs), or the legacy
+ * shape with `status` and a JSON-string `resultUrls` at data level (G0 quickstart).
  */
 export function normalizeRecord(data: IDataObject, fallbackTaskId = ''): VideoResult {
 	const response = asObject(data.response ?? data.info);
@@ -113,7 +113,7 @@ export interface NormalizedCallback {
 }
 
 /**
- * Normalises a callback body (reference §8.2, §8.3): generation and extend callbacks carry
+ * Normalises a callback body (docs/kie-api.md#callback-body, docs/kie-api.md#callback-4k): generation and extend callbacks carry
  * `data.taskId` and `data.info`; 4K callbacks come as `data.info.resultUrls` + `imageUrls` (callback
  * page) or as snake_case `data.task_id`, `result_urls`, `image_urls`, `media_ids` (OpenAPI schema).
  * `code` 200 is success; anything else is a failure with `msg` as the reason.
@@ -160,6 +160,11 @@ export function normalizeCallback(body: IDataObject): NormalizedCallback | undef
 }
 
 /** A record from either API, normalised by the shape its API uses. */
-export function normalizeAnyRecord(found: { api: 'veo' | 'jobs'; data: IDataObject }, taskId: string): VideoResult {
-	return found.api === 'jobs' ? normalizeJobsRecord(found.data, taskId) : normalizeRecord(found.data, taskId);
+export function normalizeAnyRecord(
+	found: { api: 'veo' | 'jobs'; data: IDataObject },
+	taskId: string,
+): VideoResult {
+	return found.api === 'jobs'
+		? normalizeJobsRecord(found.data, taskId)
+		: normalizeRecord(found.data, taskId);
 }

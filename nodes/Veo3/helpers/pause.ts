@@ -5,8 +5,8 @@ type AbortableSleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 // n8n-workflow 2.x's sleep(ms, signal) aborts; 1.x offered sleepWithAbort(ms, signal) and a plain
 // sleep(ms). The node runs on the host's n8n-workflow, so pick whichever this n8n provides.
 const hostSleep: AbortableSleep =
-	((workflow as unknown as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ??
-		(workflow.sleep as AbortableSleep));
+	(workflow as unknown as { sleepWithAbort?: AbortableSleep }).sleepWithAbort ??
+	(workflow.sleep as AbortableSleep);
 
 /**
  * Thrown when the execution's abort signal fires. n8n's engine recognises a cancellation by a name

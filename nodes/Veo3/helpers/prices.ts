@@ -46,10 +46,14 @@ export function estimateCredits(request: PriceRequest): number {
 }
 
 /** How many videos of each model and resolution a balance pays for (Get Credits). */
-export function videosAffordable(balance: number): Record<PricedModel, Record<PricedResolution, number>> {
+export function videosAffordable(
+	balance: number,
+): Record<PricedModel, Record<PricedResolution, number>> {
 	const safe = Number.isFinite(balance) && balance > 0 ? balance : 0;
 	const worth = {} as Record<PricedModel, Record<PricedResolution, number>>;
-	for (const [model, prices] of Object.entries(PRICE_TABLE.generate) as Array<[PricedModel, Record<PricedResolution, number>]>) {
+	for (const [model, prices] of Object.entries(PRICE_TABLE.generate) as Array<
+		[PricedModel, Record<PricedResolution, number>]
+	>) {
 		worth[model] = {
 			'720p': Math.floor(safe / prices['720p']),
 			'1080p': Math.floor(safe / prices['1080p']),

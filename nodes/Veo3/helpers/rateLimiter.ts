@@ -2,8 +2,8 @@ import type { RateLimit } from './interfaces';
 import { pause } from './pause';
 
 /**
- * Client-side sliding window for paid creates (kie: 20 new tasks per 10 s per account, reference
- * §11). Kept per API base URL for the life of the n8n process, so concurrent items, and successive
+ * Client-side sliding window for paid creates (kie: 20 new tasks per 10 s per account,
+ * docs/kie-api.md#limits). Kept per API base URL for the life of the n8n process, so concurrent items, and successive
  * executions of the node, share one budget and a batch never provokes a 429 by itself.
  *
  * kie stamps a create when it arrives, somewhere between our send and its answer, so a slot is
@@ -32,7 +32,9 @@ export async function acquireCreateSlot(
 ): Promise<CreateSlot> {
 	for (;;) {
 		const current = now();
-		const slots = (windows.get(key) ?? []).filter((s) => s.pending || current - s.stamp < limit.windowMs);
+		const slots = (windows.get(key) ?? []).filter(
+			(s) => s.pending || current - s.stamp < limit.windowMs,
+		);
 		windows.set(key, slots);
 		if (slots.length < limit.maxCreates) {
 			const slot: Slot = { stamp: current, pending: true };

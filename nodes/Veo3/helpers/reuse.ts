@@ -34,20 +34,31 @@ function readWindowMs(ctx: IExecuteFunctions): number {
 	const value = options.reuseWindowDays ?? MAX_REUSE_DAYS;
 	const days = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0 || days > MAX_REUSE_DAYS) {
-		throw new ParameterError(ctx.getNode(), 'Reuse Window (Days)', `${JSON.stringify(value)} is not allowed`, `a number of days above 0 and at most ${MAX_REUSE_DAYS}`, 0);
+		throw new ParameterError(
+			ctx.getNode(),
+			'Reuse Window (Days)',
+			`${JSON.stringify(value)} is not allowed`,
+			`a number of days above 0 and at most ${MAX_REUSE_DAYS}`,
+			0,
+		);
 	}
 	return days * DAY_MS;
 }
 
 /** The node's reuse memory; manual test runs do not share the process-wide copy. */
 function openReuseMemory(ctx: IExecuteFunctions): ReuseMemory {
-	const scope = ctx.getMode() === 'manual' ? undefined : `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
+	const scope =
+		ctx.getMode() === 'manual' ? undefined : `${ctx.getWorkflow().id ?? ''}:${ctx.getNode().id}`;
 	return new ReuseMemory(ctx.getWorkflowStaticData('node'), scope, readWindowMs(ctx));
 }
 
 /** kie no longer knows the task (or never did): nothing to reuse, but nothing wrong either. */
 function isGone(error: unknown): boolean {
-	return error instanceof KieApiError && (error.code === 404 || (error.code === 422 && !/processing|generated successfully/i.test(error.kieMessage)));
+	return (
+		error instanceof KieApiError &&
+		(error.code === 404 ||
+			(error.code === 422 && !/processing|generated successfully/i.test(error.kieMessage)))
+	);
 }
 
 /**
@@ -87,14 +98,20 @@ export async function planReuse(
 		const remembered = memory.find(key);
 		if (remembered) {
 			const probe: PreparedTask = remembered.request ? { ...task, body: remembered.request } : task;
-			const state = await settle(async () => await checkTask(ctx, config, probe, remembered.taskId, ctx.getExecutionCancelSignal()));
+			const state = await settle(
+				async () =>
+					await checkTask(ctx, config, probe, remembered.taskId, ctx.getExecutionCancelSignal()),
+			);
 			if (!state.ok && !isGone(state.error)) {
 				result[itemIndex] = { status: 'rejected', reason: state.error };
 				continue;
 			}
 			if (state.ok && state.value.status !== 'failed') {
 				task.body = probe.body;
-				task.existing = { taskId: remembered.taskId, finished: state.value.status === 'success' ? state.value : undefined };
+				task.existing = {
+					taskId: remembered.taskId,
+					finished: state.value.status === 'success' ? state.value : undefined,
+				};
 				task.echo = { ...task.echo, reused: true, estimatedCredits: 0 };
 				plan.reused.add(itemIndex);
 				continue;
@@ -116,6 +133,10 @@ export function followerOutcome(
 	const { json, binary } = leader.value;
 	return {
 		status: 'fulfilled',
-		value: { json: { ...json, ...follower.echo, reused: true, estimatedCredits: 0 }, ...(binary ? { binary } : {}), pairedItem: { item: follower.itemIndex } },
+		value: {
+			json: { ...json, ...follower.echo, reused: true, estimatedCredits: 0 },
+			...(binary ? { binary } : {}),
+			pairedItem: { item: follower.itemIndex },
+		},
 	};
 }

@@ -31,7 +31,12 @@ export function hashKey(operation: string, key: string): string {
 
 function isRemembered(value: unknown): value is RememberedTask {
 	const entry = value as RememberedTask | null;
-	return !!entry && typeof entry === 'object' && typeof entry.taskId === 'string' && typeof entry.at === 'number';
+	return (
+		!!entry &&
+		typeof entry === 'object' &&
+		typeof entry.taskId === 'string' &&
+		typeof entry.at === 'number'
+	);
 }
 
 export class ReuseMemory {
@@ -73,7 +78,9 @@ export class ReuseMemory {
 
 	forget(hashedKey: string): void {
 		this.shared?.delete(hashedKey);
-		this.write(Object.fromEntries(Object.entries(this.stored()).filter(([key]) => key !== hashedKey)));
+		this.write(
+			Object.fromEntries(Object.entries(this.stored()).filter(([key]) => key !== hashedKey)),
+		);
 	}
 
 	/**

@@ -1,17 +1,22 @@
 import { createHmac, timingSafeEqual } from 'crypto';
 
 /**
- * kie.ai webhook signature (reference §8.4): Base64(HMAC-SHA256(key, `${taskId}.${timestamp}`)),
+ * kie.ai webhook signature (docs/kie-api.md#callback-signature): Base64(HMAC-SHA256(key, `${taskId}.${timestamp}`)),
  * where timestamp is the X-Webhook-Timestamp header string (Unix seconds). Only the task id and the
  * time are signed, not the body.
  */
 export function computeSignature(hmacKey: string, taskId: string, timestamp: string): string {
-	return createHmac('sha256', Buffer.from(hmacKey, 'utf8')).update(`${taskId}.${timestamp}`).digest('base64');
+	return createHmac('sha256', Buffer.from(hmacKey, 'utf8'))
+		.update(`${taskId}.${timestamp}`)
+		.digest('base64');
 }
 
 export type SignatureCheck =
 	| { valid: true }
-	| { valid: false; reason: 'missing-headers' | 'bad-timestamp' | 'stale' | 'mismatch' | 'missing-task-id' };
+	| {
+			valid: false;
+			reason: 'missing-headers' | 'bad-timestamp' | 'stale' | 'mismatch' | 'missing-task-id';
+	  };
 
 export interface SignatureInput {
 	hmacKey: string;
@@ -37,7 +42,8 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 	const n = Number(timestamp);
 	const sentMs = n < 1e12 ? n * 1000 : n;
 	// Written so that a tolerance that is not a number (NaN) refuses rather than accepts.
-	if (!(Math.abs(input.nowMs - sentMs) <= input.toleranceSeconds * 1000)) return { valid: false, reason: 'stale' };
+	if (!(Math.abs(input.nowMs - sentMs) <= input.toleranceSeconds * 1000))
+		return { valid: false, reason: 'stale' };
 	const expected = Buffer.from(computeSignature(input.hmacKey, input.taskId, timestamp), 'utf8');
 	const actual = Buffer.from(signature, 'utf8');
 	if (expected.length !== actual.length || !timingSafeEqual(expected, actual)) {
@@ -46,7 +52,10 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 	return { valid: true };
 }
 
-export const SIGNATURE_FAILURE_TEXT: Record<Exclude<SignatureCheck, { valid: true }>['reason'], string> = {
+export const SIGNATURE_FAILURE_TEXT: Record<
+	Exclude<SignatureCheck, { valid: true }>['reason'],
+	string
+> = {
 	'missing-headers': 'Missing X-Webhook-Timestamp or X-Webhook-Signature header',
 	'bad-timestamp': 'X-Webhook-Timestamp is not a Unix time',
 	stale: 'X-Webhook-Timestamp is outside the allowed tolerance',

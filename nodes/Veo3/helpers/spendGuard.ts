@@ -22,20 +22,37 @@ export interface SpendDefaults {
 }
 
 /** "Max Credits per Execution": empty means no cap (or the caller's default). */
-function readMaxCredits(node: INode, options: IDataObject, defaults: SpendDefaults): number | undefined {
+function readMaxCredits(
+	node: INode,
+	options: IDataObject,
+	defaults: SpendDefaults,
+): number | undefined {
 	const value = options.maxCreditsPerExecution;
 	if (value === undefined || value === null || value === '') return defaults.defaultMaxCredits;
 	const n = typeof value === 'string' ? Number(value.trim()) : value;
 	if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) {
-		throw new ParameterError(node, 'Max Credits per Execution', `${JSON.stringify(value)} is not a number of credits`, 'empty (no cap) or a number of 0 or more', 0);
+		throw new ParameterError(
+			node,
+			'Max Credits per Execution',
+			`${JSON.stringify(value)} is not a number of credits`,
+			'empty (no cap) or a number of 0 or more',
+			0,
+		);
 	}
 	return n;
 }
 
 function readBalanceCheck(node: INode, options: IDataObject): BalanceCheck {
 	const value = options.checkBalanceFirst ?? 'batches';
-	if (typeof value === 'string' && (BALANCE_CHECKS as readonly string[]).includes(value)) return value as BalanceCheck;
-	throw new ParameterError(node, 'Check Balance First', `${JSON.stringify(value)} is not supported`, BALANCE_CHECKS.join(', '), 0);
+	if (typeof value === 'string' && (BALANCE_CHECKS as readonly string[]).includes(value))
+		return value as BalanceCheck;
+	throw new ParameterError(
+		node,
+		'Check Balance First',
+		`${JSON.stringify(value)} is not supported`,
+		BALANCE_CHECKS.join(', '),
+		0,
+	);
 }
 
 /** How many items, in order, a balance pays for. */
@@ -78,9 +95,18 @@ export async function guardSpend(
 	const itemCount = fresh.length;
 
 	if (maxCredits !== undefined && spentBefore + estimatedCredits > maxCredits) {
-		throw new SpendRefusedError(node, { reason: 'cap', estimatedCredits, itemCount, maxCredits, spentBefore });
+		throw new SpendRefusedError(node, {
+			reason: 'cap',
+			estimatedCredits,
+			itemCount,
+			maxCredits,
+			spentBefore,
+		});
 	}
-	if (itemCount > 0 && (balanceCheck === 'always' || (balanceCheck === 'batches' && itemCount > 1))) {
+	if (
+		itemCount > 0 &&
+		(balanceCheck === 'always' || (balanceCheck === 'batches' && itemCount > 1))
+	) {
 		const balance = Number(
 			await kieRequest<number>(ctx, config, {
 				method: 'GET',
@@ -91,7 +117,13 @@ export async function guardSpend(
 			}),
 		);
 		if (Number.isFinite(balance) && balance < estimatedCredits) {
-			throw new SpendRefusedError(node, { reason: 'balance', estimatedCredits, itemCount, balance, coveredItems: itemsCovered(balance, prices) });
+			throw new SpendRefusedError(node, {
+				reason: 'balance',
+				estimatedCredits,
+				itemCount,
+				balance,
+				coveredItems: itemsCovered(balance, prices),
+			});
 		}
 	}
 	for (const task of fresh) spent[booking(task)] = task.estimatedCredits;

@@ -13,11 +13,10 @@ import type { TaskSettings } from './settings';
 import { waitUntilFinal } from './waiting';
 
 /**
- * How a task's state is read back: record-info for generate/extend, a repeat POST for 4K (reference
- * §6), the Jobs API's recordInfo for every task created through the Jobs API.
+ * How a task's state is read back: record-info for generate/extend, a repeat POST for 4K
+ * (docs/kie-api.md#get-4k), the Jobs API's recordInfo for every task created through the Jobs API.
  */
 export type StateReadBack = 'recordInfo' | 'repeatFourKRequest' | 'jobsRecord';
-
 
 /** A create request that passed validation, with everything needed to wait for it and report it. */
 export interface PreparedTask {
@@ -67,8 +66,12 @@ export async function submitTask(
 	signal: AbortSignal | undefined,
 	callBackUrl?: string,
 ): Promise<SubmittedTask> {
-	if (task.existing) return { task, taskId: task.existing.taskId, finished: task.existing.finished };
-	return await sendWithJobsFallback(task, async (sent) => await sendCreate(ctx, config, sent, signal, callBackUrl));
+	if (task.existing)
+		return { task, taskId: task.existing.taskId, finished: task.existing.finished };
+	return await sendWithJobsFallback(
+		task,
+		async (sent) => await sendCreate(ctx, config, sent, signal, callBackUrl),
+	);
 }
 
 /** One paid create. Never retried when kie might have created the task (see transport). */
@@ -95,7 +98,15 @@ async function sendCreate(
 		signal,
 	});
 	// Accepted (code 200) but no task ID: kie may well have created, and charged, the task.
-	if (!data?.taskId) throw new KieApiError(200, 'kie.ai accepted the request but returned no taskId', 200, task.endpoint, undefined, true);
+	if (!data?.taskId)
+		throw new KieApiError(
+			200,
+			'kie.ai accepted the request but returned no taskId',
+			200,
+			task.endpoint,
+			undefined,
+			true,
+		);
 	task.onCreated?.(String(data.taskId));
 	return { task, taskId: String(data.taskId) };
 }
@@ -112,7 +123,11 @@ export async function submitOnce(
 	signal: AbortSignal | undefined,
 	callBackUrl?: string,
 ): Promise<SubmittedTask> {
-	return await createOnce(ctx, task, async () => await submitTask(ctx, config, task, signal, callBackUrl));
+	return await createOnce(
+		ctx,
+		task,
+		async () => await submitTask(ctx, config, task, signal, callBackUrl),
+	);
 }
 
 /** Reads a task's current state once, in the normalised shape. */
@@ -123,7 +138,8 @@ export async function checkTask(
 	taskId: string,
 	signal: AbortSignal | undefined,
 ): Promise<VideoResult> {
-	if (task.readBack === 'repeatFourKRequest') return await requestFourK(ctx, config, task, task.body, signal, 'safe');
+	if (task.readBack === 'repeatFourKRequest')
+		return await requestFourK(ctx, config, task, task.body, signal, 'safe');
 	const jobs = task.readBack === 'jobsRecord';
 	const data = await kieRequest<IDataObject>(ctx, config, {
 		method: 'GET',
@@ -133,13 +149,15 @@ export async function checkTask(
 		retry: task.settings.retry,
 		signal,
 	});
-	const result = jobs ? normalizeJobsRecord(data ?? {}, taskId) : normalizeRecord(data ?? {}, taskId);
+	const result = jobs
+		? normalizeJobsRecord(data ?? {}, taskId)
+		: normalizeRecord(data ?? {}, taskId);
 	if (task.includeRaw) result.raw = data;
 	return result;
 }
 
 /**
- * The 4K endpoint answers a repeat request with 422 and the state in the message (reference §6):
+ * The 4K endpoint answers a repeat request with 422 and the state in the message (docs/kie-api.md#get-4k):
  * "4k is processing…" while it renders, "The video has been generated successfully" with the URLs
  * once done. Repeats cost nothing, so a read may re-POST; it still counts against the create limit.
  */
@@ -171,12 +189,18 @@ async function requestFourK(
 		data = answer.value;
 	} else {
 		const error = answer.error;
-		const isState = error instanceof KieApiError && error.code === 422 && /generated successfully|processing/i.test(error.kieMessage);
+		const isState =
+			error instanceof KieApiError &&
+			error.code === 422 &&
+			/generated successfully|processing/i.test(error.kieMessage);
 		if (!isState) throw error;
 		message = error.kieMessage;
 		data = (error.data as IDataObject) ?? {};
 	}
-	const result = normalizeRecord({ taskId: data?.taskId ?? originalTaskId, successFlag: 0, response: data ?? {} }, originalTaskId);
+	const result = normalizeRecord(
+		{ taskId: data?.taskId ?? originalTaskId, successFlag: 0, response: data ?? {} },
+		originalTaskId,
+	);
 	result.taskId = originalTaskId;
 	result.resolution = '4k';
 	if (result.videoUrls.length > 0) result.status = 'success';
@@ -185,7 +209,8 @@ async function requestFourK(
 }
 
 export function successItem(task: PreparedTask, result: VideoResult): INodeExecutionData {
-	const videoUrl = (task.preferFullVideo ? result.fullVideoUrls[0] : undefined) ?? result.videoUrls[0] ?? null;
+	const videoUrl =
+		(task.preferFullVideo ? result.fullVideoUrls[0] : undefined) ?? result.videoUrls[0] ?? null;
 	return { json: { ...result, videoUrl, ...task.echo }, pairedItem: { item: task.itemIndex } };
 }
 
@@ -197,11 +222,17 @@ function submittedItem(submitted: SubmittedTask): INodeExecutionData {
 	};
 }
 
-async function finishItem(ctx: IExecuteFunctions, task: PreparedTask, result: VideoResult): Promise<INodeExecutionData> {
+async function finishItem(
+	ctx: IExecuteFunctions,
+	task: PreparedTask,
+	result: VideoResult,
+): Promise<INodeExecutionData> {
 	const item = successItem(task, result);
 	const url = item.json.videoUrl;
 	if (task.downloadTo && typeof url === 'string') {
-		const downloaded = await settle(async () => await downloadVideo(ctx, url, `${result.taskId}.mp4`));
+		const downloaded = await settle(
+			async () => await downloadVideo(ctx, url, `${result.taskId}.mp4`),
+		);
 		if (!downloaded.ok) {
 			// The video exists and was paid for: say where it is, so nothing is lost.
 			if (downloaded.error instanceof DownloadError) downloaded.error.taskId = result.taskId;
@@ -236,12 +267,21 @@ export async function runTasks(
 		const submitted = await submitOnce(ctx, config, task, signal);
 		// Max Wait Time bounds the status reads too: no resend or request runs past it.
 		const deadline = Date.now() + task.settings.wait.maxWaitMs;
-		const bounded = { ...submitted.task, settings: { ...submitted.task.settings, retry: { ...submitted.task.settings.retry, deadline } } };
+		const bounded = {
+			...submitted.task,
+			settings: {
+				...submitted.task.settings,
+				retry: { ...submitted.task.settings.retry, deadline },
+			},
+		};
 		const result =
 			submitted.finished ??
 			(await waitUntilFinal(
 				submitted.taskId,
-				async () => await reads.run(async () => await checkTask(ctx, config, bounded, submitted.taskId, signal)),
+				async () =>
+					await reads.run(
+						async () => await checkTask(ctx, config, bounded, submitted.taskId, signal),
+					),
 				task.settings.wait,
 				signal,
 			));

@@ -1,6 +1,6 @@
 /**
  * kie sends times as "2025-06-06 10:30:00" strings (older docs) or as epoch milliseconds (newer
- * docs and real traffic), reference §4.1 CONFLICT. Returns an ISO string, or null when absent.
+ * docs and real traffic), docs/kie-api.md#record-fields, where the kie.ai pages disagree. Returns an ISO string, or null when absent.
  * Strings without a zone are read as UTC, since kie does not document one.
  */
 export function toIsoTime(value: unknown): string | null {

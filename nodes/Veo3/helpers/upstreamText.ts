@@ -19,7 +19,13 @@ const SECRET_PATTERNS = [
 export function maskSecrets(text: string): string {
 	return SECRET_PATTERNS.reduce(
 		(masked, pattern, index) =>
-			masked.replace(pattern, (...groups: string[]) => (index === 0 ? `${groups[1]} ${MASK}` : index === 1 ? `${groups[1]}${groups[2]}${MASK}` : MASK)),
+			masked.replace(pattern, (...groups: string[]) =>
+				index === 0
+					? `${groups[1]} ${MASK}`
+					: index === 1
+						? `${groups[1]}${groups[2]}${MASK}`
+						: MASK,
+			),
 		text,
 	);
 }

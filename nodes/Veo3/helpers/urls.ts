@@ -1,5 +1,5 @@
 /**
- * kie documents result URL lists in three forms (reference §8.2 CONFLICT): a JSON array, a JSON
+ * kie documents result URL lists in three forms (docs/kie-api.md#callback-body, where the kie.ai pages disagree): a JSON array, a JSON
  * string holding an array, and a plain string, sometimes in brackets without quotes
  * ('[http://example.com/video1.mp4]'). Accept all of them.
  */

@@ -4,7 +4,7 @@ import { ParameterError } from './errors';
 
 /**
  * Parameter checks that run before any request, so a mistake never costs a credit. Each error
- * names the field as the user sees it and says what is allowed (reference §3).
+ * names the field as the user sees it and says what is allowed (docs/kie-api.md#generate).
  */
 export const MODELS = ['veo3', 'veo3_fast', 'veo3_lite'] as const;
 export const REFERENCE_MODELS = ['veo3_fast', 'veo3_lite'] as const;
@@ -18,10 +18,23 @@ export const PROMPT_MAX = 5000;
 
 export type GenerationMode = 'text' | 'image' | 'firstAndLast' | 'reference';
 
-export const MODE_RULES: Record<GenerationMode, { label: string; min: number; max: number; generationType: string }> = {
+export const MODE_RULES: Record<
+	GenerationMode,
+	{ label: string; min: number; max: number; generationType: string }
+> = {
 	text: { label: 'Text to Video', min: 0, max: 0, generationType: 'TEXT_2_VIDEO' },
-	image: { label: 'Image to Video', min: 1, max: 1, generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' },
-	firstAndLast: { label: 'First and Last Frames', min: 2, max: 2, generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO' },
+	image: {
+		label: 'Image to Video',
+		min: 1,
+		max: 1,
+		generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO',
+	},
+	firstAndLast: {
+		label: 'First and Last Frames',
+		min: 2,
+		max: 2,
+		generationType: 'FIRST_AND_LAST_FRAMES_2_VIDEO',
+	},
 	reference: { label: 'Reference to Video', min: 1, max: 3, generationType: 'REFERENCE_2_VIDEO' },
 };
 
@@ -29,7 +42,8 @@ export const GENERATION_MODES = Object.keys(MODE_RULES) as GenerationMode[];
 
 function describe(value: unknown): string {
 	if (value === undefined) return 'nothing';
-	if (typeof value === 'string') return value.length > 60 ? `"${value.slice(0, 57)}..."` : `"${value}"`;
+	if (typeof value === 'string')
+		return value.length > 60 ? `"${value.slice(0, 57)}..."` : `"${value}"`;
 	try {
 		return JSON.stringify(value).slice(0, 60);
 	} catch {
@@ -37,16 +51,39 @@ function describe(value: unknown): string {
 	}
 }
 
-export function requirePrompt(node: INode, value: unknown, itemIndex: number, field = 'Prompt'): string {
+export function requirePrompt(
+	node: INode,
+	value: unknown,
+	itemIndex: number,
+	field = 'Prompt',
+): string {
 	if (typeof value !== 'string') {
-		throw new ParameterError(node, field, `expected text but got ${describe(value)}`, `text of 1 to ${PROMPT_MAX} characters`, itemIndex);
+		throw new ParameterError(
+			node,
+			field,
+			`expected text but got ${describe(value)}`,
+			`text of 1 to ${PROMPT_MAX} characters`,
+			itemIndex,
+		);
 	}
 	const prompt = value.trim();
 	if (prompt === '') {
-		throw new ParameterError(node, field, 'it is empty', `text of 1 to ${PROMPT_MAX} characters`, itemIndex);
+		throw new ParameterError(
+			node,
+			field,
+			'it is empty',
+			`text of 1 to ${PROMPT_MAX} characters`,
+			itemIndex,
+		);
 	}
 	if (prompt.length > PROMPT_MAX) {
-		throw new ParameterError(node, field, `it has ${prompt.length} characters`, `text of 1 to ${PROMPT_MAX} characters`, itemIndex);
+		throw new ParameterError(
+			node,
+			field,
+			`it has ${prompt.length} characters`,
+			`text of 1 to ${PROMPT_MAX} characters`,
+			itemIndex,
+		);
 	}
 	return prompt;
 }
@@ -58,8 +95,15 @@ export function requireOneOf<T extends string>(
 	allowed: readonly T[],
 	itemIndex: number,
 ): T {
-	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-	throw new ParameterError(node, field, `${describe(value)} is not supported`, allowed.join(', '), itemIndex);
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+		return value as T;
+	throw new ParameterError(
+		node,
+		field,
+		`${describe(value)} is not supported`,
+		allowed.join(', '),
+		itemIndex,
+	);
 }
 
 /** Seeds must be whole numbers 10000–99999; empty means "let kie pick". */
@@ -67,18 +111,41 @@ export function optionalSeed(node: INode, value: unknown, itemIndex: number): nu
 	if (value === undefined || value === null || value === '') return undefined;
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isInteger(n) || n < SEED_MIN || n > SEED_MAX) {
-		throw new ParameterError(node, 'Seed', `${describe(value)} is not a whole number in range`, `a whole number from ${SEED_MIN} to ${SEED_MAX}`, itemIndex);
+		throw new ParameterError(
+			node,
+			'Seed',
+			`${describe(value)} is not a whole number in range`,
+			`a whole number from ${SEED_MIN} to ${SEED_MAX}`,
+			itemIndex,
+		);
 	}
 	return n;
 }
 
-export function requireTaskId(node: INode, value: unknown, itemIndex: number, field = 'Task ID'): string {
+export function requireTaskId(
+	node: INode,
+	value: unknown,
+	itemIndex: number,
+	field = 'Task ID',
+): string {
 	const text = typeof value === 'number' ? String(value) : value;
 	if (typeof text !== 'string' || text.trim() === '') {
-		throw new ParameterError(node, field, `expected a task ID but got ${describe(value)}`, 'the taskId returned by Generate or Extend', itemIndex);
+		throw new ParameterError(
+			node,
+			field,
+			`expected a task ID but got ${describe(value)}`,
+			'the taskId returned by Generate or Extend',
+			itemIndex,
+		);
 	}
 	if (!/^[A-Za-z0-9_-]{1,128}$/.test(text.trim())) {
-		throw new ParameterError(node, field, `${describe(value)} is not a task ID`, 'letters, digits, "_" and "-" (as returned by kie.ai)', itemIndex);
+		throw new ParameterError(
+			node,
+			field,
+			`${describe(value)} is not a task ID`,
+			'letters, digits, "_" and "-" (as returned by kie.ai)',
+			itemIndex,
+		);
 	}
 	return text.trim();
 }
@@ -86,12 +153,23 @@ export function requireTaskId(node: INode, value: unknown, itemIndex: number, fi
 export function requireIndex(node: INode, value: unknown, itemIndex: number): number {
 	const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 9) {
-		throw new ParameterError(node, 'Video Index', `${describe(value)} is not a video index`, 'a whole number from 0 (the first video)', itemIndex);
+		throw new ParameterError(
+			node,
+			'Video Index',
+			`${describe(value)} is not a video index`,
+			'a whole number from 0 (the first video)',
+			itemIndex,
+		);
 	}
 	return n;
 }
 
-export function requireHttpUrl(node: INode, field: string, value: unknown, itemIndex: number): string {
+export function requireHttpUrl(
+	node: INode,
+	field: string,
+	value: unknown,
+	itemIndex: number,
+): string {
 	if (typeof value === 'string') {
 		try {
 			const url = new URL(value.trim());
@@ -100,7 +178,13 @@ export function requireHttpUrl(node: INode, field: string, value: unknown, itemI
 			// reported below
 		}
 	}
-	throw new ParameterError(node, field, `${describe(value)} is not a URL`, 'a public http:// or https:// URL', itemIndex);
+	throw new ParameterError(
+		node,
+		field,
+		`${describe(value)} is not a URL`,
+		'a public http:// or https:// URL',
+		itemIndex,
+	);
 }
 
 /**
@@ -109,7 +193,8 @@ export function requireHttpUrl(node: INode, field: string, value: unknown, itemI
  * CDNs put commas inside URLs (`…/tr:w_300,h_200/…`, `…/c_fill,w_300/…`).
  */
 export function splitUrlList(value: unknown): unknown[] {
-	if (Array.isArray(value)) return value.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
+	if (Array.isArray(value))
+		return value.map((v) => (typeof v === 'string' ? v.trim() : v)).filter((v) => v !== '');
 	if (typeof value === 'string') {
 		return value
 			.split(/\r?\n|,\s*(?=https?:\/\/)/i)
@@ -122,7 +207,8 @@ export function splitUrlList(value: unknown): unknown[] {
 
 /** Accepts an array (from an expression), or text with one entry per line or comma-separated. */
 export function splitList(value: unknown): unknown[] {
-	if (Array.isArray(value)) return value.flatMap((v) => (typeof v === 'string' ? splitList(v) : [v]));
+	if (Array.isArray(value))
+		return value.flatMap((v) => (typeof v === 'string' ? splitList(v) : [v]));
 	if (typeof value === 'string') {
 		return value
 			.split(/[\n,]+/)
@@ -133,10 +219,22 @@ export function splitList(value: unknown): unknown[] {
 	return [value];
 }
 
-export function requireImageCount(node: INode, mode: GenerationMode, count: number, field: string, itemIndex: number): void {
+export function requireImageCount(
+	node: INode,
+	mode: GenerationMode,
+	count: number,
+	field: string,
+	itemIndex: number,
+): void {
 	const rule = MODE_RULES[mode];
 	if (count < rule.min || count > rule.max) {
 		const allowed = rule.min === rule.max ? `exactly ${rule.min}` : `${rule.min} to ${rule.max}`;
-		throw new ParameterError(node, field, `${count} image(s) given for ${rule.label}`, `${allowed} image(s) for ${rule.label}`, itemIndex);
+		throw new ParameterError(
+			node,
+			field,
+			`${count} image(s) given for ${rule.label}`,
+			`${allowed} image(s) for ${rule.label}`,
+			itemIndex,
+		);
 	}
 }

@@ -40,7 +40,12 @@ export function* pollDelays(settings: WaitSettings): Generator<number> {
 export function isTransient(error: unknown): boolean {
 	if (error instanceof KieTransportError) return true;
 	if (error instanceof KieApiError) {
-		return error.code === 429 || error.code === 455 || error.code >= 500 || /record(Info)? is null/i.test(error.kieMessage);
+		return (
+			error.code === 429 ||
+			error.code === 455 ||
+			error.code >= 500 ||
+			/record(Info)? is null/i.test(error.kieMessage)
+		);
 	}
 	return false;
 }
@@ -73,7 +78,8 @@ export async function waitUntilFinal(
 		const result: VideoResult = outcome.value;
 		lastTransient = undefined;
 		if (result.status === 'success') return result;
-		if (result.status === 'failed') throw new TaskFailedError(taskId, result.errorCode, result.errorMessage);
+		if (result.status === 'failed')
+			throw new TaskFailedError(taskId, result.errorCode, result.errorMessage);
 	}
 	if (lastTransient instanceof Error) {
 		throw new WaitTimeoutError(taskId, (now() - started) / 1000, lastTransient.message);

@@ -7,8 +7,19 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { badBaseUrlError, KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from '../helpers/errors';
-import type { ApiConfig, KieEnvelope, RateLimit, ResendPolicy, RetryPolicy } from '../helpers/interfaces';
+import {
+	badBaseUrlError,
+	KieApiError,
+	KieTransportError,
+	UNCERTAIN_CREATE_TEXT,
+} from '../helpers/errors';
+import type {
+	ApiConfig,
+	KieEnvelope,
+	RateLimit,
+	ResendPolicy,
+	RetryPolicy,
+} from '../helpers/interfaces';
 import { pause, throwIfCancelled } from '../helpers/pause';
 import { settle } from '../helpers/settle';
 import { acquireCreateSlot, type CreateSlot } from '../helpers/rateLimiter';
@@ -41,19 +52,31 @@ export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, ma
 export const DEFAULT_RATE_LIMIT: RateLimit = { maxCreates: 20, windowMs: 10000 };
 
 /** `credentials` when the caller has read them already (a callback reads them once: they are decrypted on every read). */
-export async function getApiConfig(ctx: ApiContext, known?: ICredentialDataDecryptedObject): Promise<ApiConfig> {
-	const credentials = known ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME));
+export async function getApiConfig(
+	ctx: ApiContext,
+	known?: ICredentialDataDecryptedObject,
+): Promise<ApiConfig> {
+	const credentials =
+		known ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME));
 	return {
 		baseUrl: checkedBaseUrl(ctx, 'API Base URL', credentials.baseUrl, 'https://api.kie.ai'),
-		uploadBaseUrl: checkedBaseUrl(ctx, 'Upload Base URL', credentials.uploadBaseUrl, 'https://kieai.redpandaai.co'),
+		uploadBaseUrl: checkedBaseUrl(
+			ctx,
+			'Upload Base URL',
+			credentials.uploadBaseUrl,
+			'https://kieai.redpandaai.co',
+		),
 	};
 }
 
 /** A base URL from the credential, checked before any request: http(s), with a host. */
 function checkedBaseUrl(ctx: ApiContext, field: string, value: unknown, fallback: string): string {
-	const text = String(value || fallback).trim().replace(/\/+$/, '');
+	const text = String(value || fallback)
+		.trim()
+		.replace(/\/+$/, '');
 	const parsed = settleSync(() => new URL(text));
-	if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname) throw badBaseUrlError(ctx.getNode(), field, text);
+	if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname)
+		throw badBaseUrlError(ctx.getNode(), field, text);
 	return text;
 }
 
@@ -108,14 +131,25 @@ const RETRYABLE_NETWORK_CODES = new Set([
 /** Finds a Node/axios network error code anywhere in the cause chain n8n wraps around it. */
 export function networkCodeOf(error: unknown, depth = 0): string | undefined {
 	if (!error || typeof error !== 'object' || depth > 5) return undefined;
-	const candidate = error as { code?: unknown; cause?: unknown; errors?: unknown[]; message?: unknown };
-	if (typeof candidate.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(candidate.code)) return candidate.code;
+	const candidate = error as {
+		code?: unknown;
+		cause?: unknown;
+		errors?: unknown[];
+		message?: unknown;
+	};
+	if (typeof candidate.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(candidate.code))
+		return candidate.code;
 	const nested =
 		networkCodeOf(candidate.cause, depth + 1) ??
-		(Array.isArray(candidate.errors) ? candidate.errors.map((e) => networkCodeOf(e, depth + 1)).find(Boolean) : undefined);
+		(Array.isArray(candidate.errors)
+			? candidate.errors.map((e) => networkCodeOf(e, depth + 1)).find(Boolean)
+			: undefined);
 	if (nested) return nested;
 	if (typeof candidate.message === 'string') {
-		const match = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up)\b/.exec(candidate.message);
+		const match =
+			/\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up)\b/.exec(
+				candidate.message,
+			);
 		if (match) return match[1] === 'socket hang up' ? 'ECONNRESET' : match[1];
 	}
 	return undefined;
@@ -136,7 +170,11 @@ async function send(ctx: ApiContext, config: ApiConfig, request: KieRequest): Pr
 		timeout: requestTimeout(request.retry),
 	};
 	if (request.signal) options.abortSignal = request.signal;
-	const response = (await ctx.helpers.httpRequestWithAuthentication.call(ctx, CREDENTIAL_NAME, options)) as {
+	const response = (await ctx.helpers.httpRequestWithAuthentication.call(
+		ctx,
+		CREDENTIAL_NAME,
+		options,
+	)) as {
 		statusCode: number;
 		body: unknown;
 		headers?: IDataObject;
@@ -161,18 +199,26 @@ function envelopeOf(raw: RawResponse): KieEnvelope {
 	// No envelope: an HTTP-level error from kie, a proxy or a load balancer. Its text is not kie's
 	// and may echo anything (request headers included), so none of it is kept.
 	const code = raw.statusCode >= 400 ? raw.statusCode : 500;
-	return { code, msg: `HTTP ${raw.statusCode}, an answer without a kie.ai envelope (a proxy or load balancer in between?)`, data: null };
+	return {
+		code,
+		msg: `HTTP ${raw.statusCode}, an answer without a kie.ai envelope (a proxy or load balancer in between?)`,
+		data: null,
+	};
 }
 
 /**
  * Sends one kie.ai request and returns the envelope's `data`. Throws KieApiError for any envelope
- * code other than 200 (kie answers errors with HTTP 200, reference §1) and KieTransportError when no
+ * code other than 200 (kie answers errors with HTTP 200, docs/kie-api.md#conventions) and KieTransportError when no
  * answer came. Retries:
  * - safe requests (reads, uploads): on 429/455/5xx/408 and network errors, with exponential back-off and jitter;
  * - paid requests (creates): only on 429/455 envelopes and on errors where the request never left this
  *   machine (connection refused, DNS). A 5xx or a reset could mean a task was created: not retried.
  */
-export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig, request: KieRequest): Promise<T> {
+export async function kieRequest<T = unknown>(
+	ctx: ApiContext,
+	config: ApiConfig,
+	request: KieRequest,
+): Promise<T> {
 	const policy = request.retry ?? DEFAULT_RETRY;
 	const limiterKey = config.baseUrl;
 	const limited = request.rateLimited ?? request.resend === 'paid';
@@ -188,13 +234,19 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 			else slot?.done();
 			throwIfCancelled(request.signal);
 			const retryable =
-				networkCode !== undefined && (request.resend === 'safe' ? RETRYABLE_NETWORK_CODES.has(networkCode) : neverSent);
-			const delay = retryable && attempt < policy.maxRetries ? nextDelay(policy, attempt) : undefined;
+				networkCode !== undefined &&
+				(request.resend === 'safe' ? RETRYABLE_NETWORK_CODES.has(networkCode) : neverSent);
+			const delay =
+				retryable && attempt < policy.maxRetries ? nextDelay(policy, attempt) : undefined;
 			if (delay !== undefined) {
 				await pause(delay, request.signal);
 				continue;
 			}
-			throw transportError(request, networkCode, request.host === 'upload' ? config.uploadBaseUrl : config.baseUrl);
+			throw transportError(
+				request,
+				networkCode,
+				request.host === 'upload' ? config.uploadBaseUrl : config.baseUrl,
+			);
 		}
 		const envelope = envelopeOf(sent.value);
 		// A refused create (429/455) was not counted by kie as a task: give its slot back.
@@ -206,25 +258,50 @@ export async function kieRequest<T = unknown>(ctx: ApiContext, config: ApiConfig
 				? REFUSED_CODES.has(envelope.code) || envelope.code >= 500 || envelope.code === 408
 				: REFUSED_CODES.has(envelope.code);
 		// kie (or a proxy) may say how long to hold back; a resend never comes sooner than that.
-		const delay = retryable && attempt < policy.maxRetries ? nextDelay(policy, attempt, retryAfterMs(sent.value.headers)) : undefined;
+		const delay =
+			retryable && attempt < policy.maxRetries
+				? nextDelay(policy, attempt, retryAfterMs(sent.value.headers))
+				: undefined;
 		if (delay !== undefined) {
 			await pause(delay, request.signal);
 			continue;
 		}
-		const uncertain = request.resend === 'paid' && !REFUSED_CODES.has(envelope.code) && (envelope.code >= 500 || envelope.code === 408);
-		throw new KieApiError(envelope.code, envelope.msg, sent.value.statusCode, request.endpoint, envelope.data, uncertain);
+		const uncertain =
+			request.resend === 'paid' &&
+			!REFUSED_CODES.has(envelope.code) &&
+			(envelope.code >= 500 || envelope.code === 408);
+		throw new KieApiError(
+			envelope.code,
+			envelope.msg,
+			sent.value.statusCode,
+			request.endpoint,
+			envelope.data,
+			uncertain,
+		);
 	}
 }
 
-function transportError(request: KieRequest, networkCode: string | undefined, base: string): KieTransportError {
+function transportError(
+	request: KieRequest,
+	networkCode: string | undefined,
+	base: string,
+): KieTransportError {
 	if (networkCode && NOT_SENT_NETWORK_CODES.has(networkCode)) {
 		const field = request.host === 'upload' ? 'Upload Base URL' : 'API Base URL';
-		return new KieTransportError(`Cannot reach ${hostOf(base)}: check ${field} in the Veo3 credential (${networkCode})`, networkCode, request.endpoint);
+		return new KieTransportError(
+			`Cannot reach ${hostOf(base)}: check ${field} in the Veo3 credential (${networkCode})`,
+			networkCode,
+			request.endpoint,
+		);
 	}
 	const what = networkCode ?? 'a network error';
 	const uncertain =
 		request.resend === 'paid' && !(networkCode && NOT_SENT_NETWORK_CODES.has(networkCode))
 			? ` ${UNCERTAIN_CREATE_TEXT}`
 			: '';
-	return new KieTransportError(`No answer from kie.ai for ${request.endpoint} (${what}).${uncertain}`, networkCode, request.endpoint);
+	return new KieTransportError(
+		`No answer from kie.ai for ${request.endpoint} (${what}).${uncertain}`,
+		networkCode,
+		request.endpoint,
+	);
 }

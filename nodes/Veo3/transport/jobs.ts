@@ -63,7 +63,14 @@ export async function readAnyRecord(
 	signal: AbortSignal | undefined,
 ): Promise<FoundRecord> {
 	const read = async (endpoint: string) =>
-		await kieRequest<IDataObject>(ctx, config, { method: 'GET', endpoint, qs: { taskId }, resend: 'safe', retry, signal });
+		await kieRequest<IDataObject>(ctx, config, {
+			method: 'GET',
+			endpoint,
+			qs: { taskId },
+			resend: 'safe',
+			retry,
+			signal,
+		});
 	const dedicated = await settle(async () => await read(ENDPOINTS.recordInfo));
 	if (dedicated.ok) return { api: 'veo', data: dedicated.value ?? {} };
 	if (!isUnknownTask(dedicated.error)) throw dedicated.error;
@@ -80,7 +87,11 @@ export function modelPath(model: string, aspect: 'price' | 'schema' | 'success-r
 
 /** The dedicated generate body in `veo-3-1`'s form: snake_case input, `duration` in whole seconds. */
 export function jobsGenerateBody(veo: IDataObject, duration?: number): IDataObject {
-	const input: IDataObject = { prompt: veo.prompt, aspect_ratio: veo.aspect_ratio, generation_type: veo.generationType };
+	const input: IDataObject = {
+		prompt: veo.prompt,
+		aspect_ratio: veo.aspect_ratio,
+		generation_type: veo.generationType,
+	};
 	if (veo.imageUrls) input.image_urls = veo.imageUrls;
 	if (veo.resolution) input.resolution = veo.resolution;
 	if (veo.seeds !== undefined) input.seeds = veo.seeds;
@@ -99,9 +110,17 @@ export function jobsExtendBody(veo: IDataObject): IDataObject {
 }
 
 /** A 1080p or 4K request in the Jobs form; note `taskId` for 1080p but `task_id` for 4K. */
-export function jobsUpgradeBody(upgrade: '1080p' | '4k', taskId: string, index: number, callBackUrl?: string): IDataObject {
+export function jobsUpgradeBody(
+	upgrade: '1080p' | '4k',
+	taskId: string,
+	index: number,
+	callBackUrl?: string,
+): IDataObject {
 	const input = upgrade === '1080p' ? { taskId, index } : { task_id: taskId, index };
-	return withCallback({ model: upgrade === '1080p' ? JOBS_MODEL.get1080p : JOBS_MODEL.get4k, input }, { callBackUrl });
+	return withCallback(
+		{ model: upgrade === '1080p' ? JOBS_MODEL.get1080p : JOBS_MODEL.get4k, input },
+		{ callBackUrl },
+	);
 }
 
 function withCallback(body: IDataObject, from: IDataObject): IDataObject {

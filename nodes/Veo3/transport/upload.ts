@@ -8,7 +8,7 @@ import { ENDPOINTS, kieRequest, type ApiContext } from './index';
 /** Where the node's own image uploads go on kie's upload host; kie deletes uploads after 24 hours. */
 export const UPLOAD_PATH = 'n8n-veo3';
 
-/** kie's answer to an upload; `downloadUrl` is in both documented shapes (reference §10.3 CONFLICT). */
+/** kie's answer to an upload; `downloadUrl` is in both documented shapes (docs/kie-api.md#uploads, where the kie.ai pages disagree). */
 export interface UploadedFile {
 	downloadUrl?: string;
 	fileUrl?: string;
@@ -25,7 +25,10 @@ interface UploadTarget {
 	fileName: string;
 }
 
-function multipartBody(image: InputImage, target: UploadTarget): { body: Buffer; contentType: string } {
+function multipartBody(
+	image: InputImage,
+	target: UploadTarget,
+): { body: Buffer; contentType: string } {
 	const { fileName } = target;
 	const boundary = `----n8nVeo3${randomBytes(12).toString('hex')}`;
 	const field = (name: string, value: string) =>
@@ -35,7 +38,11 @@ function multipartBody(image: InputImage, target: UploadTarget): { body: Buffer;
 		field('fileName', fileName) +
 		`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: ${image.mimeType}\r\n\r\n`;
 	return {
-		body: Buffer.concat([Buffer.from(head, 'utf8'), image.buffer, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]),
+		body: Buffer.concat([
+			Buffer.from(head, 'utf8'),
+			image.buffer,
+			Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
+		]),
 		contentType: `multipart/form-data; boundary=${boundary}`,
 	};
 }
@@ -53,7 +60,14 @@ export async function uploadImage(
 ): Promise<string> {
 	const safeName = image.fileName.replace(/[^A-Za-z0-9._-]/g, '_').slice(-80);
 	const fileName = `${Date.now()}-${randomBytes(4).toString('hex')}-${safeName}`;
-	const data = await uploadBinary(ctx, config, image, { uploadPath: UPLOAD_PATH, fileName }, retry, signal);
+	const data = await uploadBinary(
+		ctx,
+		config,
+		image,
+		{ uploadPath: UPLOAD_PATH, fileName },
+		retry,
+		signal,
+	);
 	const url = data.downloadUrl ?? data.fileUrl;
 	if (!url) throw new UnexpectedAnswerError('kie.ai upload answered without a file URL');
 	return url;
@@ -90,6 +104,18 @@ export async function uploadFromUrl(
 	retry: RetryPolicy,
 	signal: AbortSignal | undefined,
 ): Promise<UploadedFile> {
-	const body = { fileUrl, uploadPath: target.uploadPath, ...(target.fileName ? { fileName: target.fileName } : {}) };
-	return await kieRequest<UploadedFile>(ctx, config, { method: 'POST', endpoint: ENDPOINTS.urlUpload, host: 'upload', body, resend: 'safe', retry, signal });
+	const body = {
+		fileUrl,
+		uploadPath: target.uploadPath,
+		...(target.fileName ? { fileName: target.fileName } : {}),
+	};
+	return await kieRequest<UploadedFile>(ctx, config, {
+		method: 'POST',
+		endpoint: ENDPOINTS.urlUpload,
+		host: 'upload',
+		body,
+		resend: 'safe',
+		retry,
+		signal,
+	});
 }

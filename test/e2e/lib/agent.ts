@@ -18,7 +18,11 @@ export interface AgentSetup {
 
 /** An OpenAI credential whose Base URL is the fake LLM (any API key: it checks none). */
 export async function createFakeOpenAiCredential(api: N8nApi, llm: FakeLlm): Promise<AgentSetup> {
-	const credential = await api.createCredential('openAiApi', 'Fake OpenAI', { apiKey: 'sk-fake-llm', url: llm.baseUrl, header: false });
+	const credential = await api.createCredential('openAiApi', 'Fake OpenAI', {
+		apiKey: 'sk-fake-llm',
+		url: llm.baseUrl,
+		header: false,
+	});
 	return { credential: { id: credential.id, name: credential.name } };
 }
 
@@ -74,16 +78,27 @@ export function agentWorkflow(
 	}));
 	const connections: Record<string, any> = {
 		[trigger.name]: { main: [[{ node: agent.name, type: 'main', index: 0 }]] },
-		[model.name]: { ai_languageModel: [[{ node: agent.name, type: 'ai_languageModel', index: 0 }]] },
+		[model.name]: {
+			ai_languageModel: [[{ node: agent.name, type: 'ai_languageModel', index: 0 }]],
+		},
 	};
-	for (const tool of toolNodes) connections[tool.name] = { ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] };
-	return { name, nodes: [trigger, agent, model, ...toolNodes], connections, settings: { executionOrder: 'v1' } };
+	for (const tool of toolNodes)
+		connections[tool.name] = { ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] };
+	return {
+		name,
+		nodes: [trigger, agent, model, ...toolNodes],
+		connections,
+		settings: { executionOrder: 'v1' },
+	};
 }
 
 /** The tool name the agent gives a node: n8n replaces what a tool name may not contain with "_". */
 export function toolNameOf(conversationTools: Array<{ name: string }>, nodeName: string): string {
 	const wanted = nodeName.replace(/[^a-zA-Z0-9_-]/g, '_');
 	const found = conversationTools.find((t) => t.name === wanted || t.name === nodeName);
-	if (!found) throw new Error(`no tool named like "${nodeName}" offered (offered: ${conversationTools.map((t) => t.name).join(', ')})`);
+	if (!found)
+		throw new Error(
+			`no tool named like "${nodeName}" offered (offered: ${conversationTools.map((t) => t.name).join(', ')})`,
+		);
 	return found.name;
 }

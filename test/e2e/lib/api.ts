@@ -1,6 +1,6 @@
 // Drives a running n8n without the UI: the public API (X-N8N-API-KEY) for credentials, workflows
 // and executions, plus the cookie-auth internal /rest API for what the public API lacks
-// (node types, credential test). Calls verified on 2.41.1 and 1.123.x (recipes §5).
+// (node types, credential test). Calls verified on 2.41.1 and 1.123.x (docs/n8n-notes.md#rest-api).
 import type { AxiosInstance, Method } from 'axios';
 
 import { CookieSession, HttpError, plainClient } from './http';
@@ -20,7 +20,15 @@ interface Workflow extends WorkflowJson {
 	active: boolean;
 }
 
-export type ExecutionStatus = 'new' | 'running' | 'waiting' | 'success' | 'error' | 'crashed' | 'canceled' | 'unknown';
+export type ExecutionStatus =
+	| 'new'
+	| 'running'
+	| 'waiting'
+	| 'success'
+	| 'error'
+	| 'crashed'
+	| 'canceled'
+	| 'unknown';
 
 export interface Execution {
 	id: string;
@@ -56,7 +64,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class N8nApi {
 	/** Private (#) so neither console.log(api) nor a jest diff can print it. */
 	readonly #apiKey: string;
-	readonly #credentialData = new Map<string, { name: string; type: string; data: Record<string, unknown> }>();
+	readonly #credentialData = new Map<
+		string,
+		{ name: string; type: string; data: Record<string, unknown> }
+	>();
 	private readonly publicHttp: AxiosInstance;
 	private nodeTypesCache: NodeTypeInfo[] | null = null;
 
@@ -74,14 +85,22 @@ export class N8nApi {
 	/** Any public API call (/api/v1<path>); throws HttpError unless 2xx. */
 	async publicApi<T = any>(method: Method, path: string, body?: unknown): Promise<T> {
 		const res = await this.publicApiRaw(method, path, body);
-		if (res.status < 200 || res.status >= 300) throw new HttpError(method, `/api/v1${path}`, res.status, res.data);
+		if (res.status < 200 || res.status >= 300)
+			throw new HttpError(method, `/api/v1${path}`, res.status, res.data);
 		return res.data as T;
 	}
 
 	async publicApiRaw(method: Method, path: string, body?: unknown) {
 		// A bodiless POST would go out as x-www-form-urlencoded, which 2.x answers with 415.
-		const data = body ?? (method.toUpperCase() === 'GET' || method.toUpperCase() === 'DELETE' ? undefined : {});
-		return await this.publicHttp.request({ method, url: `/api/v1${path}`, data, headers: { 'X-N8N-API-KEY': this.#apiKey } });
+		const data =
+			body ??
+			(method.toUpperCase() === 'GET' || method.toUpperCase() === 'DELETE' ? undefined : {});
+		return await this.publicHttp.request({
+			method,
+			url: `/api/v1${path}`,
+			data,
+			headers: { 'X-N8N-API-KEY': this.#apiKey },
+		});
 	}
 
 	/** Any internal /rest call with the owner's cookie; unwraps `{ data }`. */
@@ -98,13 +117,25 @@ export class N8nApi {
 	 * the body with `requires property "allowedDomains"`. So the option's default ('all') is sent
 	 * explicitly when the type's schema has it and the caller didn't set it.
 	 */
-	async createCredential(type: string, name: string, data: Record<string, unknown>): Promise<{ id: string; name: string; type: string }> {
+	async createCredential(
+		type: string,
+		name: string,
+		data: Record<string, unknown>,
+	): Promise<{ id: string; name: string; type: string }> {
 		const body = { name, type, data: { ...data } };
 		if (!('allowedHttpRequestDomains' in data)) {
-			const schema = await this.publicApi<{ properties?: Record<string, unknown> }>('GET', `/credentials/schema/${type}`);
-			if (schema.properties && 'allowedHttpRequestDomains' in schema.properties) body.data.allowedHttpRequestDomains = 'all';
+			const schema = await this.publicApi<{ properties?: Record<string, unknown> }>(
+				'GET',
+				`/credentials/schema/${type}`,
+			);
+			if (schema.properties && 'allowedHttpRequestDomains' in schema.properties)
+				body.data.allowedHttpRequestDomains = 'all';
 		}
-		const created = await this.publicApi<{ id: string; name: string; type: string }>('POST', '/credentials', body);
+		const created = await this.publicApi<{ id: string; name: string; type: string }>(
+			'POST',
+			'/credentials',
+			body,
+		);
 		this.#credentialData.set(created.id, { name, type, data });
 		return { id: created.id, name: created.name, type: created.type };
 	}
@@ -115,11 +146,24 @@ export class N8nApi {
 	 * stored credential the user can read (n8n merges the stored secret into redacted fields).
 	 * Response: `{ status: 'OK' | 'Error', message }` (packages/cli/src/credentials/credentials.controller.ts).
 	 */
-	async testCredential(id: string, dataOverride?: Record<string, unknown>): Promise<CredentialTestResult> {
+	async testCredential(
+		id: string,
+		dataOverride?: Record<string, unknown>,
+	): Promise<CredentialTestResult> {
 		const known = this.#credentialData.get(id);
-		if (!known) throw new Error(`testCredential: credential ${id} was not created through this client`);
-		const credentials = { id, name: known.name, type: known.type, data: dataOverride ?? known.data };
-		const result = await this.rest<{ status: string; message: string }>('POST', '/credentials/test', { credentials });
+		if (!known)
+			throw new Error(`testCredential: credential ${id} was not created through this client`);
+		const credentials = {
+			id,
+			name: known.name,
+			type: known.type,
+			data: dataOverride ?? known.data,
+		};
+		const result = await this.rest<{ status: string; message: string }>(
+			'POST',
+			'/credentials/test',
+			{ credentials },
+		);
 		return { ok: result.status === 'OK', status: result.status, message: result.message };
 	}
 
@@ -144,17 +188,24 @@ export class N8nApi {
 	/**
 	 * Activates (1.x, 2.x) or publishes (2.x's newer name) a workflow, then waits until its
 	 * production webhooks are registered: activation registers them asynchronously and a call
-	 * right after it can get a 404 (recipes pitfall 7).
+	 * right after it can get a 404 (docs/n8n-notes.md#pitfall-async-activation).
 	 * @param webhookPaths paths under /webhook/ to wait for; default: the `path` of every Webhook node.
 	 */
-	async activateWorkflow(id: string, options: { webhookPaths?: string[]; timeoutMs?: number } = {}): Promise<Workflow> {
+	async activateWorkflow(
+		id: string,
+		options: { webhookPaths?: string[]; timeoutMs?: number } = {},
+	): Promise<Workflow> {
 		let res = await this.publicApiRaw('POST', `/workflows/${id}/activate`);
-		if (res.status === 404 || res.status === 405) res = await this.publicApiRaw('POST', `/workflows/${id}/publish`);
-		if (res.status < 200 || res.status >= 300) throw new HttpError('POST', `/api/v1/workflows/${id}/activate`, res.status, res.data);
+		if (res.status === 404 || res.status === 405)
+			res = await this.publicApiRaw('POST', `/workflows/${id}/publish`);
+		if (res.status < 200 || res.status >= 300)
+			throw new HttpError('POST', `/api/v1/workflows/${id}/activate`, res.status, res.data);
 		const workflow = res.data as Workflow;
 		const paths =
 			options.webhookPaths ??
-			workflow.nodes.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled).map((n) => String(n.parameters?.path ?? ''));
+			workflow.nodes
+				.filter((n) => n.type === 'n8n-nodes-base.webhook' && !n.disabled)
+				.map((n) => String(n.parameters?.path ?? ''));
 		const deadline = Date.now() + (options.timeoutMs ?? 30_000);
 		for (const p of paths) await this.waitForWebhook(p, deadline);
 		return workflow;
@@ -162,8 +213,10 @@ export class N8nApi {
 
 	async deactivateWorkflow(id: string): Promise<void> {
 		const res = await this.publicApiRaw('POST', `/workflows/${id}/deactivate`);
-		if (res.status === 404 || res.status === 405) await this.publicApi('POST', `/workflows/${id}/unpublish`);
-		else if (res.status < 200 || res.status >= 300) throw new HttpError('POST', `/api/v1/workflows/${id}/deactivate`, res.status, res.data);
+		if (res.status === 404 || res.status === 405)
+			await this.publicApi('POST', `/workflows/${id}/unpublish`);
+		else if (res.status < 200 || res.status >= 300)
+			throw new HttpError('POST', `/api/v1/workflows/${id}/deactivate`, res.status, res.data);
 	}
 
 	/**
@@ -177,16 +230,31 @@ export class N8nApi {
 		const http = plainClient(this.n8n.baseUrl, 5_000);
 		let last = 0;
 		while (Date.now() < deadline) {
-			last = (await http.request({ method: 'OPTIONS', url, headers: { origin: this.n8n.baseUrl, 'access-control-request-method': 'POST' } })).status;
+			last = (
+				await http.request({
+					method: 'OPTIONS',
+					url,
+					headers: { origin: this.n8n.baseUrl, 'access-control-request-method': 'POST' },
+				})
+			).status;
 			if (last >= 200 && last < 300) return;
 			await sleep(100);
 		}
-		throw new Error(`webhook ${url} not registered after activation (OPTIONS probe: last status ${last})`);
+		throw new Error(
+			`webhook ${url} not registered after activation (OPTIONS probe: last status ${last})`,
+		);
 	}
 
 	// ---- executions --------------------------------------------------------------------------
 
-	async getExecutions(filter: { workflowId?: string; status?: ExecutionStatus; includeData?: boolean; limit?: number } = {}): Promise<Execution[]> {
+	async getExecutions(
+		filter: {
+			workflowId?: string;
+			status?: ExecutionStatus;
+			includeData?: boolean;
+			limit?: number;
+		} = {},
+	): Promise<Execution[]> {
 		const q = new URLSearchParams();
 		if (filter.workflowId) q.set('workflowId', filter.workflowId);
 		if (filter.status) q.set('status', filter.status);
@@ -197,7 +265,9 @@ export class N8nApi {
 	}
 
 	async getExecution(id: string | number, includeData = true): Promise<Execution> {
-		return normalizeExecution(await this.publicApi<Execution>('GET', `/executions/${id}?includeData=${includeData}`));
+		return normalizeExecution(
+			await this.publicApi<Execution>('GET', `/executions/${id}?includeData=${includeData}`),
+		);
 	}
 
 	/**
@@ -214,17 +284,27 @@ export class N8nApi {
 		const deadline = Date.now() + timeoutMs;
 		let seen: Execution[] = [];
 		while (Date.now() < deadline) {
-			seen = await this.getExecutions({ workflowId: filter.workflowId, includeData: filter.includeData ?? true, limit: 50 });
+			seen = await this.getExecutions({
+				workflowId: filter.workflowId,
+				includeData: filter.includeData ?? true,
+				limit: 50,
+			});
 			const hit = seen.find(predicate);
 			if (hit) return hit;
 			await sleep(250);
 		}
 		const summary = seen.map((e) => `#${e.id} ${e.status}`).join(', ') || 'none';
-		throw new Error(`waitForExecution: no matching execution within ${timeoutMs} ms (seen: ${summary})`);
+		throw new Error(
+			`waitForExecution: no matching execution within ${timeoutMs} ms (seen: ${summary})`,
+		);
 	}
 
 	/** Polls GET /executions/<id> until its status is one of `statuses`. Works for waiting executions on every version. */
-	async waitForExecutionStatus(id: string | number, statuses: ExecutionStatus[], timeoutMs = 60_000): Promise<Execution> {
+	async waitForExecutionStatus(
+		id: string | number,
+		statuses: ExecutionStatus[],
+		timeoutMs = 60_000,
+	): Promise<Execution> {
 		const deadline = Date.now() + timeoutMs;
 		let last: Execution | undefined;
 		while (Date.now() < deadline) {
@@ -232,7 +312,9 @@ export class N8nApi {
 			if (statuses.includes(last.status)) return last;
 			await sleep(250);
 		}
-		throw new Error(`execution ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${last?.status})`);
+		throw new Error(
+			`execution ${id} did not reach ${statuses.join('/')} within ${timeoutMs} ms (status ${last?.status})`,
+		);
 	}
 
 	/** Waits for execution `id` to reach a final status (success/error/crashed/canceled). */
@@ -251,7 +333,9 @@ export class N8nApi {
 		const res = await this.n8n.runCli(['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs);
 		const parsed = lastJsonDocument(res.stdout);
 		if (res.code !== 0 || parsed === undefined) {
-			throw new Error(`n8n execute --id=${workflowId} failed (exit ${res.code}):\n${(res.stdout + res.stderr).slice(-2000)}`);
+			throw new Error(
+				`n8n execute --id=${workflowId} failed (exit ${res.code}):\n${(res.stdout + res.stderr).slice(-2000)}`,
+			);
 		}
 		return parsed;
 	}
@@ -261,8 +345,14 @@ export class N8nApi {
 	/** All node types the instance loaded (GET /types/nodes.json, ~18 MB; cached per client). */
 	async getNodeTypes(refresh = false): Promise<NodeTypeInfo[]> {
 		if (this.nodeTypesCache && !refresh) return this.nodeTypesCache;
-		const res = await this.session.request<NodeTypeInfo[]>('GET', '/types/nodes.json', undefined, 120_000);
-		if (res.status !== 200 || !Array.isArray(res.data)) throw new HttpError('GET', '/types/nodes.json', res.status, res.data);
+		const res = await this.session.request<NodeTypeInfo[]>(
+			'GET',
+			'/types/nodes.json',
+			undefined,
+			120_000,
+		);
+		if (res.status !== 200 || !Array.isArray(res.data))
+			throw new HttpError('GET', '/types/nodes.json', res.status, res.data);
 		this.nodeTypesCache = res.data;
 		return res.data;
 	}
@@ -275,7 +365,8 @@ export class N8nApi {
 	/** Credential types the instance knows (GET /types/credentials.json). */
 	async getCredentialTypes(): Promise<Array<{ name: string; displayName: string }>> {
 		const res = await this.session.request('GET', '/types/credentials.json', undefined, 60_000);
-		if (res.status !== 200 || !Array.isArray(res.data)) throw new HttpError('GET', '/types/credentials.json', res.status, res.data);
+		if (res.status !== 200 || !Array.isArray(res.data))
+			throw new HttpError('GET', '/types/credentials.json', res.status, res.data);
 		return res.data;
 	}
 }

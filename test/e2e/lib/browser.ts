@@ -1,5 +1,5 @@
 // Real-browser helpers: Debian's Chromium (install-browser.sh) driven by playwright-core, whose
-// own browser download is blocked on this machine (recipes §6). Selectors and flow verified on
+// own browser download is blocked on this machine (docs/n8n-notes.md#browser). Selectors and flow verified on
 // n8n 2.41.1; they are the editor's data-test-id hooks, which n8n's own Playwright tests use.
 import * as fs from 'fs';
 import * as os from 'os';
@@ -33,13 +33,14 @@ export interface BrowserSession {
 
 /** Launches headless Chromium with a fresh profile; closed automatically on exit. */
 export async function launchBrowser(): Promise<BrowserSession> {
-	if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`${CHROMIUM_PATH} missing: run test/e2e/install-browser.sh`);
+	if (!fs.existsSync(CHROMIUM_PATH))
+		throw new Error(`${CHROMIUM_PATH} missing: run test/e2e/install-browser.sh`);
 	const { chromium } = loadPlaywright();
 	const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-chromium-'));
 	const context = await chromium.launchPersistentContext(userDataDir, {
 		executablePath: CHROMIUM_PATH,
 		headless: true,
-		// Flags from recipes §6: no sandbox (we run as root), no GPU, and nothing that phones home
+		// Flags from docs/n8n-notes.md#browser: no sandbox (we run as root), no GPU, and nothing that phones home
 		// (the machine has no general internet; those calls would only add noise and delays).
 		args: [
 			'--no-sandbox',
@@ -66,7 +67,12 @@ export async function launchBrowser(): Promise<BrowserSession> {
 }
 
 /** Signs in through the real /signin form and waits until the editor left the sign-in page. */
-export async function signIn(page: Page, baseUrl: string, email: string, password: string): Promise<void> {
+export async function signIn(
+	page: Page,
+	baseUrl: string,
+	email: string,
+	password: string,
+): Promise<void> {
 	await page.goto(`${baseUrl}/signin`, { waitUntil: 'domcontentloaded' });
 	await page.locator('input[type=email]').fill(email);
 	await page.locator('input[type=password]').fill(password);
@@ -79,7 +85,10 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
 /** Opens a new, empty workflow and waits for the canvas. */
 export async function openNewWorkflow(page: Page, baseUrl: string): Promise<void> {
 	await page.goto(`${baseUrl}/workflow/new`, { waitUntil: 'domcontentloaded' });
-	await page.locator('[data-test-id=canvas-plus-button]').first().waitFor({ state: 'visible', timeout: 60_000 });
+	await page
+		.locator('[data-test-id=canvas-plus-button]')
+		.first()
+		.waitFor({ state: 'visible', timeout: 60_000 });
 }
 
 /**
@@ -90,9 +99,15 @@ export async function openNewWorkflow(page: Page, baseUrl: string): Promise<void
  * Items are `node-creator-node-item`s, except that a trigger search that resolves to a single
  * trigger action (e.g. "Veo3" -> Veo3 Trigger on an empty canvas) renders a `node-creator-action-item`.
  */
-export async function openNodeCreatorAndSearch(page: Page, text: string, match: string | RegExp = new RegExp(escapeRegExp(text), 'i')): Promise<Locator> {
+export async function openNodeCreatorAndSearch(
+	page: Page,
+	text: string,
+	match: string | RegExp = new RegExp(escapeRegExp(text), 'i'),
+): Promise<Locator> {
 	await page.locator('[data-test-id=canvas-plus-button]').first().click();
-	const search = page.locator('[data-test-id=node-creator-search-bar] input, input[placeholder*="Search"]').first();
+	const search = page
+		.locator('[data-test-id=node-creator-search-bar] input, input[placeholder*="Search"]')
+		.first();
 	await search.waitFor({ state: 'visible', timeout: 30_000 });
 	await search.fill(text);
 	const items = page

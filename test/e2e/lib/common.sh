@@ -47,7 +47,7 @@ is_installed() {
   [[ -f "$(stamp_file "$1")" && "$(cat "$(stamp_file "$1")")" == "$2" ]]
 }
 
-# npm_install_dir DIR: the install recipe that works on this machine (recipes §2, pitfalls 1-2):
+# npm_install_dir DIR: the install recipe that works on this machine (docs/n8n-notes.md#install, docs/n8n-notes.md#pitfall-registry-gaps, docs/n8n-notes.md#pitfall-install-scripts):
 #  - `npm install`, NOT `npm ci`: the registry mirror lacks optional @msgpackr-extract/* platform
 #    packages, and `npm ci` refuses a lockfile that lists them;
 #  - --ignore-scripts: @confluentinc/kafka-javascript's install script downloads zlib/openssl from

@@ -70,20 +70,27 @@ function parseJson(text: string): any {
 
 function textOf(content: unknown): string {
 	if (typeof content === 'string') return content;
-	if (Array.isArray(content)) return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('');
+	if (Array.isArray(content))
+		return content.map((part) => (typeof part === 'string' ? part : (part?.text ?? ''))).join('');
 	return '';
 }
 
 export function readConversation(body: any): Conversation {
 	const messages: any[] = Array.isArray(body?.messages) ? body.messages : [];
 	const names = new Map<string, string>();
-	for (const m of messages) for (const call of m.tool_calls ?? []) names.set(call.id, call.function?.name);
+	for (const m of messages)
+		for (const call of m.tool_calls ?? []) names.set(call.id, call.function?.name);
 	const userText = textOf([...messages].reverse().find((m) => m.role === 'user')?.content);
 	const toolAnswers = messages
 		.filter((m) => m.role === 'tool')
 		.map((m) => {
 			const content = textOf(m.content);
-			return { toolCallId: m.tool_call_id, name: names.get(m.tool_call_id) ?? '', content, parsed: parseJson(content) };
+			return {
+				toolCallId: m.tool_call_id,
+				name: names.get(m.tool_call_id) ?? '',
+				content,
+				parsed: parseJson(content),
+			};
 		});
 	const tools = (body?.tools ?? []).map((t: any) => ({
 		name: t.function?.name,
@@ -111,7 +118,14 @@ function completion(model: string, turn: Turn): any {
 		object: 'chat.completion',
 		created: Math.floor(Date.now() / 1000),
 		model,
-		choices: [{ index: 0, message, logprobs: null, finish_reason: 'answer' in turn ? 'stop' : 'tool_calls' }],
+		choices: [
+			{
+				index: 0,
+				message,
+				logprobs: null,
+				finish_reason: 'answer' in turn ? 'stop' : 'tool_calls',
+			},
+		],
 		usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
 	};
 }
@@ -120,28 +134,49 @@ function completion(model: string, turn: Turn): any {
 function streamed(res: http.ServerResponse, full: any): void {
 	res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
 	const { message, finish_reason } = full.choices[0];
-	const base = { id: full.id, object: 'chat.completion.chunk', created: full.created, model: full.model };
+	const base = {
+		id: full.id,
+		object: 'chat.completion.chunk',
+		created: full.created,
+		model: full.model,
+	};
 	const delta: any = { role: 'assistant', content: message.content ?? null };
-	if (message.tool_calls) delta.tool_calls = message.tool_calls.map((c: any, index: number) => ({ index, ...c }));
-	res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`);
-	res.write(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason }], usage: full.usage })}\n\n`);
+	if (message.tool_calls)
+		delta.tool_calls = message.tool_calls.map((c: any, index: number) => ({ index, ...c }));
+	res.write(
+		`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`,
+	);
+	res.write(
+		`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason }], usage: full.usage })}\n\n`,
+	);
 	res.end('data: [DONE]\n\n');
 }
 
-export async function startFakeLlm(initial: Script = () => ({ answer: 'Hello.' })): Promise<FakeLlm> {
+export async function startFakeLlm(
+	initial: Script = () => ({ answer: 'Hello.' }),
+): Promise<FakeLlm> {
 	let script = initial;
 	let received: any[] = [];
 	const server = http.createServer((req, res) => {
 		let raw = '';
 		req.on('data', (chunk) => (raw += chunk));
 		req.on('end', () => {
-			const json = (status: number, body: unknown) => res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+			const json = (status: number, body: unknown) =>
+				res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
 			if (req.method === 'GET' && req.url?.endsWith('/models')) {
-				json(200, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'fake' }] });
+				json(200, {
+					object: 'list',
+					data: [{ id: 'gpt-4o-mini', object: 'model', created: 0, owned_by: 'fake' }],
+				});
 				return;
 			}
 			if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
-				json(404, { error: { message: `fake LLM: no route ${req.method} ${req.url}`, type: 'invalid_request_error' } });
+				json(404, {
+					error: {
+						message: `fake LLM: no route ${req.method} ${req.url}`,
+						type: 'invalid_request_error',
+					},
+				});
 				return;
 			}
 			const body = parseJson(raw) ?? {};
@@ -154,7 +189,10 @@ export async function startFakeLlm(initial: Script = () => ({ answer: 'Hello.' }
 				turn = { answer: `SCRIPT ERROR: ${(error as Error).message}` };
 			}
 			const full = completion(String(body.model ?? 'gpt-4o-mini'), turn);
-			setTimeout(() => (body.stream === true ? streamed(res, full) : json(200, full)), turn.delayMs ?? 0);
+			setTimeout(
+				() => (body.stream === true ? streamed(res, full) : json(200, full)),
+				turn.delayMs ?? 0,
+			);
 		});
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -16,14 +16,22 @@ export class HttpError extends Error {
 	) {
 		const text = typeof body === 'string' ? body : JSON.stringify(body);
 		// Request headers/bodies (API key, credential data) are deliberately not part of the message.
-		super(`${method.toUpperCase()} ${path} -> HTTP ${status}: ${redact(String(text ?? '')).slice(0, 600)}`);
+		super(
+			`${method.toUpperCase()} ${path} -> HTTP ${status}: ${redact(String(text ?? '')).slice(0, 600)}`,
+		);
 		this.name = 'HttpError';
 	}
 }
 
 /** An axios instance that never throws on status and never uses an HTTP(S)_PROXY for 127.0.0.1. */
 export function plainClient(baseURL?: string, timeoutMs = 30_000): AxiosInstance {
-	return axios.create({ baseURL, timeout: timeoutMs, validateStatus: () => true, proxy: false, maxRedirects: 0 });
+	return axios.create({
+		baseURL,
+		timeout: timeoutMs,
+		validateStatus: () => true,
+		proxy: false,
+		maxRedirects: 0,
+	});
 }
 
 /** For calling webhooks and resume URLs (absolute URLs, no auth): statuses are returned, never thrown. */
@@ -33,7 +41,7 @@ export function plainHttp(): AxiosInstance {
 
 /**
  * Cookie-authenticated session for /rest/*. n8n binds the auth cookie to the `browser-id` header
- * sent at login: every later call must send the same value or gets 401 (recipes pitfall 6).
+ * sent at login: every later call must send the same value or gets 401 (docs/n8n-notes.md#pitfall-browser-id).
  */
 export class CookieSession {
 	/** #private: the n8n-auth cookie is a session token and must not show up in console.log(session). */
@@ -47,7 +55,12 @@ export class CookieSession {
 		this.http = plainClient(baseUrl);
 	}
 
-	async request<T = any>(method: Method, path: string, body?: unknown, timeoutMs?: number): Promise<AxiosResponse<T>> {
+	async request<T = any>(
+		method: Method,
+		path: string,
+		body?: unknown,
+		timeoutMs?: number,
+	): Promise<AxiosResponse<T>> {
 		const cookie = [...this.#cookies].map(([k, v]) => `${k}=${v}`).join('; ');
 		const res = await this.http.request<T>({
 			method,
@@ -68,9 +81,17 @@ export class CookieSession {
 	}
 
 	/** Calls /rest<path>, throws HttpError unless 2xx, and unwraps n8n's `{ data }` envelope. */
-	async rest<T = any>(method: Method, path: string, body?: unknown, timeoutMs?: number): Promise<T> {
+	async rest<T = any>(
+		method: Method,
+		path: string,
+		body?: unknown,
+		timeoutMs?: number,
+	): Promise<T> {
 		const res = await this.request(method, `/rest${path}`, body, timeoutMs);
-		if (res.status < 200 || res.status >= 300) throw new HttpError(method, `/rest${path}`, res.status, res.data);
-		return (res.data && typeof res.data === 'object' && 'data' in res.data ? res.data.data : res.data) as T;
+		if (res.status < 200 || res.status >= 300)
+			throw new HttpError(method, `/rest${path}`, res.status, res.data);
+		return (
+			res.data && typeof res.data === 'object' && 'data' in res.data ? res.data.data : res.data
+		) as T;
 	}
 }

@@ -1,6 +1,6 @@
 // Starts a real n8n (`n8n start`) from test/e2e/n8n-v1 or n8n-v2 with our package installed as a
-// community package, and waits until it really answers. See shared/reference/n8n-e2e-recipes.md
-// §3-§4 (start/readiness) and §8 (queue mode); the comments cite the pitfall each line avoids.
+// community package, and waits until it really answers. See
+// docs/n8n-notes.md#community-node, docs/n8n-notes.md#start (start/readiness) and docs/n8n-notes.md#queue-mode (queue mode); the comments cite the pitfall each line avoids.
 import axios from 'axios';
 import { spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
@@ -10,7 +10,13 @@ import * as path from 'path';
 import { linkPackage, type LinkMode } from './package-link';
 import { installDir, LOGS_DIR, n8nBin, nodeBinDir, REPO_ROOT, type N8nVersion } from './paths';
 import { getFreePorts } from './ports';
-import { isGroupAlive, killGroup, registerCleanup, trackProcessGroup, untrackProcessGroup } from './processes';
+import {
+	isGroupAlive,
+	killGroup,
+	registerCleanup,
+	trackProcessGroup,
+	untrackProcessGroup,
+} from './processes';
 
 /** Fixed so credentials in the DB stay readable across restarts of the same user folder. Test-only value. */
 const E2E_ENCRYPTION_KEY = 'n8n-nodes-veo3-e2e-encryption-key';
@@ -38,7 +44,7 @@ interface StartN8nOptions {
 	extraPackageDirs?: string[];
 	/** Extra/overriding environment variables (undefined deletes one). */
 	env?: Record<string, string | undefined>;
-	/** Queue mode: main + worker(s) on Redis + Postgres (recipes §8). Services must already run. */
+	/** Queue mode: main + worker(s) on Redis + Postgres (docs/n8n-notes.md#queue-mode). Services must already run. */
 	queue?: QueueOptions;
 	/** Reuse this user folder (e.g. to restart on the same DB); default: a fresh temp folder. */
 	userFolder?: string;
@@ -91,11 +97,23 @@ interface Proc {
 	exited: Promise<number | null>;
 }
 
-function spawnN8n(version: N8nVersion, args: string[], env: NodeJS.ProcessEnv, logPath: string, cwd: string, tempDir?: string): Proc {
+function spawnN8n(
+	version: N8nVersion,
+	args: string[],
+	env: NodeJS.ProcessEnv,
+	logPath: string,
+	cwd: string,
+	tempDir?: string,
+): Proc {
 	const fd = fs.openSync(logPath, 'a');
 	// detached: own process group, so stop() can signal n8n *and* its task-runner child at once.
 	// stdio goes straight to the file: no pipes that could fill up or keep jest's event loop busy.
-	const child = spawn(n8nBin(version), args, { cwd, env, detached: true, stdio: ['ignore', fd, fd] });
+	const child = spawn(n8nBin(version), args, {
+		cwd,
+		env,
+		detached: true,
+		stdio: ['ignore', fd, fd],
+	});
 	fs.closeSync(fd);
 	if (!child.pid) throw new Error(`could not spawn n8n ${args.join(' ')}`);
 	const pgid = child.pid;
@@ -141,15 +159,21 @@ function artifactLog(name: string, log: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The environment from recipes §4, for one process (main, worker or CLI). */
-function baseEnv(version: N8nVersion, port: number, brokerPort: number, userFolder: string, extra: StartN8nOptions['env']): NodeJS.ProcessEnv {
+/** The environment from docs/n8n-notes.md#start, for one process (main, worker or CLI). */
+function baseEnv(
+	version: N8nVersion,
+	port: number,
+	brokerPort: number,
+	userFolder: string,
+	extra: StartN8nOptions['env'],
+): NodeJS.ProcessEnv {
 	const binDir = nodeBinDir(version);
 	const url = `http://127.0.0.1:${port}/`;
 	const env: NodeJS.ProcessEnv = {
 		...process.env,
 		// v2 needs Node 24 first on PATH (bin/n8n is `#!/usr/bin/env node`); v1 uses the system Node 20.
 		PATH: binDir ? `${binDir}${path.delimiter}${process.env.PATH ?? ''}` : process.env.PATH,
-		// Without it n8n writes ~/.n8n (pitfall 11); data goes to $N8N_USER_FOLDER/.n8n.
+		// Without it n8n writes ~/.n8n (docs/n8n-notes.md#pitfall-user-folder); data goes to $N8N_USER_FOLDER/.n8n.
 		N8N_USER_FOLDER: userFolder,
 		N8N_PORT: String(port),
 		N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -158,7 +182,7 @@ function baseEnv(version: N8nVersion, port: number, brokerPort: number, userFold
 		// 2.x reads N8N_WEBHOOK_URL; 1.x reads WEBHOOK_URL (2.x still accepts it with a deprecation warning).
 		...(version === 'v2' ? { N8N_WEBHOOK_URL: url } : { WEBHOOK_URL: url }),
 		N8N_EDITOR_BASE_URL: url,
-		// Default 5679 collides with a second n8n process (CLI, worker, another instance): pitfall 3.
+		// Default 5679 collides with a second n8n process (CLI, worker, another instance): docs/n8n-notes.md#pitfall-broker-port.
 		N8N_RUNNERS_BROKER_PORT: String(brokerPort),
 		N8N_ENCRYPTION_KEY: E2E_ENCRYPTION_KEY,
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -180,10 +204,10 @@ function baseEnv(version: N8nVersion, port: number, brokerPort: number, userFold
 		N8N_LOG_LEVEL: 'info',
 		N8N_LOG_OUTPUT: 'console',
 		// 2.x: stops the offline "ENOTFOUND api.n8n.io" stack traces from the MCP registry at
-		// start-up (§4). 1.123 has no such module and exits on 'Unknown module "mcp-registry"'.
+		// start-up (docs/n8n-notes.md#start). 1.123 has no such module and exits on 'Unknown module "mcp-registry"'.
 		...(version === 'v2' ? { N8N_DISABLED_MODULES: 'mcp-registry' } : {}),
 		// isolated-vm 6 (n8n 1.123's `vm` expression engine) has no Node-20 build: n8n crashes a few
-		// seconds after start without this (pitfall 9).
+		// seconds after start without this (docs/n8n-notes.md#pitfall-expression-engine).
 		...(version === 'v1' ? { N8N_EXPRESSION_ENGINE: 'legacy' } : {}),
 	};
 	// Under jest NODE_ENV=test, and n8n then refuses to load nodes ("Not available in tests") and
@@ -213,7 +237,12 @@ function queueEnv(q: QueueOptions): Record<string, string> {
 
 async function httpStatus(url: string): Promise<number> {
 	try {
-		const res = await axios.get(url, { timeout: 5_000, validateStatus: () => true, proxy: false, responseType: 'text' });
+		const res = await axios.get(url, {
+			timeout: 5_000,
+			validateStatus: () => true,
+			proxy: false,
+			responseType: 'text',
+		});
 		return res.status;
 	} catch {
 		return 0; // connection refused while n8n boots
@@ -221,21 +250,35 @@ async function httpStatus(url: string): Promise<number> {
 }
 
 /** Polls url until it answers 200, the process dies, or the deadline passes. */
-async function waitFor200(url: string, proc: Proc, deadline: number, what: string, logPath: string): Promise<void> {
+async function waitFor200(
+	url: string,
+	proc: Proc,
+	deadline: number,
+	what: string,
+	logPath: string,
+): Promise<void> {
 	let dead = false;
 	void proc.exited.then(() => (dead = true));
 	while (Date.now() < deadline) {
-		if (dead) throw new Error(`${what}: n8n exited (code ${proc.child.exitCode}) before ${url} answered.\n--- ${logPath} (tail) ---\n${tail(logPath)}`);
+		if (dead)
+			throw new Error(
+				`${what}: n8n exited (code ${proc.child.exitCode}) before ${url} answered.\n--- ${logPath} (tail) ---\n${tail(logPath)}`,
+			);
 		if ((await httpStatus(url)) === 200) return;
 		await sleep(250);
 	}
-	throw new Error(`${what}: ${url} not ready in time.\n--- ${logPath} (tail) ---\n${tail(logPath)}`);
+	throw new Error(
+		`${what}: ${url} not ready in time.\n--- ${logPath} (tail) ---\n${tail(logPath)}`,
+	);
 }
 
 export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 	const { version } = options;
 	const bin = n8nBin(version);
-	if (!fs.existsSync(bin)) throw new Error(`n8n ${version} is not installed (${bin} missing): run test/e2e/install.sh ${version}`);
+	if (!fs.existsSync(bin))
+		throw new Error(
+			`n8n ${version} is not installed (${bin} missing): run test/e2e/install.sh ${version}`,
+		);
 
 	const workers = options.queue ? (options.queue.workers ?? 1) : 0;
 	// main port (unless given), main broker port, and per worker: broker + health-check port.
@@ -247,10 +290,14 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 	const logPath = path.join(userFolder, 'n8n.log');
 
 	const packageDir = options.packageDir === undefined ? REPO_ROOT : options.packageDir;
-	const linkedPackage = packageDir ? linkPackage(userFolder, packageDir, options.linkMode).name : null;
+	const linkedPackage = packageDir
+		? linkPackage(userFolder, packageDir, options.linkMode).name
+		: null;
 	const linkedPackages = [
 		...(linkedPackage ? [linkedPackage] : []),
-		...(options.extraPackageDirs ?? []).map((dir) => linkPackage(userFolder, dir, options.linkMode).name),
+		...(options.extraPackageDirs ?? []).map(
+			(dir) => linkPackage(userFolder, dir, options.linkMode).name,
+		),
 	];
 
 	const extra = { ...(options.queue ? queueEnv(options.queue) : {}), ...options.env };
@@ -260,7 +307,14 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 
 	const t0 = Date.now();
 	// The reaper may delete the user folder only if we created it.
-	const main = spawnN8n(version, ['start'], env, logPath, cwd, options.userFolder ? undefined : userFolder);
+	const main = spawnN8n(
+		version,
+		['start'],
+		env,
+		logPath,
+		cwd,
+		options.userFolder ? undefined : userFolder,
+	);
 	const procs: Proc[] = [main];
 	const workerLogPaths: string[] = [];
 
@@ -276,7 +330,8 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		for (const log of [logPath, ...workerLogPaths]) {
 			if (fs.existsSync(log)) fs.copyFileSync(log, artifactLog(name, log));
 		}
-		if (!options.userFolder && process.env.E2E_KEEP_TMP !== '1') fs.rmSync(userFolder, { recursive: true, force: true });
+		if (!options.userFolder && process.env.E2E_KEEP_TMP !== '1')
+			fs.rmSync(userFolder, { recursive: true, force: true });
 	};
 	const unregister = registerCleanup(name, stop);
 
@@ -284,7 +339,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		const readyTimeout = options.readyTimeoutMs ?? 180_000;
 		const deadline = t0 + readyTimeout;
 		await waitFor200(`${baseUrl}/healthz/readiness`, main, deadline, name, logPath);
-		// 1.123 answers readiness ~2 s before its REST routes exist (pitfall 7).
+		// 1.123 answers readiness ~2 s before its REST routes exist (docs/n8n-notes.md#pitfall-async-activation).
 		await waitFor200(`${baseUrl}/rest/settings`, main, deadline, name, logPath);
 
 		for (let i = 0; i < workers; i++) {
@@ -292,7 +347,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 			workerLogPaths.push(workerLog);
 			const brokerPort = free[2 + i * 2];
 			const healthPort = free[3 + i * 2];
-			// Each worker needs its own broker port (pitfall 3) and health-check port.
+			// Each worker needs its own broker port (docs/n8n-notes.md#pitfall-broker-port) and health-check port.
 			const workerEnv = {
 				...env,
 				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
@@ -301,9 +356,21 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 			};
 			const concurrency = String(options.queue?.workerConcurrency ?? 2);
-			const worker = spawnN8n(version, ['worker', `--concurrency=${concurrency}`], workerEnv, workerLog, cwd);
+			const worker = spawnN8n(
+				version,
+				['worker', `--concurrency=${concurrency}`],
+				workerEnv,
+				workerLog,
+				cwd,
+			);
 			procs.push(worker);
-			await waitFor200(`http://127.0.0.1:${healthPort}/healthz`, worker, deadline, `${name} worker ${i + 1}`, workerLog);
+			await waitFor200(
+				`http://127.0.0.1:${healthPort}/healthz`,
+				worker,
+				deadline,
+				`${name} worker ${i + 1}`,
+				workerLog,
+			);
 		}
 	} catch (error) {
 		await stop();
@@ -326,9 +393,11 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		env,
 		webhookUrl: (webhookPath: string) => `${baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`,
 		logTail: (lines?: number) => tail(logPath, lines),
-		runCli: async (args: string[], timeoutMs = 120_000) => await runCli(version, env, cwd, args, timeoutMs),
+		runCli: async (args: string[], timeoutMs = 120_000) =>
+			await runCli(version, env, cwd, args, timeoutMs),
 		kill: async (signal: 'SIGKILL' | 'SIGTERM') => {
-			for (const p of procs) if (p.child.exitCode === null && p.child.signalCode === null) killGroup(p.pgid, signal);
+			for (const p of procs)
+				if (p.child.exitCode === null && p.child.signalCode === null) killGroup(p.pgid, signal);
 			for (const p of procs) await stopProc(p, 60_000);
 		},
 		stop,
@@ -337,11 +406,17 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 
 /**
  * One n8n CLI command against the same user folder/DB as a running instance. Each is a full n8n
- * boot (~3 s, ~400 MB) and gets its own broker port (pitfall 3).
- * Note: `n8n execute --file` only prints `"--id" has to be set!` and exits 0 (pitfall 10):
+ * boot (~3 s, ~400 MB) and gets its own broker port (docs/n8n-notes.md#pitfall-broker-port).
+ * Note: `n8n execute --file` only prints `"--id" has to be set!` and exits 0 (docs/n8n-notes.md#pitfall-execute-file):
  * check stdout, not just the exit code.
  */
-async function runCli(version: N8nVersion, env: NodeJS.ProcessEnv, cwd: string, args: string[], timeoutMs: number): Promise<CliResult> {
+async function runCli(
+	version: N8nVersion,
+	env: NodeJS.ProcessEnv,
+	cwd: string,
+	args: string[],
+	timeoutMs: number,
+): Promise<CliResult> {
 	const [brokerPort] = await getFreePorts(1);
 	const child = spawn(n8nBin(version), args, {
 		cwd,
@@ -356,7 +431,9 @@ async function runCli(version: N8nVersion, env: NodeJS.ProcessEnv, cwd: string, 
 	child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
 	child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
 	const timer = setTimeout(() => killGroup(pgid, 'SIGKILL'), timeoutMs);
-	const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
+	const code = await new Promise<number | null>((resolve) =>
+		child.once('close', (c) => resolve(c)),
+	);
 	clearTimeout(timer);
 	if (isGroupAlive(pgid)) killGroup(pgid, 'SIGKILL');
 	untrackProcessGroup(pgid);

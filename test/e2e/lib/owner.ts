@@ -23,9 +23,12 @@ export async function setupOwner(n8n: N8nHandle): Promise<N8nApi> {
 		password: owner.password,
 	});
 	// Log in explicitly as well, so the session is the same as a returning user's (1.123 and 2.x accept this body).
-	await session.rest('POST', '/login', { emailOrLdapLoginId: owner.email, password: owner.password });
+	await session.rest('POST', '/login', {
+		emailOrLdapLoginId: owner.email,
+		password: owner.password,
+	});
 
-	// The scopes array is required; ask the instance which scopes the owner may grant (recipes §5).
+	// The scopes array is required; ask the instance which scopes the owner may grant (docs/n8n-notes.md#rest-api).
 	const scopes = await session.rest<string[]>('GET', '/api-keys/scopes');
 	const key = await session.rest<{ rawApiKey: string }>('POST', '/api-keys', {
 		label: `e2e-${Date.now()}`,

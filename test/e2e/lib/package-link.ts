@@ -1,7 +1,7 @@
 // Installs our built package into an n8n user folder the way n8n finds community packages:
 // $N8N_USER_FOLDER/.n8n/nodes/node_modules/<package name>, here as a symlink to the repo.
 // Node types then get the real package-name prefix users see: `n8n-nodes-veo3.veo3`
-// (recipes §3 and pitfall 5; N8N_CUSTOM_EXTENSIONS would give `CUSTOM.veo3` instead).
+// (docs/n8n-notes.md#community-node and docs/n8n-notes.md#pitfall-type-prefix; N8N_CUSTOM_EXTENSIONS would give `CUSTOM.veo3` instead).
 import * as fs from 'fs';
 import * as path from 'path';
 
@@ -14,7 +14,6 @@ interface PackageJson {
 	n8n?: { n8nNodesApiVersion?: number; nodes?: string[]; credentials?: string[] };
 }
 
-
 function readPackageJson(dir: string): PackageJson {
 	const file = path.join(dir, 'package.json');
 	if (!fs.existsSync(file)) throw new Error(`${file} not found`);
@@ -23,7 +22,7 @@ function readPackageJson(dir: string): PackageJson {
 
 /**
  * Returns why `dir` can't be loaded by n8n, or null when every file listed in its `n8n` section
- * exists. n8n exits at start-up on a single missing or broken node file (recipes pitfall 4), so a
+ * exists. n8n exits at start-up on a single missing or broken node file (docs/n8n-notes.md#pitfall-class-name), so a
  * half-built dist/ must never be linked.
  */
 function packageProblem(dir: string = REPO_ROOT): string | null {
@@ -33,7 +32,8 @@ function packageProblem(dir: string = REPO_ROOT): string | null {
 	} catch (error) {
 		return (error as Error).message;
 	}
-	if (!/^(@[^/]+\/)?n8n-nodes-/.test(pkg.name)) return `package name "${pkg.name}" must match n8n-nodes-* for n8n to load it`;
+	if (!/^(@[^/]+\/)?n8n-nodes-/.test(pkg.name))
+		return `package name "${pkg.name}" must match n8n-nodes-* for n8n to load it`;
 	if (!pkg.n8n) return `${dir}/package.json has no "n8n" section`;
 	const files = [...(pkg.n8n.nodes ?? []), ...(pkg.n8n.credentials ?? [])];
 	if (files.length === 0) return `${dir}/package.json lists no nodes or credentials`;
@@ -55,7 +55,11 @@ function packageProblem(dir: string = REPO_ROOT): string | null {
 export type LinkMode = 'symlink' | 'copy';
 
 /** Creates <userFolder>/.n8n/nodes/{package.json,node_modules/<name>}. Returns the package name and version. */
-export function linkPackage(userFolder: string, dir: string, mode: LinkMode = 'copy'): { name: string; version: string } {
+export function linkPackage(
+	userFolder: string,
+	dir: string,
+	mode: LinkMode = 'copy',
+): { name: string; version: string } {
 	const problem = packageProblem(dir);
 	if (problem) throw new Error(`Cannot link ${dir} into n8n: ${problem}`);
 	const pkg = readPackageJson(dir);
@@ -92,7 +96,13 @@ export function linkPackage(userFolder: string, dir: string, mode: LinkMode = 'c
 export function ourPackageDirForTests(): string {
 	// E2E_PACKAGE_DIR: run the suites against another built checkout (e.g. a branch in a scratch worktree).
 	const dir = process.env.E2E_PACKAGE_DIR || REPO_ROOT;
-	const reason = process.env.E2E_SKIP_PACKAGE === '1' ? 'run.sh could not build it (E2E_SKIP_PACKAGE=1)' : packageProblem(dir);
-	if (reason) throw new Error(`n8n-nodes-veo3 is not built, so it cannot be installed into n8n: ${reason}. Run npm run build.`);
+	const reason =
+		process.env.E2E_SKIP_PACKAGE === '1'
+			? 'run.sh could not build it (E2E_SKIP_PACKAGE=1)'
+			: packageProblem(dir);
+	if (reason)
+		throw new Error(
+			`n8n-nodes-veo3 is not built, so it cannot be installed into n8n: ${reason}. Run npm run build.`,
+		);
 	return dir;
 }

@@ -22,7 +22,7 @@ export function n8nBin(version: N8nVersion): string {
 
 /**
  * Directory to put first on PATH so `node` is the right one: v2 runs on Node 24 from the npm
- * package `node` (recipes §1), v1 on the machine's Node 20 (null = leave PATH alone).
+ * package `node` (docs/n8n-notes.md#node-24), v1 on the machine's Node 20 (null = leave PATH alone).
  * n8n spawns its JS task runner with process.execPath, but other children (and bin/n8n's
  * shebang) look `node` up on PATH, hence both.
  */

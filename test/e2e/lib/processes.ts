@@ -87,7 +87,10 @@ function startReaper(pgid: number, tempDir?: string): void {
 		tempDir ? `rm -rf "$1"` : 'true',
 	].join('\n');
 	// The directory goes in as "$1", never pasted into the script.
-	const reaper = spawn('/bin/sh', ['-c', script, 'reaper', ...(tempDir ? [tempDir] : [])], { detached: true, stdio: 'ignore' });
+	const reaper = spawn('/bin/sh', ['-c', script, 'reaper', ...(tempDir ? [tempDir] : [])], {
+		detached: true,
+		stdio: 'ignore',
+	});
 	reaper.unref();
 }
 

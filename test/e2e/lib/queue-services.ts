@@ -1,4 +1,4 @@
-// Redis + PostgreSQL for n8n queue mode (recipes §8), started on free ports in a temp folder and
+// Redis + PostgreSQL for n8n queue mode (docs/n8n-notes.md#queue-mode), started on free ports in a temp folder and
 // registered for cleanup. Needs Debian's redis-server and postgresql: test/e2e/install-queue.sh.
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -7,15 +7,28 @@ import * as path from 'path';
 
 import type { QueueOptions } from './n8n';
 import { getFreePorts } from './ports';
-import { isGroupAlive, killGroup, registerCleanup, trackProcessGroup, untrackProcessGroup } from './processes';
+import {
+	isGroupAlive,
+	killGroup,
+	registerCleanup,
+	trackProcessGroup,
+	untrackProcessGroup,
+} from './processes';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function postgresBinDir(): string {
 	const root = '/usr/lib/postgresql';
-	const versions = fs.existsSync(root) ? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
-	const dir = versions.map((v) => path.join(root, v, 'bin')).find((d) => fs.existsSync(path.join(d, 'postgres')));
-	if (!dir) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql: run test/e2e/install-queue.sh');
+	const versions = fs.existsSync(root)
+		? fs.readdirSync(root).sort((a, b) => Number(b) - Number(a))
+		: [];
+	const dir = versions
+		.map((v) => path.join(root, v, 'bin'))
+		.find((d) => fs.existsSync(path.join(d, 'postgres')));
+	if (!dir)
+		throw new Error(
+			'PostgreSQL server binaries not found under /usr/lib/postgresql: run test/e2e/install-queue.sh',
+		);
 	return dir;
 }
 
@@ -29,7 +42,9 @@ function which(cmd: string): string | null {
 
 /** PostgreSQL refuses to run as root, so as root its commands run as the `postgres` user. */
 function asPostgres(command: string): [string, string[]] {
-	return process.getuid?.() === 0 ? ['su', ['postgres', '-s', '/bin/sh', '-c', command]] : ['sh', ['-c', command]];
+	return process.getuid?.() === 0
+		? ['su', ['postgres', '-s', '/bin/sh', '-c', command]]
+		: ['sh', ['-c', command]];
 }
 
 async function waitUntil(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -64,7 +79,9 @@ export interface QueueServices {
 }
 
 /** Starts a throw-away Redis and PostgreSQL (user/database `n8n`, trust auth) on 127.0.0.1. */
-export async function startQueueServices(options: { workers?: number } = {}): Promise<QueueServices> {
+export async function startQueueServices(
+	options: { workers?: number } = {},
+): Promise<QueueServices> {
 	const redisServer = which('redis-server');
 	if (!redisServer) throw new Error('redis-server not installed: run test/e2e/install-queue.sh');
 	const pgBin = postgresBinDir();
@@ -88,16 +105,41 @@ export async function startQueueServices(options: { workers?: number } = {}): Pr
 	const unregister = registerCleanup('queue services', stop);
 
 	try {
-		pgids.push(spawnService(redisServer, ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], path.join(dir, 'redis.log')));
+		pgids.push(
+			spawnService(
+				redisServer,
+				['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+				path.join(dir, 'redis.log'),
+			),
+		);
 
-		const [initCmd, initArgs] = asPostgres(`${pgBin}/initdb -D ${dataDir} -U postgres --auth=trust`);
+		const [initCmd, initArgs] = asPostgres(
+			`${pgBin}/initdb -D ${dataDir} -U postgres --auth=trust`,
+		);
 		execFileSync(initCmd, initArgs, { stdio: 'pipe' });
-		const [pgCmd, pgArgs] = asPostgres(`exec ${pgBin}/postgres -D ${dataDir} -p ${pgPort} -k ${sockDir} -c listen_addresses=127.0.0.1`);
+		const [pgCmd, pgArgs] = asPostgres(
+			`exec ${pgBin}/postgres -D ${dataDir} -p ${pgPort} -k ${sockDir} -c listen_addresses=127.0.0.1`,
+		);
 		// Its reaper also removes the temp folder (data dir, logs) if the test process dies.
 		pgids.push(spawnService(pgCmd, pgArgs, path.join(dir, 'postgres.log'), dir));
 
 		const psql = (sql: string) =>
-			execFileSync('psql', ['-h', '127.0.0.1', '-p', String(pgPort), '-U', 'postgres', '-v', 'ON_ERROR_STOP=1', '-c', sql], { stdio: 'pipe' });
+			execFileSync(
+				'psql',
+				[
+					'-h',
+					'127.0.0.1',
+					'-p',
+					String(pgPort),
+					'-U',
+					'postgres',
+					'-v',
+					'ON_ERROR_STOP=1',
+					'-c',
+					sql,
+				],
+				{ stdio: 'pipe' },
+			);
 		await waitUntil(
 			() => {
 				try {
@@ -110,7 +152,7 @@ export async function startQueueServices(options: { workers?: number } = {}): Pr
 			30_000,
 			'postgres',
 		);
-		// Separate -c calls: CREATE DATABASE cannot run in a multi-statement transaction (recipes §8).
+		// Separate -c calls: CREATE DATABASE cannot run in a multi-statement transaction (docs/n8n-notes.md#queue-mode).
 		psql("create user n8n password 'n8n'");
 		psql('create database n8n owner n8n');
 	} catch (error) {

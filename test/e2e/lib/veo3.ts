@@ -32,7 +32,10 @@ export const EXAMPLE_THIRD_PARTY_TYPES = ['n8n-nodes-base.googleDrive', 'n8n-nod
 export const E2E_POLL = { pollIntervalSeconds: 0.2, maxWaitMinutes: 1, retryDelayMs: 50 };
 
 /** Generate parameters (Text to Video, Fast, 16:9, quick polling); the prompt comes from the item or the webhook body. */
-export function generateParameters(extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}): Record<string, unknown> {
+export function generateParameters(
+	extra: Record<string, unknown> = {},
+	options: Record<string, unknown> = {},
+): Record<string, unknown> {
 	return {
 		resource: 'video',
 		operation: 'generate',
@@ -70,14 +73,30 @@ interface Veo3SetupOptions {
 export async function setupVeo3(api: N8nApi, options: Veo3SetupOptions = {}): Promise<Veo3Setup> {
 	const apiKey = options.apiKey ?? `sk-e2e-${randomUUID().slice(0, 8)}`;
 	const hmacKey = options.hmacKey ?? `hmac-e2e-${randomUUID().slice(0, 8)}`;
-	const sim = await startSimulatorForE2E({ profile: 'fast', rateLimit: { max: 1000 }, ...options.simulator, apiKey, hmacKey });
-	const credential = await api.createCredential('veo3Api', options.credentialName ?? EXAMPLE_CREDENTIAL_NAME, {
+	const sim = await startSimulatorForE2E({
+		profile: 'fast',
+		rateLimit: { max: 1000 },
+		...options.simulator,
 		apiKey,
-		baseUrl: sim.url,
-		uploadBaseUrl: sim.uploadUrl,
-		webhookHmacSecret: hmacKey,
+		hmacKey,
 	});
-	return { sim, apiKey, hmacKey, credential, credentials: { veo3Api: { id: credential.id, name: credential.name } } };
+	const credential = await api.createCredential(
+		'veo3Api',
+		options.credentialName ?? EXAMPLE_CREDENTIAL_NAME,
+		{
+			apiKey,
+			baseUrl: sim.url,
+			uploadBaseUrl: sim.uploadUrl,
+			webhookHmacSecret: hmacKey,
+		},
+	);
+	return {
+		sim,
+		apiKey,
+		hmacKey,
+		credential,
+		credentials: { veo3Api: { id: credential.id, name: credential.name } },
+	};
 }
 
 export interface Veo3Instance {
@@ -89,7 +108,10 @@ export interface Veo3Instance {
 }
 
 /** One n8n with our package, its owner and API key, and the simulator behind a `veo3Api` credential. */
-export async function startVeo3Instance(version: N8nVersion, env: Record<string, string> = {}): Promise<Veo3Instance> {
+export async function startVeo3Instance(
+	version: N8nVersion,
+	env: Record<string, string> = {},
+): Promise<Veo3Instance> {
 	const n8n = await startN8n({ version, packageDir: ourPackageDirForTests(), env });
 	console.log(`[e2e] ${n8n.name} ready in ${n8n.startupMs} ms`);
 	const api = await setupOwner(n8n);
@@ -115,7 +137,11 @@ function position(): [number, number] {
 	return [x, 300];
 }
 
-export function webhookNode(webhookPath: string, responseMode: 'onReceived' | 'lastNode' | 'responseNode' = 'lastNode', name = 'Webhook'): Node {
+export function webhookNode(
+	webhookPath: string,
+	responseMode: 'onReceived' | 'lastNode' | 'responseNode' = 'lastNode',
+	name = 'Webhook',
+): Node {
 	return {
 		id: randomUUID(),
 		name,
@@ -141,7 +167,11 @@ export function respondWithExecutionIdNode(name = 'Respond'): Node {
 		type: 'n8n-nodes-base.respondToWebhook',
 		typeVersion: 1.1,
 		position: position(),
-		parameters: { respondWith: 'json', responseBody: '={{ JSON.stringify({ executionId: $execution.id }) }}', options: {} },
+		parameters: {
+			respondWith: 'json',
+			responseBody: '={{ JSON.stringify({ executionId: $execution.id }) }}',
+			options: {},
+		},
 	};
 }
 
@@ -153,15 +183,37 @@ export function splitOutNode(field: string, destination = 'prompt', name = 'Spli
 		type: 'n8n-nodes-base.splitOut',
 		typeVersion: 1,
 		position: position(),
-		parameters: { fieldToSplitOut: field, include: 'noOtherFields', options: { destinationFieldName: destination } },
+		parameters: {
+			fieldToSplitOut: field,
+			include: 'noOtherFields',
+			options: { destinationFieldName: destination },
+		},
 	};
 }
 
-export function veo3Node(parameters: Record<string, unknown>, credentials: Veo3Setup['credentials'], extra: Node = {}, name = 'Veo3'): Node {
-	return { id: randomUUID(), name, type: VEO3_TYPE, typeVersion: 1, position: position(), parameters, credentials, ...extra };
+export function veo3Node(
+	parameters: Record<string, unknown>,
+	credentials: Veo3Setup['credentials'],
+	extra: Node = {},
+	name = 'Veo3',
+): Node {
+	return {
+		id: randomUUID(),
+		name,
+		type: VEO3_TYPE,
+		typeVersion: 1,
+		position: position(),
+		parameters,
+		credentials,
+		...extra,
+	};
 }
 
-export function veo3TriggerNode(credentials: Veo3Setup['credentials'], parameters: Record<string, unknown> = {}, name = 'Veo3 Trigger'): Node {
+export function veo3TriggerNode(
+	credentials: Veo3Setup['credentials'],
+	parameters: Record<string, unknown> = {},
+	name = 'Veo3 Trigger',
+): Node {
 	return {
 		id: randomUUID(),
 		name,
@@ -169,13 +221,25 @@ export function veo3TriggerNode(credentials: Veo3Setup['credentials'], parameter
 		typeVersion: 1,
 		position: position(),
 		webhookId: randomUUID(),
-		parameters: { events: ['success', 'failure', 'fourK'], separateOutputs: false, options: {}, ...parameters },
+		parameters: {
+			events: ['success', 'failure', 'fourK'],
+			separateOutputs: false,
+			options: {},
+			...parameters,
+		},
 		credentials,
 	};
 }
 
 export function noOpNode(name = 'After'): Node {
-	return { id: randomUUID(), name, type: 'n8n-nodes-base.noOp', typeVersion: 1, position: position(), parameters: {} };
+	return {
+		id: randomUUID(),
+		name,
+		type: 'n8n-nodes-base.noOp',
+		typeVersion: 1,
+		position: position(),
+		parameters: {},
+	};
 }
 
 /** n8n's "Read/Write Files from Disk" node, writing binary field `data` to `fileName`. */
@@ -238,14 +302,18 @@ export function prepareExample(
 	for (const [from, to] of options.replace ?? []) text = text.split(from).join(to);
 	const copy = JSON.parse(text) as WorkflowJson;
 	for (const node of copy.nodes) {
-		if (node.credentials?.veo3Api) node.credentials.veo3Api = { id: credential.id, name: credential.name };
+		if (node.credentials?.veo3Api)
+			node.credentials.veo3Api = { id: credential.id, name: credential.name };
 		if (options.disableTypes?.includes(node.type)) {
 			node.disabled = true;
 			delete node.credentials;
 		}
 		if (options.stripCredentialsOf?.includes(node.type)) delete node.credentials;
 		if (options.pollIntervalSeconds !== undefined && node.type === VEO3_TYPE) {
-			node.parameters = { ...node.parameters, options: { ...node.parameters?.options, pollIntervalSeconds: options.pollIntervalSeconds } };
+			node.parameters = {
+				...node.parameters,
+				options: { ...node.parameters?.options, pollIntervalSeconds: options.pollIntervalSeconds },
+			};
 		}
 	}
 	return copy;
@@ -254,8 +322,13 @@ export function prepareExample(
 // ---- reading results --------------------------------------------------------------------------
 
 /** Items (json + binary meta) a node output in its last run, on output `output`. */
-export function nodeOutput(execution: Execution | any, nodeName: string, output = 0): Array<{ json: any; binary?: any }> {
-	const runData = (execution.data ?? execution)?.resultData?.runData ?? execution?.data?.resultData?.runData;
+export function nodeOutput(
+	execution: Execution | any,
+	nodeName: string,
+	output = 0,
+): Array<{ json: any; binary?: any }> {
+	const runData =
+		(execution.data ?? execution)?.resultData?.runData ?? execution?.data?.resultData?.runData;
 	const runs = runData?.[nodeName];
 	if (!runs?.length) return [];
 	return runs[runs.length - 1]?.data?.main?.[output] ?? [];
@@ -273,8 +346,15 @@ export function executionError(execution: Execution | any): string {
 }
 
 /** POSTs JSON to a production webhook of the instance; returns status and parsed body. */
-export async function callWebhook(n8n: N8nHandle, webhookPath: string, body: unknown = {}, timeoutMs = 120_000): Promise<{ status: number; data: any }> {
-	const res = await plainClient(n8n.baseUrl, timeoutMs).post(n8n.webhookUrl(webhookPath), body, { headers: { 'Content-Type': 'application/json' } });
+export async function callWebhook(
+	n8n: N8nHandle,
+	webhookPath: string,
+	body: unknown = {},
+	timeoutMs = 120_000,
+): Promise<{ status: number; data: any }> {
+	const res = await plainClient(n8n.baseUrl, timeoutMs).post(n8n.webhookUrl(webhookPath), body, {
+		headers: { 'Content-Type': 'application/json' },
+	});
 	let data = res.data;
 	if (typeof data === 'string') {
 		try {
@@ -288,7 +368,11 @@ export async function callWebhook(n8n: N8nHandle, webhookPath: string, body: unk
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until<T>(probe: () => T | Promise<T>, timeoutMs: number, label: string): Promise<T> {
+export async function until<T>(
+	probe: () => T | Promise<T>,
+	timeoutMs: number,
+	label: string,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
@@ -300,7 +384,9 @@ export async function until<T>(probe: () => T | Promise<T>, timeoutMs: number, l
 
 /** The bytes a plain HTTP client gets from a URL (e.g. a simulator result file). */
 export async function fetchBinary(url: string): Promise<Buffer> {
-	const res = await plainClient(undefined, 60_000).get<ArrayBuffer>(url, { responseType: 'arraybuffer' });
+	const res = await plainClient(undefined, 60_000).get<ArrayBuffer>(url, {
+		responseType: 'arraybuffer',
+	});
 	if (res.status !== 200) throw new Error(`GET ${url} -> HTTP ${res.status}`);
 	return Buffer.from(res.data);
 }

@@ -1,4 +1,4 @@
-// An n8n 2.x queue-mode cluster for e2e scenarios and benchmarks (issue 8): Redis + Postgres
+// An n8n 2.x queue-mode cluster for e2e scenarios and benchmarks: Redis + Postgres
 // (services.ts), a main (`n8n start`, through lib/startN8n), one webhook processor (`n8n webhook`,
 // started here: the lib starts only main and workers) and N workers (lib/startN8n's queue option).
 //
@@ -16,7 +16,13 @@ import type { N8nApi } from '../lib/api';
 import { startN8n, type N8nHandle } from '../lib/n8n';
 import { installDir, LOGS_DIR, n8nBin } from '../lib/paths';
 import { getFreePorts } from '../lib/ports';
-import { isGroupAlive, killGroup, registerCleanup, trackProcessGroup, untrackProcessGroup } from '../lib/processes';
+import {
+	isGroupAlive,
+	killGroup,
+	registerCleanup,
+	trackProcessGroup,
+	untrackProcessGroup,
+} from '../lib/processes';
 import { startQueueServices, type QueueServices } from './services';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -37,12 +43,19 @@ async function startWebhookProcessor(main: N8nHandle, port: number): Promise<Web
 	const logPath = path.join(main.userFolder, 'webhook-1.log');
 	const env = { ...main.env, N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(brokerPort) };
 	const fd = fs.openSync(logPath, 'a');
-	const child = spawn(n8nBin(main.version), ['webhook'], { cwd: installDir(main.version), env, detached: true, stdio: ['ignore', fd, fd] });
+	const child = spawn(n8nBin(main.version), ['webhook'], {
+		cwd: installDir(main.version),
+		env,
+		detached: true,
+		stdio: ['ignore', fd, fd],
+	});
 	fs.closeSync(fd);
 	const pid = child.pid!;
 	trackProcessGroup(pid);
 	let exited = false;
-	const exitedP = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+	const exitedP = new Promise<void>((resolve) =>
+		child.once('exit', () => ((exited = true), resolve())),
+	);
 	const stop = async () => {
 		unregister();
 		if (!exited) {
@@ -52,7 +65,8 @@ async function startWebhookProcessor(main: N8nHandle, port: number): Promise<Web
 		if (isGroupAlive(pid)) killGroup(pid, 'SIGKILL');
 		untrackProcessGroup(pid);
 		fs.mkdirSync(LOGS_DIR, { recursive: true });
-		if (fs.existsSync(logPath)) fs.copyFileSync(logPath, path.join(LOGS_DIR, `${main.name}-webhook-1.log`));
+		if (fs.existsSync(logPath))
+			fs.copyFileSync(logPath, path.join(LOGS_DIR, `${main.name}-webhook-1.log`));
 	};
 	const unregister = registerCleanup(`${main.name} webhook processor`, stop);
 	const baseUrl = `http://127.0.0.1:${port}`;
@@ -63,7 +77,11 @@ async function startWebhookProcessor(main: N8nHandle, port: number): Promise<Web
 			throw new Error(`n8n webhook exited before it was ready:\n${tail(logPath)}`);
 		}
 		const status = await axios
-			.get(`${baseUrl}/healthz/readiness`, { timeout: 3000, validateStatus: () => true, proxy: false })
+			.get(`${baseUrl}/healthz/readiness`, {
+				timeout: 3000,
+				validateStatus: () => true,
+				proxy: false,
+			})
 			.then((r) => r.status)
 			.catch(() => 0);
 		if (status === 200) break;
@@ -95,7 +113,9 @@ interface N8nProcess {
 	stdout: string;
 }
 
-function readProc(pid: number): { ppid: number; cmdline: string[]; environ: string[]; stdout: string } | null {
+function readProc(
+	pid: number,
+): { ppid: number; cmdline: string[]; environ: string[]; stdout: string } | null {
 	try {
 		const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
 		const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
@@ -120,9 +140,13 @@ export function findN8nProcesses(userFolder: string): N8nProcess[] {
 		.filter((d) => /^\d+$/.test(d))
 		.map(Number)
 		.map((pid) => ({ pid, info: readProc(pid) }))
-		.filter((p): p is { pid: number; info: NonNullable<ReturnType<typeof readProc>> } => p.info !== null);
+		.filter(
+			(p): p is { pid: number; info: NonNullable<ReturnType<typeof readProc>> } => p.info !== null,
+		);
 	const roots = all.filter(
-		(p) => p.info.environ.includes(`N8N_USER_FOLDER=${userFolder}`) && p.info.cmdline.some((a) => a.endsWith('/n8n')),
+		(p) =>
+			p.info.environ.includes(`N8N_USER_FOLDER=${userFolder}`) &&
+			p.info.cmdline.some((a) => a.endsWith('/n8n')),
 	);
 	const rootPids = new Set(roots.map((r) => r.pid));
 	const out: N8nProcess[] = roots.map((r) => ({
@@ -132,7 +156,8 @@ export function findN8nProcesses(userFolder: string): N8nProcess[] {
 		stdout: r.info.stdout,
 	}));
 	for (const p of all) {
-		if (rootPids.has(p.info.ppid) && !rootPids.has(p.pid)) out.push({ pid: p.pid, ppid: p.info.ppid, role: 'runner', stdout: p.info.stdout });
+		if (rootPids.has(p.info.ppid) && !rootPids.has(p.pid))
+			out.push({ pid: p.pid, ppid: p.info.ppid, role: 'runner', stdout: p.info.stdout });
 	}
 	return out;
 }
@@ -154,22 +179,38 @@ export function rssBytes(pid: number): number {
  * processor) answer the CORS preflight. lib's activateWorkflow() probes main, which doesn't serve
  * production webhooks in this cluster.
  */
-export async function activateOn(api: N8nApi, workflowId: string, probeUrls: string[]): Promise<void> {
+export async function activateOn(
+	api: N8nApi,
+	workflowId: string,
+	probeUrls: string[],
+): Promise<void> {
 	let res = await api.publicApiRaw('POST', `/workflows/${workflowId}/activate`);
-	if (res.status === 404 || res.status === 405) res = await api.publicApiRaw('POST', `/workflows/${workflowId}/publish`);
-	if (res.status < 200 || res.status >= 300) throw new Error(`activate ${workflowId}: HTTP ${res.status} ${JSON.stringify(res.data).slice(0, 300)}`);
+	if (res.status === 404 || res.status === 405)
+		res = await api.publicApiRaw('POST', `/workflows/${workflowId}/publish`);
+	if (res.status < 200 || res.status >= 300)
+		throw new Error(
+			`activate ${workflowId}: HTTP ${res.status} ${JSON.stringify(res.data).slice(0, 300)}`,
+		);
 	const deadline = Date.now() + 30_000;
 	for (const url of probeUrls) {
 		let last = 0;
 		while (Date.now() < deadline) {
 			last = await axios
-				.request({ method: 'OPTIONS', url, timeout: 5000, validateStatus: () => true, proxy: false, headers: { origin: 'http://127.0.0.1', 'access-control-request-method': 'POST' } })
+				.request({
+					method: 'OPTIONS',
+					url,
+					timeout: 5000,
+					validateStatus: () => true,
+					proxy: false,
+					headers: { origin: 'http://127.0.0.1', 'access-control-request-method': 'POST' },
+				})
 				.then((r) => r.status)
 				.catch(() => 0);
 			if (last >= 200 && last < 300) break;
 			await sleep(100);
 		}
-		if (last < 200 || last >= 300) throw new Error(`${url} not registered after activation (last ${last})`);
+		if (last < 200 || last >= 300)
+			throw new Error(`${url} not registered after activation (last ${last})`);
 	}
 }
 
@@ -191,7 +232,14 @@ export interface QueueCluster {
 	stop(): Promise<void>;
 }
 
-export async function startQueueCluster(options: { workers?: number; workerConcurrency?: number; env?: Record<string, string | undefined>; name?: string } = {}): Promise<QueueCluster> {
+export async function startQueueCluster(
+	options: {
+		workers?: number;
+		workerConcurrency?: number;
+		env?: Record<string, string | undefined>;
+		name?: string;
+	} = {},
+): Promise<QueueCluster> {
 	const workers = options.workers ?? 2;
 	const services = await startQueueServices({ workers });
 	let main: N8nHandle | undefined;
@@ -216,7 +264,9 @@ export async function startQueueCluster(options: { workers?: number; workerConcu
 		const m = main;
 		const wh = webhook;
 		const workerPid = (i: number) =>
-			findN8nProcesses(m.userFolder).find((p) => p.role === 'worker' && p.stdout === m.workerLogPaths[i])?.pid;
+			findN8nProcesses(m.userFolder).find(
+				(p) => p.role === 'worker' && p.stdout === m.workerLogPaths[i],
+			)?.pid;
 		return {
 			services,
 			main: m,

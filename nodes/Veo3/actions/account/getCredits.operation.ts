@@ -8,10 +8,16 @@ import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [];
 
-export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['getCredits'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['account'], operation: ['getCredits'] } },
+	properties,
+);
 
-/** Free call; answers `data` as a bare number, sometimes fractional (reference §10.1). */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+/** Free call; answers `data` as a bare number, sometimes fractional (docs/kie-api.md#credits). */
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const config = await getApiConfig(this);
 	return await executePerItem(this, items, async (itemIndex) => {
 		const credits = await kieRequest<number>(this, config, {
@@ -23,6 +29,12 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		});
 		const balance = Number(credits);
 		// What the balance pays for, per model and resolution, at the prices of the node's table.
-		return { json: { credits: balance, videosAffordable: videosAffordable(balance), pricesReadOn: PRICES_READ_ON } };
+		return {
+			json: {
+				credits: balance,
+				videosAffordable: videosAffordable(balance),
+				pricesReadOn: PRICES_READ_ON,
+			},
+		};
 	});
 }

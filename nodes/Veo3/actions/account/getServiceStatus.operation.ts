@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { readRetryPolicy } from '../../helpers/settings';
@@ -8,7 +13,10 @@ import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [];
 
-export const description = updateDisplayOptions({ show: { resource: ['account'], operation: ['getServiceStatus'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['account'], operation: ['getServiceStatus'] } },
+	properties,
+);
 
 const HOUR_MS = 60 * 60 * 1000;
 /** Below this share of successful videos in the last hour, kie.ai is called degraded. */
@@ -23,8 +31,12 @@ interface Bucket {
 }
 
 function bucketsOf(data: unknown): Bucket[] {
-	const list = Array.isArray(data) ? data : ((data as IDataObject | null)?.buckets ?? (data as IDataObject | null)?.list ?? []);
-	return (Array.isArray(list) ? list : []).filter((b): b is Bucket => typeof b === 'object' && b !== null && 'successRate' in b);
+	const list = Array.isArray(data)
+		? data
+		: ((data as IDataObject | null)?.buckets ?? (data as IDataObject | null)?.list ?? []);
+	return (Array.isArray(list) ? list : []).filter(
+		(b): b is Bucket => typeof b === 'object' && b !== null && 'successRate' in b,
+	);
 }
 
 /** kie does not document the unit: a figure above 1 is a percentage. */
@@ -36,7 +48,10 @@ const asFraction = (rate: number) => (rate > 1 ? rate / 100 : rate);
  * workflow is broken". Read once per run: the call shares a budget of one per second with kie's
  * other catalog calls.
  */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const config = await getApiConfig(this);
 	let status: Promise<IDataObject> | undefined;
 	const read = async (itemIndex: number): Promise<IDataObject> => {
@@ -48,10 +63,16 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			signal: this.getExecutionCancelSignal(),
 		});
 		const since = Date.now() - HOUR_MS;
-		const lastHour = bucketsOf(data).filter((b) => Number(b.end) > since && typeof b.successRate === 'number');
+		const lastHour = bucketsOf(data).filter(
+			(b) => Number(b.end) > since && typeof b.successRate === 'number',
+		);
 		const rates = lastHour.map((b) => asFraction(b.successRate as number));
-		const successRate = rates.length ? Math.round((rates.reduce((a, b) => a + b, 0) / rates.length) * 1000) / 10 : null;
-		const degraded = successRate !== null && (successRate < DEGRADED_BELOW * 100 || lastHour.some((b) => b.isNormal === false));
+		const successRate = rates.length
+			? Math.round((rates.reduce((a, b) => a + b, 0) / rates.length) * 1000) / 10
+			: null;
+		const degraded =
+			successRate !== null &&
+			(successRate < DEGRADED_BELOW * 100 || lastHour.some((b) => b.isNormal === false));
 		return {
 			model: JOBS_MODEL.generate,
 			status: successRate === null ? 'unknown' : degraded ? 'degraded' : 'normal',

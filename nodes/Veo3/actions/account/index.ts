@@ -13,8 +13,18 @@ export const description: INodeProperties[] = [
 		noDataExpression: true,
 		displayOptions: { show: { resource: ['account'] } },
 		options: [
-			{ name: 'Get Credits', value: 'getCredits', action: 'Get remaining credits', description: 'Remaining kie.ai credits (free call)' },
-			{ name: 'Get Service Status', value: 'getServiceStatus', action: 'Get the service status', description: "Veo's success rate at kie.ai over the last hour (free call)" },
+			{
+				name: 'Get Credits',
+				value: 'getCredits',
+				action: 'Get remaining credits',
+				description: 'Remaining kie.ai credits (free call)',
+			},
+			{
+				name: 'Get Service Status',
+				value: 'getServiceStatus',
+				action: 'Get the service status',
+				description: "Veo's success rate at kie.ai over the last hour (free call)",
+			},
 		],
 		default: 'getCredits',
 	},

@@ -16,7 +16,8 @@ export const description: INodeProperties[] = [
 				name: 'Upload',
 				value: 'upload',
 				action: 'Upload a file',
-				description: "Put a file or URL on kie.ai's temporary storage (free, deleted after 24 hours)",
+				description:
+					"Put a file or URL on kie.ai's temporary storage (free, deleted after 24 hours)",
 			},
 		],
 		default: 'upload',

@@ -1,11 +1,21 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ParameterError, UnexpectedAnswerError } from '../../helpers/errors';
 import { readRetryPolicy } from '../../helpers/settings';
 import { requireHttpUrl, requireOneOf } from '../../helpers/validation';
 import { getApiConfig } from '../../transport';
-import { UPLOAD_PATH, uploadBinary, uploadFromUrl, type UploadedFile } from '../../transport/upload';
+import {
+	UPLOAD_PATH,
+	uploadBinary,
+	uploadFromUrl,
+	type UploadedFile,
+} from '../../transport/upload';
 import { executePerItem } from '../taskOperation';
 
 /** kie deletes uploaded files 24 hours after the upload. */
@@ -17,8 +27,16 @@ const properties: INodeProperties[] = [
 		name: 'uploadSource',
 		type: 'options',
 		options: [
-			{ name: 'Binary Field of the Input Item', value: 'binary', description: 'For example a file from a form, Telegram or Google Drive' },
-			{ name: 'Public URL', value: 'url', description: 'Kie.ai fetches the file itself (up to about 100 MB, within 30 seconds)' },
+			{
+				name: 'Binary Field of the Input Item',
+				value: 'binary',
+				description: 'For example a file from a form, Telegram or Google Drive',
+			},
+			{
+				name: 'Public URL',
+				value: 'url',
+				description: 'Kie.ai fetches the file itself (up to about 100 MB, within 30 seconds)',
+			},
 		],
 		default: 'binary',
 	},
@@ -57,25 +75,51 @@ const properties: INodeProperties[] = [
 				name: 'fileName',
 				type: 'string',
 				default: '',
-				description: 'Name at kie.ai; a file of the same name in the same folder is replaced. Empty: the input file\'s name, or one kie.ai picks.',
+				description:
+					"Name at kie.ai; a file of the same name in the same folder is replaced. Empty: the input file's name, or one kie.ai picks.",
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['file'], operation: ['upload'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['file'], operation: ['upload'] } },
+	properties,
+);
 
 function readFolder(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): string {
 	const folder = options.uploadPath === undefined ? UPLOAD_PATH : String(options.uploadPath).trim();
-	if (folder === '' || folder.startsWith('/') || folder.endsWith('/') || folder.split('/').some((s) => s === '' || s === '.' || s === '..')) {
-		throw new ParameterError(ctx.getNode(), 'Folder', `"${folder}" is not allowed`, 'a folder such as "images/products", without leading or trailing slash', itemIndex);
+	if (
+		folder === '' ||
+		folder.startsWith('/') ||
+		folder.endsWith('/') ||
+		folder.split('/').some((s) => s === '' || s === '.' || s === '..')
+	) {
+		throw new ParameterError(
+			ctx.getNode(),
+			'Folder',
+			`"${folder}" is not allowed`,
+			'a folder such as "images/products", without leading or trailing slash',
+			itemIndex,
+		);
 	}
 	return folder;
 }
 
-function readFileName(ctx: IExecuteFunctions, options: IDataObject, itemIndex: number): string | undefined {
+function readFileName(
+	ctx: IExecuteFunctions,
+	options: IDataObject,
+	itemIndex: number,
+): string | undefined {
 	const name = options.fileName === undefined ? '' : String(options.fileName).trim();
-	if (/[/\\]/.test(name)) throw new ParameterError(ctx.getNode(), 'File Name', `"${name}" contains a slash`, 'a plain file name such as "photo.png"', itemIndex);
+	if (/[/\\]/.test(name))
+		throw new ParameterError(
+			ctx.getNode(),
+			'File Name',
+			`"${name}" contains a slash`,
+			'a plain file name such as "photo.png"',
+			itemIndex,
+		);
 	return name || undefined;
 }
 
@@ -83,7 +127,10 @@ function readFileName(ctx: IExecuteFunctions, options: IDataObject, itemIndex: n
 function uploadedItem(data: UploadedFile, itemIndex: number): INodeExecutionData {
 	const fileUrl = data.downloadUrl ?? data.fileUrl;
 	if (!fileUrl) throw new UnexpectedAnswerError('kie.ai upload answered without a file URL');
-	const uploadedAt = data.uploadedAt && !Number.isNaN(Date.parse(data.uploadedAt)) ? new Date(data.uploadedAt) : new Date();
+	const uploadedAt =
+		data.uploadedAt && !Number.isNaN(Date.parse(data.uploadedAt))
+			? new Date(data.uploadedAt)
+			: new Date();
 	return {
 		json: {
 			fileUrl,
@@ -99,28 +146,65 @@ function uploadedItem(data: UploadedFile, itemIndex: number): INodeExecutionData
 }
 
 /** Uploads a file to kie.ai's free temporary storage: its URL works in Generate or anywhere, for 24 hours. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const config = await getApiConfig(this);
 	const signal = this.getExecutionCancelSignal();
 	return await executePerItem(this, items, async (itemIndex) => {
 		const node = this.getNode();
-		const source = requireOneOf(node, 'Source', this.getNodeParameter('uploadSource', itemIndex), ['binary', 'url'], itemIndex);
+		const source = requireOneOf(
+			node,
+			'Source',
+			this.getNodeParameter('uploadSource', itemIndex),
+			['binary', 'url'],
+			itemIndex,
+		);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const uploadPath = readFolder(this, options, itemIndex);
 		const fileName = readFileName(this, options, itemIndex);
 		const retry = readRetryPolicy(this, itemIndex);
 		if (source === 'url') {
-			const fileUrl = requireHttpUrl(node, 'File URL', this.getNodeParameter('fileUrl', itemIndex), itemIndex);
-			return uploadedItem(await uploadFromUrl(this, config, fileUrl, { uploadPath, fileName }, retry, signal), itemIndex);
+			const fileUrl = requireHttpUrl(
+				node,
+				'File URL',
+				this.getNodeParameter('fileUrl', itemIndex),
+				itemIndex,
+			);
+			return uploadedItem(
+				await uploadFromUrl(this, config, fileUrl, { uploadPath, fileName }, retry, signal),
+				itemIndex,
+			);
 		}
 		const field = String(this.getNodeParameter('binaryPropertyName', itemIndex, 'data')).trim();
 		const binary = items[itemIndex].binary?.[field];
 		if (!binary) {
 			const available = Object.keys(items[itemIndex].binary ?? {});
-			throw new ParameterError(node, 'Input Binary Field', `the input item has no binary field "${field}"`, available.length ? available.join(', ') : 'a binary field (the input item has none)', itemIndex);
+			throw new ParameterError(
+				node,
+				'Input Binary Field',
+				`the input item has no binary field "${field}"`,
+				available.length ? available.join(', ') : 'a binary field (the input item has none)',
+				itemIndex,
+			);
 		}
 		const buffer = await this.helpers.getBinaryDataBuffer(itemIndex, field);
-		const file = { buffer, fileName: binary.fileName || `${field}.${binary.fileExtension || 'bin'}`, mimeType: binary.mimeType || 'application/octet-stream' };
-		return uploadedItem(await uploadBinary(this, config, file, { uploadPath, fileName: fileName ?? file.fileName }, retry, signal), itemIndex);
+		const file = {
+			buffer,
+			fileName: binary.fileName || `${field}.${binary.fileExtension || 'bin'}`,
+			mimeType: binary.mimeType || 'application/octet-stream',
+		};
+		return uploadedItem(
+			await uploadBinary(
+				this,
+				config,
+				file,
+				{ uploadPath, fileName: fileName ?? file.fileName },
+				retry,
+				signal,
+			),
+			itemIndex,
+		);
 	});
 }

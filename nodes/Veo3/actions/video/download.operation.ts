@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DownloadError, downloadVideo } from '../../helpers/binary';
@@ -6,7 +11,12 @@ import { downloadFailedError, noVideoYetError, ParameterError } from '../../help
 import { normalizeAnyRecord } from '../../helpers/normalize';
 import { settle } from '../../helpers/settle';
 import { readRetryPolicy } from '../../helpers/settings';
-import { requireHttpUrl, requireIndex, requireOneOf, requireTaskId } from '../../helpers/validation';
+import {
+	requireHttpUrl,
+	requireIndex,
+	requireOneOf,
+	requireTaskId,
+} from '../../helpers/validation';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
 import { readAnyRecord } from '../../transport/jobs';
 import { taskIdProperty, videoIndexProperty, videoUrlProperty } from '../common.descriptions';
@@ -18,7 +28,11 @@ const properties: INodeProperties[] = [
 		name: 'source',
 		type: 'options',
 		options: [
-			{ name: 'Task ID', value: 'taskId', description: 'Look up the finished task and download its video' },
+			{
+				name: 'Task ID',
+				value: 'taskId',
+				description: 'Look up the finished task and download its video',
+			},
 			{ name: 'Video URL', value: 'url', description: 'A result URL from kie.ai' },
 		],
 		default: 'taskId',
@@ -29,8 +43,16 @@ const properties: INodeProperties[] = [
 		name: 'which',
 		type: 'options',
 		options: [
-			{ name: 'Full Extended Video', value: 'full', description: 'For Extend tasks: the whole stitched video' },
-			{ name: 'Original Framing', value: 'origin', description: 'The video before re-framing, where kie.ai provides it' },
+			{
+				name: 'Full Extended Video',
+				value: 'full',
+				description: 'For Extend tasks: the whole stitched video',
+			},
+			{
+				name: 'Original Framing',
+				value: 'origin',
+				description: 'The video before re-framing, where kie.ai provides it',
+			},
 			{ name: 'Result', value: 'result' },
 		],
 		default: 'result',
@@ -47,32 +69,80 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['download'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['download'] } },
+	properties,
+);
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const config = await getApiConfig(this);
 	const signal = this.getExecutionCancelSignal();
 	return await executePerItem(this, items, async (itemIndex) => {
 		const node = this.getNode();
 		const retry = readRetryPolicy(this, itemIndex);
 		const field = String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim();
-		if (field === '') throw new ParameterError(node, 'Put Output File in Field', 'it is empty', 'a binary field name such as "data"', itemIndex);
-		const source = requireOneOf(node, 'Source', this.getNodeParameter('source', itemIndex), ['taskId', 'url'], itemIndex);
+		if (field === '')
+			throw new ParameterError(
+				node,
+				'Put Output File in Field',
+				'it is empty',
+				'a binary field name such as "data"',
+				itemIndex,
+			);
+		const source = requireOneOf(
+			node,
+			'Source',
+			this.getNodeParameter('source', itemIndex),
+			['taskId', 'url'],
+			itemIndex,
+		);
 		const json: IDataObject = {};
 		let url: string;
 		if (source === 'url') {
-			url = requireHttpUrl(node, 'Video URL', this.getNodeParameter('videoUrl', itemIndex), itemIndex);
+			url = requireHttpUrl(
+				node,
+				'Video URL',
+				this.getNodeParameter('videoUrl', itemIndex),
+				itemIndex,
+			);
 		} else {
 			const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
-			const which = requireOneOf(node, 'Which Video', this.getNodeParameter('which', itemIndex, 'result'), ['result', 'full', 'origin'], itemIndex);
-			const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
-			const result = normalizeAnyRecord(await readAnyRecord(this, config, taskId, retry, signal), taskId);
+			const which = requireOneOf(
+				node,
+				'Which Video',
+				this.getNodeParameter('which', itemIndex, 'result'),
+				['result', 'full', 'origin'],
+				itemIndex,
+			);
+			const index = requireIndex(
+				node,
+				this.getNodeParameter('videoIndex', itemIndex, 0),
+				itemIndex,
+			);
+			const result = normalizeAnyRecord(
+				await readAnyRecord(this, config, taskId, retry, signal),
+				taskId,
+			);
 			if (result.status !== 'success') {
 				throw noVideoYetError(node, taskId, result.status, result.errorMessage, itemIndex);
 			}
-			const list = which === 'full' ? result.fullVideoUrls : which === 'origin' ? result.originUrls : result.videoUrls;
+			const list =
+				which === 'full'
+					? result.fullVideoUrls
+					: which === 'origin'
+						? result.originUrls
+						: result.videoUrls;
 			if (!list[index]) {
-				throw new ParameterError(node, 'Which Video', `task ${taskId} has ${list.length} video(s) of that kind`, `an index below ${list.length}`, itemIndex);
+				throw new ParameterError(
+					node,
+					'Which Video',
+					`task ${taskId} has ${list.length} video(s) of that kind`,
+					`an index below ${list.length}`,
+					itemIndex,
+				);
 			}
 			url = list[index];
 			Object.assign(json, { taskId, videoIndex: index });
@@ -83,18 +153,44 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		if (first.ok) {
 			binary = first.value;
 		} else {
-			const refused = first.error instanceof DownloadError && first.error.statusCode >= 400 && first.error.statusCode < 500;
+			const refused =
+				first.error instanceof DownloadError &&
+				first.error.statusCode >= 400 &&
+				first.error.statusCode < 500;
 			if (!refused) throw first.error;
 			// Result links can expire or be refused; kie issues a fresh 20-minute link for its own files.
 			const fresh = await settle(
-				async () => await kieRequest<string>(this, config, { method: 'POST', endpoint: ENDPOINTS.downloadUrl, body: { url }, resend: 'safe', retry, signal }),
+				async () =>
+					await kieRequest<string>(this, config, {
+						method: 'POST',
+						endpoint: ENDPOINTS.downloadUrl,
+						body: { url },
+						resend: 'safe',
+						retry,
+						signal,
+					}),
 			);
 			if (!fresh.ok) {
 				// Report what went wrong with the file first; kie's answer to the fallback comes second.
-				throw downloadFailedError(node, url, (first.error as DownloadError).statusCode, fresh.error, itemIndex);
+				throw downloadFailedError(
+					node,
+					url,
+					(first.error as DownloadError).statusCode,
+					fresh.error,
+					itemIndex,
+				);
 			}
 			binary = await downloadVideo(this, String(fresh.value), fileName);
 		}
-		return { json: { ...json, videoUrl: url, fileName: binary.fileName ?? fileName, fileSize: binary.fileSize ?? null, mimeType: binary.mimeType }, binary: { [field]: binary } };
+		return {
+			json: {
+				...json,
+				videoUrl: url,
+				fileName: binary.fileName ?? fileName,
+				fileSize: binary.fileSize ?? null,
+				mimeType: binary.mimeType,
+			},
+			binary: { [field]: binary },
+		};
 	});
 }

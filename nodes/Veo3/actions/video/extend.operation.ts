@@ -1,14 +1,33 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { estimateCredits } from '../../helpers/prices';
-import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
+import {
+	readCallbackUrl,
+	readCommonCreateOptions,
+	readDownloadTarget,
+} from '../../helpers/createInputs';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
-import { EXTEND_MODELS, requireOneOf, requirePrompt, requireTaskId } from '../../helpers/validation';
+import {
+	EXTEND_MODELS,
+	requireOneOf,
+	requirePrompt,
+	requireTaskId,
+} from '../../helpers/validation';
 import { ENDPOINTS } from '../../transport';
 import { jobsExtendBody } from '../../transport/jobs';
-import { callbackOptions, renderOptions, taskIdProperty, taskProperties } from '../common.descriptions';
+import {
+	callbackOptions,
+	renderOptions,
+	taskIdProperty,
+	taskProperties,
+} from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 
 const properties: INodeProperties[] = [
@@ -37,16 +56,31 @@ const properties: INodeProperties[] = [
 	...taskProperties([...callbackOptions, ...renderOptions]),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['extend'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['extend'] } },
+	properties,
+);
 
-async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeExecutionData, waitMode: WaitMode): Promise<PreparedTask> {
+async function prepare(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	_item: INodeExecutionData,
+	waitMode: WaitMode,
+): Promise<PreparedTask> {
 	const node = this.getNode();
 	const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
 	const prompt = requirePrompt(node, this.getNodeParameter('prompt', itemIndex), itemIndex);
-	const model = requireOneOf(node, 'Model', this.getNodeParameter('extendModel', itemIndex), EXTEND_MODELS, itemIndex);
+	const model = requireOneOf(
+		node,
+		'Model',
+		this.getNodeParameter('extendModel', itemIndex),
+		EXTEND_MODELS,
+		itemIndex,
+	);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const common = readCommonCreateOptions(this, options, itemIndex);
-	const callBackUrl = waitMode === 'callback' ? undefined : readCallbackUrl(this, options, itemIndex);
+	const callBackUrl =
+		waitMode === 'callback' ? undefined : readCallbackUrl(this, options, itemIndex);
 	const settings = readTaskSettings(this, itemIndex);
 	const downloadTo = readDownloadTarget(this, itemIndex, waitMode);
 	const body: IDataObject = { taskId, prompt, model };
@@ -63,12 +97,17 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 		downloadTo,
 		preferFullVideo: true,
 		// A Jobs API video is extended through the Jobs API, which has no tier field: Fast only.
-		...(model === 'fast' ? { jobsForm: { body: jobsExtendBody(body) } } : { noJobsForm: "kie.ai's Jobs API has no choice of tier: choose Fast." }),
+		...(model === 'fast'
+			? { jobsForm: { body: jobsExtendBody(body) } }
+			: { noJobsForm: "kie.ai's Jobs API has no choice of tier: choose Fast." }),
 		includeRaw: options.includeRaw === true,
 		estimatedCredits: estimateCredits({ operation: 'extend', model }),
 	};
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	return await executeTaskOperation(this, items, prepare);
 }

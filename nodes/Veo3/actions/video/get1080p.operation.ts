@@ -1,8 +1,20 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadVideo } from '../../helpers/binary';
-import { KieApiError, not1080pUpgradableError, ParameterError, toNodeError, UnexpectedAnswerError, WaitTimeoutError } from '../../helpers/errors';
+import {
+	KieApiError,
+	not1080pUpgradableError,
+	ParameterError,
+	toNodeError,
+	UnexpectedAnswerError,
+	WaitTimeoutError,
+} from '../../helpers/errors';
 import { pause } from '../../helpers/pause';
 import { estimateCredits } from '../../helpers/prices';
 import { inRange, RANGES, readRetryPolicy } from '../../helpers/settings';
@@ -17,7 +29,10 @@ import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [
-	{ ...taskIdProperty, description: 'The taskId of a finished video (not a fallback video, which is already 1080p)' },
+	{
+		...taskIdProperty,
+		description: 'The taskId of a finished video (not a fallback video, which is already 1080p)',
+	},
 	videoIndexProperty,
 	{
 		displayName: 'Download Video',
@@ -55,13 +70,17 @@ const properties: INodeProperties[] = [
 				type: 'number',
 				default: 20,
 				typeOptions: { minValue: 0.05, numberPrecision: 2 },
-				description: 'First delay between checks while kie.ai answers "1080P is processing". kie.ai advises 20–30 s.',
+				description:
+					'First delay between checks while kie.ai answers "1080P is processing". kie.ai advises 20–30 s.',
 			},
 		],
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get1080p'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['get1080p'] } },
+	properties,
+);
 
 /**
  * kie's "not ready yet" answers while it makes the 1080p file: 400 "1080P is processing…" (the
@@ -79,18 +98,47 @@ function isStillMaking1080p(error: unknown): boolean {
  * A Jobs API video (or any video, once kie retires the dedicated endpoint) is upgraded by a
  * `veo/get-1080p-video` task of its own, waited for until its record has the URL.
  */
-async function jobs1080p(ctx: IExecuteFunctions, config: ApiConfig, taskId: string, index: number, settings: WaitSettings, retry: RetryPolicy): Promise<{ videoUrl: string; upgradeTaskId: string }> {
+async function jobs1080p(
+	ctx: IExecuteFunctions,
+	config: ApiConfig,
+	taskId: string,
+	index: number,
+	settings: WaitSettings,
+	retry: RetryPolicy,
+): Promise<{ videoUrl: string; upgradeTaskId: string }> {
 	const signal = ctx.getExecutionCancelSignal();
-	const created = await kieRequest<{ taskId?: string }>(ctx, config, { method: 'POST', endpoint: ENDPOINTS.jobsCreateTask, body: jobsUpgradeBody('1080p', taskId, index), resend: 'paid', retry, signal });
+	const created = await kieRequest<{ taskId?: string }>(ctx, config, {
+		method: 'POST',
+		endpoint: ENDPOINTS.jobsCreateTask,
+		body: jobsUpgradeBody('1080p', taskId, index),
+		resend: 'paid',
+		retry,
+		signal,
+	});
 	const upgradeTaskId = String(created?.taskId ?? '');
-	if (!upgradeTaskId) throw new UnexpectedAnswerError('kie.ai accepted the 1080p request but returned no taskId');
-	const read = async () => normalizeJobsRecord(await kieRequest(ctx, config, { method: 'GET', endpoint: ENDPOINTS.jobsRecordInfo, qs: { taskId: upgradeTaskId }, resend: 'safe', retry, signal }), upgradeTaskId);
+	if (!upgradeTaskId)
+		throw new UnexpectedAnswerError('kie.ai accepted the 1080p request but returned no taskId');
+	const read = async () =>
+		normalizeJobsRecord(
+			await kieRequest(ctx, config, {
+				method: 'GET',
+				endpoint: ENDPOINTS.jobsRecordInfo,
+				qs: { taskId: upgradeTaskId },
+				resend: 'safe',
+				retry,
+				signal,
+			}),
+			upgradeTaskId,
+		);
 	const result = await waitUntilFinal(upgradeTaskId, read, settings, signal);
 	if (!result.videoUrls[0]) throw new UnexpectedAnswerError('kie.ai answered without a 1080p URL');
 	return { videoUrl: result.videoUrls[0], upgradeTaskId };
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const config = await getApiConfig(this);
 	const signal = this.getExecutionCancelSignal();
 	return await executePerItem(this, items, async (itemIndex) => {
@@ -99,13 +147,33 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 		const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const settings = waitSettings(
-			inRange(this, options.pollIntervalSeconds ?? 20, 'Poll Interval (Seconds)', RANGES.pollInterval, itemIndex),
-			inRange(this, options.maxWaitMinutes ?? 5, 'Max Wait Time (Minutes)', RANGES.maxWait, itemIndex),
+			inRange(
+				this,
+				options.pollIntervalSeconds ?? 20,
+				'Poll Interval (Seconds)',
+				RANGES.pollInterval,
+				itemIndex,
+			),
+			inRange(
+				this,
+				options.maxWaitMinutes ?? 5,
+				'Max Wait Time (Minutes)',
+				RANGES.maxWait,
+				itemIndex,
+			),
 		);
 		const download = this.getNodeParameter('downloadVideo', itemIndex, true) as boolean;
-		const field = download ? String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim() : '';
+		const field = download
+			? String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim()
+			: '';
 		if (download && field === '') {
-			throw new ParameterError(node, 'Put Output File in Field', 'it is empty', 'a binary field name such as "data"', itemIndex);
+			throw new ParameterError(
+				node,
+				'Put Output File in Field',
+				'it is empty',
+				'a binary field name such as "data"',
+				itemIndex,
+			);
 		}
 		const retry = readRetryPolicy(this, itemIndex);
 		const deadline = Date.now() + settings.maxWaitMs;
@@ -123,23 +191,52 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 					}),
 			);
 			const error = answer.ok ? undefined : answer.error;
-			const viaJobs = error !== undefined && isUnknownTask(error) ? await jobs1080p(this, config, taskId, index, { ...settings, maxWaitMs: Math.max(1, deadline - Date.now()) }, retry) : undefined;
+			const viaJobs =
+				error !== undefined && isUnknownTask(error)
+					? await jobs1080p(
+							this,
+							config,
+							taskId,
+							index,
+							{ ...settings, maxWaitMs: Math.max(1, deadline - Date.now()) },
+							retry,
+						)
+					: undefined;
 			if (answer.ok || viaJobs) {
 				const videoUrl = viaJobs?.videoUrl ?? (answer.ok ? answer.value?.resultUrl : undefined);
-				if (!videoUrl) throw toNodeError(node, new UnexpectedAnswerError('kie.ai answered without a 1080p URL'), itemIndex);
-				const json: IDataObject = { taskId, videoIndex: index, videoUrl, resolution: '1080p', status: 'success', estimatedCredits: estimateCredits({ operation: 'get1080p' }) };
+				if (!videoUrl)
+					throw toNodeError(
+						node,
+						new UnexpectedAnswerError('kie.ai answered without a 1080p URL'),
+						itemIndex,
+					);
+				const json: IDataObject = {
+					taskId,
+					videoIndex: index,
+					videoUrl,
+					resolution: '1080p',
+					status: 'success',
+					estimatedCredits: estimateCredits({ operation: 'get1080p' }),
+				};
 				if (viaJobs) json.upgradeTaskId = viaJobs.upgradeTaskId;
 				const item: INodeExecutionData = { json };
-				if (download) item.binary = { [field]: await downloadVideo(this, videoUrl, `${taskId}_1080p.mp4`) };
+				if (download)
+					item.binary = { [field]: await downloadVideo(this, videoUrl, `${taskId}_1080p.mp4`) };
 				return item;
 			}
 			if (!isStillMaking1080p(error)) {
-				if (error instanceof KieApiError && error.code === 422) throw not1080pUpgradableError(node, error, itemIndex);
+				if (error instanceof KieApiError && error.code === 422)
+					throw not1080pUpgradableError(node, error, itemIndex);
 				throw error;
 			}
 			if (!(error instanceof KieApiError)) throw error;
 			const remaining = deadline - Date.now();
-			if (remaining <= 0) throw toNodeError(node, new WaitTimeoutError(taskId, settings.maxWaitMs / 1000, error.message), itemIndex);
+			if (remaining <= 0)
+				throw toNodeError(
+					node,
+					new WaitTimeoutError(taskId, settings.maxWaitMs / 1000, error.message),
+					itemIndex,
+				);
 			await pause(Math.min(delays.next().value as number, remaining), signal);
 		}
 	});

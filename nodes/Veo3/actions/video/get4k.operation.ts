@@ -1,31 +1,57 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { estimateCredits } from '../../helpers/prices';
-import { readCallbackUrl, readCommonCreateOptions, readDownloadTarget } from '../../helpers/createInputs';
+import {
+	readCallbackUrl,
+	readCommonCreateOptions,
+	readDownloadTarget,
+} from '../../helpers/createInputs';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
 import { requireIndex, requireTaskId } from '../../helpers/validation';
 import { ENDPOINTS } from '../../transport';
 import { jobsUpgradeBody } from '../../transport/jobs';
-import { callbackOptions, taskIdProperty, taskProperties, videoIndexProperty } from '../common.descriptions';
+import {
+	callbackOptions,
+	taskIdProperty,
+	taskProperties,
+	videoIndexProperty,
+} from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 
 const properties: INodeProperties[] = [
-	{ ...taskIdProperty, description: 'The taskId of a finished video to upscale to 4K (120 credits, 5–10 minutes)' },
+	{
+		...taskIdProperty,
+		description: 'The taskId of a finished video to upscale to 4K (120 credits, 5–10 minutes)',
+	},
 	videoIndexProperty,
 	...taskProperties(callbackOptions),
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['get4k'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['get4k'] } },
+	properties,
+);
 
-async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeExecutionData, waitMode: WaitMode): Promise<PreparedTask> {
+async function prepare(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	_item: INodeExecutionData,
+	waitMode: WaitMode,
+): Promise<PreparedTask> {
 	const node = this.getNode();
 	const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
 	const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const common = readCommonCreateOptions(this, options, itemIndex);
-	const callBackUrl = waitMode === 'callback' ? undefined : readCallbackUrl(this, options, itemIndex);
+	const callBackUrl =
+		waitMode === 'callback' ? undefined : readCallbackUrl(this, options, itemIndex);
 	const body: IDataObject = { taskId, index };
 	if (callBackUrl) body.callBackUrl = callBackUrl;
 	return {
@@ -34,7 +60,10 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 		body,
 		readBack: 'repeatFourKRequest',
 		// A Jobs API video is upgraded through the Jobs API, as a task of its own.
-		jobsForm: { body: jobsUpgradeBody('4k', taskId, index, callBackUrl), echo: { sourceTaskId: taskId } },
+		jobsForm: {
+			body: jobsUpgradeBody('4k', taskId, index, callBackUrl),
+			echo: { sourceTaskId: taskId },
+		},
 		settings: readTaskSettings(this, itemIndex),
 		echo: { videoIndex: index, ...common.echo },
 		downloadTo: readDownloadTarget(this, itemIndex, waitMode),
@@ -43,6 +72,9 @@ async function prepare(this: IExecuteFunctions, itemIndex: number, _item: INodeE
 	};
 }
 
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	return await executeTaskOperation(this, items, prepare);
 }

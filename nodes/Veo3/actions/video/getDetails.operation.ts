@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { normalizeAnyRecord } from '../../helpers/normalize';
@@ -21,16 +26,32 @@ const properties: INodeProperties[] = [
 	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getDetails'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['getDetails'] } },
+	properties,
+);
 
 /** One status read, in the same shape as every other output of the node (status, videoUrls, …). */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const config = await getApiConfig(this);
 	return await executePerItem(this, items, async (itemIndex) => {
-		const taskId = requireTaskId(this.getNode(), this.getNodeParameter('taskId', itemIndex), itemIndex);
+		const taskId = requireTaskId(
+			this.getNode(),
+			this.getNodeParameter('taskId', itemIndex),
+			itemIndex,
+		);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		// A task of either API: the dedicated record-info first, then the Jobs API's recordInfo.
-		const found = await readAnyRecord(this, config, taskId, readRetryPolicy(this, itemIndex), this.getExecutionCancelSignal());
+		const found = await readAnyRecord(
+			this,
+			config,
+			taskId,
+			readRetryPolicy(this, itemIndex),
+			this.getExecutionCancelSignal(),
+		);
 		const result = normalizeAnyRecord(found, taskId);
 		const json: IDataObject = { ...result, videoUrl: result.videoUrls[0] ?? null };
 		if (options.includeRaw === true) json.raw = found.data;

@@ -12,16 +12,31 @@ import { executePerItem } from '../taskOperation';
 const LINK_LIFETIME_MS = 20 * 60 * 1000;
 
 const properties: INodeProperties[] = [
-	{ ...videoUrlProperty, description: 'A result URL from kie.ai, such as videoUrl of Generate or Get Details. kie.ai refuses other URLs.' },
+	{
+		...videoUrlProperty,
+		description:
+			'A result URL from kie.ai, such as videoUrl of Generate or Get Details. kie.ai refuses other URLs.',
+	},
 ];
 
-export const description = updateDisplayOptions({ show: { resource: ['video'], operation: ['getDownloadLink'] } }, properties);
+export const description = updateDisplayOptions(
+	{ show: { resource: ['video'], operation: ['getDownloadLink'] } },
+	properties,
+);
 
 /** Free call: kie answers `data` as the link itself, a string. */
-export async function execute(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<INodeExecutionData[][]> {
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[][]> {
 	const config = await getApiConfig(this);
 	return await executePerItem(this, items, async (itemIndex) => {
-		const videoUrl = requireHttpUrl(this.getNode(), 'Video URL', this.getNodeParameter('videoUrl', itemIndex), itemIndex);
+		const videoUrl = requireHttpUrl(
+			this.getNode(),
+			'Video URL',
+			this.getNodeParameter('videoUrl', itemIndex),
+			itemIndex,
+		);
 		const link = await kieRequest<unknown>(this, config, {
 			method: 'POST',
 			endpoint: ENDPOINTS.downloadUrl,
@@ -30,7 +45,8 @@ export async function execute(this: IExecuteFunctions, items: INodeExecutionData
 			retry: readRetryPolicy(this, itemIndex),
 			signal: this.getExecutionCancelSignal(),
 		});
-		if (typeof link !== 'string' || link === '') throw new UnexpectedAnswerError('kie.ai answered without a download link');
+		if (typeof link !== 'string' || link === '')
+			throw new UnexpectedAnswerError('kie.ai answered without a download link');
 		const expiresAt = new Date(Date.now() + LINK_LIFETIME_MS).toISOString();
 		return { json: { videoUrl, downloadUrl: link, expiresAt } };
 	});

@@ -13,11 +13,42 @@ import { useSimulator, veo3Output } from '../../../workflows/helpers';
 const API_KEY = 'sk-trigger-unit-31f0';
 const HMAC = 'hmac-trigger-unit-5b1d';
 const ALL_EVENTS = ['success', 'failure', 'fourK'];
-const SHAPE_OF_GET_DETAILS = ['taskId', 'status', 'videoUrl', 'videoUrls', 'originUrls', 'fullVideoUrls', 'imageUrls', 'resolution', 'fallback', 'errorCode', 'errorMessage', 'createdAt', 'completedAt'];
+const SHAPE_OF_GET_DETAILS = [
+	'taskId',
+	'status',
+	'videoUrl',
+	'videoUrls',
+	'originUrls',
+	'fullVideoUrls',
+	'imageUrls',
+	'resolution',
+	'fallback',
+	'errorCode',
+	'errorMessage',
+	'createdAt',
+	'completedAt',
+];
 // Callbacks carry no times, and the stitched extend video only comes from record-info.
-const COMPARED = ['taskId', 'status', 'videoUrl', 'videoUrls', 'originUrls', 'imageUrls', 'resolution', 'fallback', 'errorCode', 'errorMessage'];
+const COMPARED = [
+	'taskId',
+	'status',
+	'videoUrl',
+	'videoUrls',
+	'originUrls',
+	'imageUrls',
+	'resolution',
+	'fallback',
+	'errorCode',
+	'errorMessage',
+];
 
-const fx = useSimulator(API_KEY, { hmacKey: HMAC, renderMs: 60_000, fourKMs: 60_000, callbackRetries: 0, rateLimit: { max: 1000 } });
+const fx = useSimulator(API_KEY, {
+	hmacKey: HMAC,
+	renderMs: 60_000,
+	fourKMs: 60_000,
+	callbackRetries: 0,
+	rateLimit: { max: 1000 },
+});
 const ctl = new SimControl(() => fx.sim);
 const server = new CallbackServer();
 const signedCreds = () => fx.creds({ webhookHmacSecret: HMAC });
@@ -45,7 +76,8 @@ function lastBodyReceived(): IDataObject {
 }
 
 async function getDetails(taskId: string): Promise<IDataObject> {
-	return veo3Output(await fx.run([{}], { resource: 'video', operation: 'getDetails', taskId }))[0].json;
+	return veo3Output(await fx.run([{}], { resource: 'video', operation: 'getDetails', taskId }))[0]
+		.json;
 }
 
 /** A task that calls the trigger back; completes it and waits for the delivery. */
@@ -59,32 +91,69 @@ async function generateAndCallBack(prompt: string, body: IDataObject = {}): Prom
 describe('every documented callback variant gives the Get Details shape, plus raw body and event', () => {
 	it.each([
 		['success, URL arrays, data.taskId', {}, 'a calm lake at dawn', {}, 'success'],
-		['success, URL lists as JSON strings, promptJson as a string', { callbackUrlFormat: 'json-string', callbackPromptJson: 'string' }, 'a red kite', {}, 'success'],
-		['success, URL as a plain string', { callbackUrlFormat: 'string' }, 'a paper boat', {}, 'success'],
-		['success, task id as data.task_id', { callbackTaskIdKey: 'task_id' }, 'a desert road', {}, 'success'],
-		['success in 9:16 (originUrls present)', {}, 'a tall tower', { aspect_ratio: '9:16', aspectRatio: '9:16' }, 'success'],
+		[
+			'success, URL lists as JSON strings, promptJson as a string',
+			{ callbackUrlFormat: 'json-string', callbackPromptJson: 'string' },
+			'a red kite',
+			{},
+			'success',
+		],
+		[
+			'success, URL as a plain string',
+			{ callbackUrlFormat: 'string' },
+			'a paper boat',
+			{},
+			'success',
+		],
+		[
+			'success, task id as data.task_id',
+			{ callbackTaskIdKey: 'task_id' },
+			'a desert road',
+			{},
+			'success',
+		],
+		[
+			'success in 9:16 (originUrls present)',
+			{},
+			'a tall tower',
+			{ aspect_ratio: '9:16', aspectRatio: '9:16' },
+			'success',
+		],
 		['success with the fallback model', {}, '[fallback] a fox in snow', {}, 'success'],
 		['content-policy failure (400)', {}, '[content-policy] something', {}, 'failure'],
 		['rejected by Flow (422)', {}, '[flow-rejected] something', {}, 'failure'],
 		['generation failed (501)', {}, '[fail] a glass city', {}, 'failure'],
-		['internal timeout (500)', { callbackTaskIdKey: 'task_id' }, '[timeout] a slow river', {}, 'failure'],
-	] as Array<[string, IDataObject, string, IDataObject, string]>)('%s', async (_name, config, prompt, body, event) => {
-		fx.sim.configure(config);
-		const taskId = await generateAndCallBack(prompt, body);
-		expect(server.triggerStarts).toHaveLength(1);
-		const item = startedItem(server.triggerStarts[0]);
-		const details = await getDetails(taskId);
-		expect(Object.keys(item)).toEqual(expect.arrayContaining(SHAPE_OF_GET_DETAILS));
-		for (const key of COMPARED) expect({ [key]: item[key] }).toEqual({ [key]: details[key] });
-		expect(item).toMatchObject({ taskId, event, signatureVerified: true, reference: null });
-		expect(item.raw).toEqual(lastBodyReceived());
-		if (event === 'success') expect(item.videoUrl).toMatch(new RegExp(`^${fx.sim.url}/files/`));
-		else expect(item.errorMessage).toEqual(expect.any(String));
-	});
+		[
+			'internal timeout (500)',
+			{ callbackTaskIdKey: 'task_id' },
+			'[timeout] a slow river',
+			{},
+			'failure',
+		],
+	] as Array<[string, IDataObject, string, IDataObject, string]>)(
+		'%s',
+		async (_name, config, prompt, body, event) => {
+			fx.sim.configure(config);
+			const taskId = await generateAndCallBack(prompt, body);
+			expect(server.triggerStarts).toHaveLength(1);
+			const item = startedItem(server.triggerStarts[0]);
+			const details = await getDetails(taskId);
+			expect(Object.keys(item)).toEqual(expect.arrayContaining(SHAPE_OF_GET_DETAILS));
+			for (const key of COMPARED) expect({ [key]: item[key] }).toEqual({ [key]: details[key] });
+			expect(item).toMatchObject({ taskId, event, signatureVerified: true, reference: null });
+			expect(item.raw).toEqual(lastBodyReceived());
+			if (event === 'success') expect(item.videoUrl).toMatch(new RegExp(`^${fx.sim.url}/files/`));
+			else expect(item.errorMessage).toEqual(expect.any(String));
+		},
+	);
 
 	it('extend success: same shape, the extension task and its video', async () => {
 		const source = await fx.finishedTask('a meadow');
-		const extend = await ctl.post(API_KEY, '/api/v1/veo/extend', { taskId: source, prompt: 'the camera rises', callBackUrl: server.triggerUrl });
+		const extend = await ctl.post(API_KEY, '/api/v1/veo/extend', {
+			taskId: source,
+			prompt: 'the camera rises',
+			callBackUrl: server.triggerUrl,
+		});
 		const extendId = String((extend.data as IDataObject).taskId);
 		await ctl.complete(extendId);
 		await ctl.delivered(extendId);
@@ -95,43 +164,67 @@ describe('every documented callback variant gives the Get Details shape, plus ra
 		expect((item.raw as IDataObject).msg).toMatch(/extension/i);
 	});
 
-	it.each(['page', 'openapi'] as const)('4K ready, %s shape: event fourK with the 4K video and its thumbnail', async (shape) => {
-		fx.sim.configure({ fourKCallbackShape: shape });
-		const source = await fx.finishedTask('a harbour at night');
-		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', { taskId: source, index: 0, callBackUrl: server.triggerUrl });
-		await ctl.complete(source); // finishes the pending 4K job, which sends the 4K callback
-		await ctl.delivered(source);
-		const item = startedItem(server.triggerStarts[0]);
-		const raw = lastBodyReceived();
-		const data = raw.data as IDataObject;
-		const sentUrls = shape === 'page' ? (data.info as IDataObject).resultUrls : data.result_urls;
-		const sentImages = shape === 'page' ? (data.info as IDataObject).imageUrls : data.image_urls;
-		expect(shape === 'page' ? data.taskId : data.task_id).toBe(source);
-		expect(item).toMatchObject({ taskId: source, event: 'fourK', status: 'success', resolution: '4k', videoUrls: sentUrls, imageUrls: sentImages, signatureVerified: true });
-		expect(item.videoUrl).toBe((sentUrls as string[])[0]);
-		expect(Object.keys(item)).toEqual(expect.arrayContaining(SHAPE_OF_GET_DETAILS));
-	});
+	it.each(['page', 'openapi'] as const)(
+		'4K ready, %s shape: event fourK with the 4K video and its thumbnail',
+		async (shape) => {
+			fx.sim.configure({ fourKCallbackShape: shape });
+			const source = await fx.finishedTask('a harbour at night');
+			await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
+				taskId: source,
+				index: 0,
+				callBackUrl: server.triggerUrl,
+			});
+			await ctl.complete(source); // finishes the pending 4K job, which sends the 4K callback
+			await ctl.delivered(source);
+			const item = startedItem(server.triggerStarts[0]);
+			const raw = lastBodyReceived();
+			const data = raw.data as IDataObject;
+			const sentUrls = shape === 'page' ? (data.info as IDataObject).resultUrls : data.result_urls;
+			const sentImages = shape === 'page' ? (data.info as IDataObject).imageUrls : data.image_urls;
+			expect(shape === 'page' ? data.taskId : data.task_id).toBe(source);
+			expect(item).toMatchObject({
+				taskId: source,
+				event: 'fourK',
+				status: 'success',
+				resolution: '4k',
+				videoUrls: sentUrls,
+				imageUrls: sentImages,
+				signatureVerified: true,
+			});
+			expect(item.videoUrl).toBe((sentUrls as string[])[0]);
+			expect(Object.keys(item)).toEqual(expect.arrayContaining(SHAPE_OF_GET_DETAILS));
+		},
+	);
 
-	it.each(['page', 'openapi'] as const)('4K unavailable, %s shape: event failure with the reason kie\'s 4K endpoint gives', async (shape) => {
-		fx.sim.configure({ fourKCallbackShape: shape, fourKOutcome: 'fail' });
-		const source = await fx.finishedTask('a harbour at noon');
-		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', { taskId: source, index: 0, callBackUrl: server.triggerUrl });
-		await ctl.complete(source);
-		await ctl.delivered(source);
-		expect(startedItem(server.triggerStarts[0])).toMatchObject({
-			taskId: source,
-			event: 'failure',
-			status: 'failed',
-			errorCode: 422,
-			errorMessage: 'The 4K version of this video is unavailable. Please try a different video.',
-			videoUrls: [],
-			videoUrl: null,
-		});
-	});
+	it.each(['page', 'openapi'] as const)(
+		"4K unavailable, %s shape: event failure with the reason kie's 4K endpoint gives",
+		async (shape) => {
+			fx.sim.configure({ fourKCallbackShape: shape, fourKOutcome: 'fail' });
+			const source = await fx.finishedTask('a harbour at noon');
+			await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
+				taskId: source,
+				index: 0,
+				callBackUrl: server.triggerUrl,
+			});
+			await ctl.complete(source);
+			await ctl.delivered(source);
+			expect(startedItem(server.triggerStarts[0])).toMatchObject({
+				taskId: source,
+				event: 'failure',
+				status: 'failed',
+				errorCode: 422,
+				errorMessage: 'The 4K version of this video is unavailable. Please try a different video.',
+				videoUrls: [],
+				videoUrl: null,
+			});
+		},
+	);
 
-	it('URL list as an unquoted bracket string and an upper-case resolution (reference §8.2 examples): accepted, the item is kie\'s record', async () => {
+	it("URL list as an unquoted bracket string and an upper-case resolution (examples, docs/kie-api.md#callback-body): accepted, the item is kie's record", async () => {
 		const taskId = await fx.finishedTask('a bracket test');
-		const body = successBody(taskId, '[http://example.com/video1.mp4]', { promptJson: '{"prompt":"cat"}' });
+		const body = successBody(taskId, '[http://example.com/video1.mp4]', {
+			promptJson: '{"prompt":"cat"}',
+		});
 		((body.data as IDataObject).info as IDataObject).resolution = '1080P';
 		const answer = await postCallback(server.triggerUrl, body, signedHeaders(HMAC, taskId));
 		expect(answer).toMatchObject({ status: 200, body: { received: true } });
@@ -143,10 +236,24 @@ describe('every documented callback variant gives the Get Details shape, plus ra
 
 	it('the webhook guide sample shape: top-level taskId and data.task_id, signed over data.task_id', async () => {
 		const taskId = await fx.finishedTask('a guide sample');
-		const body = { code: 200, msg: 'success', taskId, data: { task_id: taskId, callbackType: 'task_completed', info: { resultUrls: ['https://files.example/g.mp4'] }, fallbackFlag: false } };
+		const body = {
+			code: 200,
+			msg: 'success',
+			taskId,
+			data: {
+				task_id: taskId,
+				callbackType: 'task_completed',
+				info: { resultUrls: ['https://files.example/g.mp4'] },
+				fallbackFlag: false,
+			},
+		};
 		const answer = await postCallback(server.triggerUrl, body, signedHeaders(HMAC, taskId));
 		expect(answer.status).toBe(200);
-		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId, status: 'success', videoUrls: (await getDetails(taskId)).videoUrls });
+		expect(startedItem(server.triggerStarts[0])).toMatchObject({
+			taskId,
+			status: 'success',
+			videoUrls: (await getDetails(taskId)).videoUrls,
+		});
 	});
 });
 
@@ -166,7 +273,11 @@ describe('events and outputs', () => {
 		server.useTrigger({ events: ['fourK'], options: {} }, signedCreds());
 		const source = await generateAndCallBack('a lighthouse');
 		expect(server.triggerStarts).toHaveLength(0);
-		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', { taskId: source, index: 0, callBackUrl: server.triggerUrl });
+		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
+			taskId: source,
+			index: 0,
+			callBackUrl: server.triggerUrl,
+		});
 		await ctl.complete(source);
 		await ctl.delivered(source, 2);
 		expect(server.triggerStarts).toHaveLength(1);
@@ -177,13 +288,21 @@ describe('events and outputs', () => {
 		server.useTrigger({ events: ALL_EVENTS, separateOutputs: true, options: {} }, signedCreds());
 		const ok = await generateAndCallBack('a green field');
 		const bad = await generateAndCallBack('[content-policy] a red field');
-		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', { taskId: ok, index: 0, callBackUrl: server.triggerUrl });
+		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
+			taskId: ok,
+			index: 0,
+			callBackUrl: server.triggerUrl,
+		});
 		await ctl.complete(ok);
 		await ctl.delivered(ok, 2);
 		const [success, failure, fourK] = server.triggerStarts;
 		expect(success.outputs.map((o) => o.map((i) => i.json.taskId))).toEqual([[ok], []]);
 		expect(failure.outputs.map((o) => o.map((i) => i.json.taskId))).toEqual([[], [bad]]);
-		expect(failure.outputs[1][0].json).toMatchObject({ status: 'failed', errorCode: 400, event: 'failure' });
+		expect(failure.outputs[1][0].json).toMatchObject({
+			status: 'failed',
+			errorCode: 400,
+			event: 'failure',
+		});
 		expect(fourK.outputs.map((o) => o.map((i) => i.json.event))).toEqual([['fourK'], []]);
 	});
 });
@@ -197,7 +316,11 @@ describe('signature and duplicates', () => {
 		expect(server.triggerStarts).toHaveLength(1);
 		const received = server.log.find((l) => l.path === '/webhook/veo3')!;
 		expect(received.headers['x-webhook-signature']).toEqual(expect.any(String));
-		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId, status: 'success', signatureVerified: true });
+		expect(startedItem(server.triggerStarts[0])).toMatchObject({
+			taskId,
+			status: 'success',
+			signatureVerified: true,
+		});
 	});
 
 	it('duplicated deliveries start one execution: simultaneous copies, re-sends, and an exact replay', async () => {
@@ -216,7 +339,8 @@ describe('signature and duplicates', () => {
 	it('after a restart (process memory gone) the saved static data still recognises a redelivery', async () => {
 		const taskId = await generateAndCallBack('a swan');
 		expect(server.triggerStarts).toHaveLength(1);
-		const saved = (server.triggerStaticData['node:Veo3 Trigger'] as IDataObject).seenCallbacks as Array<[string, number]>;
+		const saved = (server.triggerStaticData['node:Veo3 Trigger'] as IDataObject)
+			.seenCallbacks as Array<[string, number]>;
 		expect(saved.map(([key]) => key)).toEqual([storedKey(`${taskId}|generation|success`)]);
 		forgetAllCallbacks();
 		await ctl.resend(taskId);
@@ -235,15 +359,32 @@ describe('signature and duplicates', () => {
 	it('without an HMAC key in the credential, callbacks start executions marked as not verified', async () => {
 		server.useTrigger({ events: ALL_EVENTS, options: {} }, fx.creds());
 		const taskId = await generateAndCallBack('an owl');
-		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId, signatureVerified: false });
+		expect(startedItem(server.triggerStarts[0])).toMatchObject({
+			taskId,
+			signatureVerified: false,
+		});
 	});
 
-	it('the signature tolerance is the user\'s: a 10 s old signature is refused with a 5 s tolerance', async () => {
-		server.useTrigger({ events: ALL_EVENTS, options: { signatureToleranceSeconds: 5 } }, signedCreds());
+	it("the signature tolerance is the user's: a 10 s old signature is refused with a 5 s tolerance", async () => {
+		server.useTrigger(
+			{ events: ALL_EVENTS, options: { signatureToleranceSeconds: 5 } },
+			signedCreds(),
+		);
 		const taskId = await fx.finishedTask('a tolerance test');
-		const old = await postCallback(server.triggerUrl, successBody(taskId), signedHeaders(HMAC, taskId, Math.floor(Date.now() / 1000) - 10));
-		expect(old).toMatchObject({ status: 401, body: { error: 'X-Webhook-Timestamp is outside the allowed tolerance' } });
-		const fresh = await postCallback(server.triggerUrl, successBody(taskId), signedHeaders(HMAC, taskId));
+		const old = await postCallback(
+			server.triggerUrl,
+			successBody(taskId),
+			signedHeaders(HMAC, taskId, Math.floor(Date.now() / 1000) - 10),
+		);
+		expect(old).toMatchObject({
+			status: 401,
+			body: { error: 'X-Webhook-Timestamp is outside the allowed tolerance' },
+		});
+		const fresh = await postCallback(
+			server.triggerUrl,
+			successBody(taskId),
+			signedHeaders(HMAC, taskId),
+		);
 		expect(fresh.status).toBe(200);
 		expect(server.triggerStarts).toHaveLength(1);
 	});

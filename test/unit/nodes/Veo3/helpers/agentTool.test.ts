@@ -4,7 +4,12 @@
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { answerAsTool, toolAnswer, toolErrorAnswer, TOOL_RETRY_AFTER_SECONDS } from '../../../../../nodes/Veo3/helpers/agentTool';
+import {
+	answerAsTool,
+	toolAnswer,
+	toolErrorAnswer,
+	TOOL_RETRY_AFTER_SECONDS,
+} from '../../../../../nodes/Veo3/helpers/agentTool';
 import { ExecutionCancelledError } from '../../../../../nodes/Veo3/helpers/pause';
 
 function context(executionId = 'exec-1', abort?: AbortController): IExecuteFunctions {
@@ -25,7 +30,9 @@ function slowOperation() {
 	const run = async () => {
 		runs += 1;
 		await done;
-		return [[{ json: { taskId: `task-${runs}`, status: 'success', videoUrl: `https://v/${runs}.mp4` } }]];
+		return [
+			[{ json: { taskId: `task-${runs}`, status: 'success', videoUrl: `https://v/${runs}.mp4` } }],
+		];
 	};
 	return { run, finish, runs: () => runs };
 }
@@ -34,7 +41,11 @@ test('identical calls running at the same time share one run (one create) and ge
 	const op = slowOperation();
 	const args = { prompt: 'A fox', aspectRatio: '9:16' };
 	const first = answerAsTool(context(), items({ ...args, toolCallId: 'call_1' }), op.run);
-	const second = answerAsTool(context(), items({ aspectRatio: '9:16', prompt: 'A fox', toolCallId: 'call_2' }), op.run);
+	const second = answerAsTool(
+		context(),
+		items({ aspectRatio: '9:16', prompt: 'A fox', toolCallId: 'call_2' }),
+		op.run,
+	);
 	op.finish();
 	const [a, b] = await Promise.all([first, second]);
 	expect(op.runs()).toBe(1);
@@ -44,12 +55,26 @@ test('identical calls running at the same time share one run (one create) and ge
 
 test('different arguments, another execution, or calls without arguments are never shared', async () => {
 	for (const [left, right] of [
-		[[context(), items({ prompt: 'A fox' })], [context(), items({ prompt: 'A wolf' })]],
-		[[context('exec-1'), items({ prompt: 'A fox' })], [context('exec-2'), items({ prompt: 'A fox' })]],
-		[[context(), []], [context(), []]],
-	] as Array<[[IExecuteFunctions, INodeExecutionData[]], [IExecuteFunctions, INodeExecutionData[]]]>) {
+		[
+			[context(), items({ prompt: 'A fox' })],
+			[context(), items({ prompt: 'A wolf' })],
+		],
+		[
+			[context('exec-1'), items({ prompt: 'A fox' })],
+			[context('exec-2'), items({ prompt: 'A fox' })],
+		],
+		[
+			[context(), []],
+			[context(), []],
+		],
+	] as Array<
+		[[IExecuteFunctions, INodeExecutionData[]], [IExecuteFunctions, INodeExecutionData[]]]
+	>) {
 		const op = slowOperation();
-		const both = Promise.all([answerAsTool(left[0], left[1], op.run), answerAsTool(right[0], right[1], op.run)]);
+		const both = Promise.all([
+			answerAsTool(left[0], left[1], op.run),
+			answerAsTool(right[0], right[1], op.run),
+		]);
 		op.finish();
 		await both;
 		expect(op.runs()).toBe(2);
@@ -66,30 +91,54 @@ test('a call after the first one finished runs again (the task ledger, not this,
 
 test('an error becomes an answer; a stop stays a stop', async () => {
 	const failing = async (): Promise<INodeExecutionData[][]> => {
-		throw Object.assign(new Error('Invalid "Aspect Ratio": "4:3" is not allowed'), { description: 'Allowed: 16:9, 9:16, Auto' });
+		throw Object.assign(new Error('Invalid "Aspect Ratio": "4:3" is not allowed'), {
+			description: 'Allowed: 16:9, 9:16, Auto',
+		});
 	};
 	const [[answer]] = await answerAsTool(context(), items({ aspectRatio: '4:3' }), failing);
-	expect(answer.json).toEqual({ status: 'error', message: 'Invalid "Aspect Ratio": "4:3" is not allowed Allowed: 16:9, 9:16, Auto' });
+	expect(answer.json).toEqual({
+		status: 'error',
+		message: 'Invalid "Aspect Ratio": "4:3" is not allowed Allowed: 16:9, 9:16, Auto',
+	});
 	const stopped = async (): Promise<INodeExecutionData[][]> => {
 		throw new ExecutionCancelledError();
 	};
-	await expect(answerAsTool(context(), items({ prompt: 'x' }), stopped)).rejects.toThrow(ExecutionCancelledError);
+	await expect(answerAsTool(context(), items({ prompt: 'x' }), stopped)).rejects.toThrow(
+		ExecutionCancelledError,
+	);
 });
 
 test('answers: every state in one compact shape, with the task ID wherever one exists', () => {
-	expect(toolAnswer({ taskId: 't1', status: 'generating', prompt: 'p', model: 'veo3_fast' })).toEqual({
+	expect(
+		toolAnswer({ taskId: 't1', status: 'generating', prompt: 'p', model: 'veo3_fast' }),
+	).toEqual({
 		status: 'rendering',
 		taskId: 't1',
 		retryAfterSeconds: TOOL_RETRY_AFTER_SECONDS,
 		message: expect.stringContaining('Get Details for task t1'),
 	});
-	expect(toolAnswer({ error: 'Timed out', status: 'timeout', taskId: 't2' })).toMatchObject({ status: 'rendering', taskId: 't2' });
-	expect(toolAnswer({ taskId: 't3', status: 'failed', errorMessage: 'Content policy', errorCode: 400 })).toEqual({
+	expect(toolAnswer({ error: 'Timed out', status: 'timeout', taskId: 't2' })).toMatchObject({
+		status: 'rendering',
+		taskId: 't2',
+	});
+	expect(
+		toolAnswer({ taskId: 't3', status: 'failed', errorMessage: 'Content policy', errorCode: 400 }),
+	).toEqual({
 		status: 'failed',
 		taskId: 't3',
 		message: 'The render failed: Content policy',
 	});
-	expect(toolAnswer({ taskId: 't4', status: 'success', videoUrls: ['https://a', 'https://b'], videoUrl: 'https://a', originUrls: [], errorCode: null, estimatedCredits: 60 })).toEqual({
+	expect(
+		toolAnswer({
+			taskId: 't4',
+			status: 'success',
+			videoUrls: ['https://a', 'https://b'],
+			videoUrl: 'https://a',
+			originUrls: [],
+			errorCode: null,
+			estimatedCredits: 60,
+		}),
+	).toEqual({
 		status: 'success',
 		taskId: 't4',
 		videoUrl: 'https://a',
@@ -97,9 +146,27 @@ test('answers: every state in one compact shape, with the task ID wherever one e
 		estimatedCredits: 60,
 		message: 'The video is ready: https://a',
 	});
-	expect(toolAnswer({ credits: 1200 })).toEqual({ status: 'success', credits: 1200, message: 'The kie.ai account has 1200 credits left.' });
-	expect(toolAnswer({ error: 'Download failed', status: 'success', taskId: 't5', videoUrl: 'https://c' })).toMatchObject({ status: 'success', videoUrl: 'https://c' });
-	const refused = Object.assign(new Error('Spending cap reached: … Nothing was sent.'), { name: 'SpendRefusedError' });
-	expect(toolErrorAnswer(refused)).toMatchObject({ status: 'refused', message: expect.stringContaining('Nothing was sent.') });
-	expect(String(toolErrorAnswer(new Error(`line one\nline two ${'x'.repeat(500)}`)).message)).toMatch(/^line one line two x+\.\.\.$/);
+	expect(toolAnswer({ credits: 1200 })).toEqual({
+		status: 'success',
+		credits: 1200,
+		message: 'The kie.ai account has 1200 credits left.',
+	});
+	expect(
+		toolAnswer({
+			error: 'Download failed',
+			status: 'success',
+			taskId: 't5',
+			videoUrl: 'https://c',
+		}),
+	).toMatchObject({ status: 'success', videoUrl: 'https://c' });
+	const refused = Object.assign(new Error('Spending cap reached: … Nothing was sent.'), {
+		name: 'SpendRefusedError',
+	});
+	expect(toolErrorAnswer(refused)).toMatchObject({
+		status: 'refused',
+		message: expect.stringContaining('Nothing was sent.'),
+	});
+	expect(
+		String(toolErrorAnswer(new Error(`line one\nline two ${'x'.repeat(500)}`)).message),
+	).toMatch(/^line one line two x+\.\.\.$/);
 });

@@ -1,7 +1,12 @@
 /** The reuse memory of Deduplicate By: its window, hashed keys, process-wide copy and size bound. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { hashKey, MAX_REMEMBERED_TASKS, REUSE_FIELD, ReuseMemory } from '../../../../../nodes/Veo3/helpers/reuseMemory';
+import {
+	hashKey,
+	MAX_REMEMBERED_TASKS,
+	REUSE_FIELD,
+	ReuseMemory,
+} from '../../../../../nodes/Veo3/helpers/reuseMemory';
 
 describe('reuse memory', () => {
 	const DAY = 86_400_000;
@@ -34,7 +39,8 @@ describe('reuse memory', () => {
 
 	it(`keeps at most ${MAX_REMEMBERED_TASKS} entries, dropping the oldest`, () => {
 		const entries: IDataObject = {};
-		for (let i = 0; i < MAX_REMEMBERED_TASKS; i++) entries[`k${i}`] = { taskId: `t${i}`, at: now - MAX_REMEMBERED_TASKS + i };
+		for (let i = 0; i < MAX_REMEMBERED_TASKS; i++)
+			entries[`k${i}`] = { taskId: `t${i}`, at: now - MAX_REMEMBERED_TASKS + i };
 		const data: IDataObject = { [REUSE_FIELD]: entries };
 		new ReuseMemory(data, undefined, DAY, clock).remember('new', 't-new');
 		const kept = data[REUSE_FIELD] as IDataObject;

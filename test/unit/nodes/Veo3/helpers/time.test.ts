@@ -1,6 +1,6 @@
 import { toIsoTime } from '../../../../../nodes/Veo3/helpers/time';
 
-describe('toIsoTime (reference §4.1 CONFLICT)', () => {
+describe('toIsoTime (docs/kie-api.md#record-fields, where the kie.ai pages disagree)', () => {
 	it('reads epoch milliseconds, epoch seconds and numeric strings', () => {
 		expect(toIsoTime(1773967493000)).toBe('2026-03-20T00:44:53.000Z');
 		expect(toIsoTime(1773967493)).toBe('2026-03-20T00:44:53.000Z');

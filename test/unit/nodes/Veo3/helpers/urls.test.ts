@@ -1,8 +1,11 @@
 import { parseUrlList } from '../../../../../nodes/Veo3/helpers/urls';
 
-describe('parseUrlList: every documented URL-list shape (reference §8.2 CONFLICT)', () => {
+describe('parseUrlList: every documented URL-list shape (docs/kie-api.md#callback-body, where the kie.ai pages disagree)', () => {
 	it.each([
-		[['https://a/1.mp4', 'https://a/2.mp4'], ['https://a/1.mp4', 'https://a/2.mp4']],
+		[
+			['https://a/1.mp4', 'https://a/2.mp4'],
+			['https://a/1.mp4', 'https://a/2.mp4'],
+		],
 		['["https://a/1.mp4"]', ['https://a/1.mp4']],
 		['[http://example.com/video1.mp4]', ['http://example.com/video1.mp4']],
 		['https://a/1.mp4', ['https://a/1.mp4']],

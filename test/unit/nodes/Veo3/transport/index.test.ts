@@ -9,7 +9,13 @@ import type { AddressInfo } from 'net';
 import { KieApiError, KieTransportError } from '../../../../../nodes/Veo3/helpers/errors';
 import type { RetryPolicy } from '../../../../../nodes/Veo3/helpers/interfaces';
 import { ExecutionCancelledError } from '../../../../../nodes/Veo3/helpers/pause';
-import { ENDPOINTS, getApiConfig, kieRequest, networkCodeOf, type KieRequest } from '../../../../../nodes/Veo3/transport';
+import {
+	ENDPOINTS,
+	getApiConfig,
+	kieRequest,
+	networkCodeOf,
+	type KieRequest,
+} from '../../../../../nodes/Veo3/transport';
 import { startSimulator, type RunningSimulator } from '../../../../../simulator';
 import { veo3ExecuteContext, type HarnessCredentials } from '../../../../harness/engine';
 import { ENDPOINT, freePort, sleep, until, useSimulator } from '../../../../workflows/helpers';
@@ -30,7 +36,10 @@ async function call<T = unknown>(
 	const ctx = veo3ExecuteContext(fx.creds(credentials));
 	if (probe) {
 		const send = ctx.helpers.httpRequestWithAuthentication;
-		ctx.helpers.httpRequestWithAuthentication = async function (this: ThisParameterType<typeof send>, ...args: Parameters<typeof send>) {
+		ctx.helpers.httpRequestWithAuthentication = async function (
+			this: ThisParameterType<typeof send>,
+			...args: Parameters<typeof send>
+		) {
 			try {
 				const answer: unknown = await send.apply(this, args);
 				probe.attempts.push('answered');
@@ -46,7 +55,13 @@ async function call<T = unknown>(
 
 const credit = { method: 'GET', endpoint: ENDPOINTS.credit, resend: 'safe' } as const;
 const generate = (prompt = 'a red kite over dunes') =>
-	({ method: 'POST', endpoint: ENDPOINTS.generate, resend: 'paid', body: { prompt, model: 'veo3_fast' }, rateLimit: GENEROUS_LIMIT }) as const;
+	({
+		method: 'POST',
+		endpoint: ENDPOINTS.generate,
+		resend: 'paid',
+		body: { prompt, model: 'veo3_fast' },
+		rateLimit: GENEROUS_LIMIT,
+	}) as const;
 
 async function caught(work: Promise<unknown>): Promise<unknown> {
 	return await work.then(
@@ -64,16 +79,25 @@ function gaps(endpoint: string): number[] {
 }
 
 /** Lets `count` answers of `endpoint` go out with the fault on, then switches it off. */
-async function recoverAfter(count: number, endpoint: string, recover: Parameters<RunningSimulator['configure']>[0]): Promise<void> {
+async function recoverAfter(
+	count: number,
+	endpoint: string,
+	recover: Parameters<RunningSimulator['configure']>[0],
+): Promise<void> {
 	await until(() => fx.apiRequests(endpoint).length >= count, 5000, `${count} faulty answers`);
 	fx.sim.configure(recover);
 }
 
 describe('envelope', () => {
-	it('HTTP 200 with body code 401 is a KieApiError with kie\'s message, not retried', async () => {
+	it("HTTP 200 with body code 401 is a KieApiError with kie's message, not retried", async () => {
 		const error = await caught(call(credit, { apiKey: 'sk-wrong-key' }));
 		expect(error).toBeInstanceOf(KieApiError);
-		expect(error).toMatchObject({ code: 401, kieMessage: 'You do not have access permissions', httpStatus: 200, endpoint: ENDPOINTS.credit });
+		expect(error).toMatchObject({
+			code: 401,
+			kieMessage: 'You do not have access permissions',
+			httpStatus: 200,
+			endpoint: ENDPOINTS.credit,
+		});
 		expect(fx.apiRequests(ENDPOINT.credit)).toHaveLength(1);
 	});
 
@@ -81,16 +105,34 @@ describe('envelope', () => {
 		fx.sim.configure({ credits: 5 });
 		const error = await caught(call(generate()));
 		expect(error).toBeInstanceOf(KieApiError);
-		expect(error).toMatchObject({ code: 402, kieMessage: 'The current credits are insufficient. Please top up.' });
+		expect(error).toMatchObject({
+			code: 402,
+			kieMessage: 'The current credits are insufficient. Please top up.',
+		});
 		expect(fx.sim.counters().tasksCreated).toBe(0);
 		expect(fx.apiRequests(ENDPOINT.generate)).toHaveLength(1);
 	});
 
-	it('body code 422 carries kie\'s validation message and is not retried', async () => {
-		const error = await caught(call({ method: 'POST', endpoint: ENDPOINTS.generate, resend: 'paid', body: { prompt: '   ' }, rateLimit: GENEROUS_LIMIT }));
+	it("body code 422 carries kie's validation message and is not retried", async () => {
+		const error = await caught(
+			call({
+				method: 'POST',
+				endpoint: ENDPOINTS.generate,
+				resend: 'paid',
+				body: { prompt: '   ' },
+				rateLimit: GENEROUS_LIMIT,
+			}),
+		);
 		expect(error).toBeInstanceOf(KieApiError);
 		expect(error).toMatchObject({ code: 422, kieMessage: 'prompt is required' });
-		const read = await caught(call({ method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId: 'ffffffffffffffffffffffffffffffff' }, resend: 'safe' }));
+		const read = await caught(
+			call({
+				method: 'GET',
+				endpoint: ENDPOINTS.recordInfo,
+				qs: { taskId: 'ffffffffffffffffffffffffffffffff' },
+				resend: 'safe',
+			}),
+		);
 		expect(read).toMatchObject({ code: 422, kieMessage: 'record is null.' });
 		expect(fx.apiRequests()).toHaveLength(2);
 	});
@@ -103,7 +145,11 @@ describe('envelope', () => {
 	describe('answers without an envelope (a proxy or load balancer in between)', () => {
 		let server: Server;
 		let hits = 0;
-		let answer: { status: number; type: string; body: string } = { status: 502, type: 'text/html', body: '' };
+		let answer: { status: number; type: string; body: string } = {
+			status: 502,
+			type: 'text/html',
+			body: '',
+		};
 		beforeAll(async () => {
 			server = createServer((req, res) => {
 				hits++;
@@ -117,8 +163,17 @@ describe('envelope', () => {
 		const proxyUrl = () => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
 		it('HTTP 502 with an HTML page: KieApiError 502 without the page; a read is retried, then gives up', async () => {
-			answer = { status: 502, type: 'text/html', body: '<html><body>502 Bad Gateway</body></html>' };
-			const error = await caught(call({ ...credit, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } }, { baseUrl: proxyUrl() }));
+			answer = {
+				status: 502,
+				type: 'text/html',
+				body: '<html><body>502 Bad Gateway</body></html>',
+			};
+			const error = await caught(
+				call(
+					{ ...credit, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } },
+					{ baseUrl: proxyUrl() },
+				),
+			);
 			expect(error).toBeInstanceOf(KieApiError);
 			expect(error).toMatchObject({ code: 502, httpStatus: 502 });
 			expect((error as KieApiError).kieMessage).toContain('HTTP 502');
@@ -127,14 +182,33 @@ describe('envelope', () => {
 		});
 
 		it('a proxy that reflects the request headers: none of its text reaches the error', async () => {
-			answer = { status: 502, type: 'text/plain', body: `upstream failed for request with Authorization: Bearer ${fx.apiKey}` };
+			answer = {
+				status: 502,
+				type: 'text/plain',
+				body: `upstream failed for request with Authorization: Bearer ${fx.apiKey}`,
+			};
 			const error = await caught(call({ ...credit, retry: NO_RETRY }, { baseUrl: proxyUrl() }));
-			expect(JSON.stringify({ message: (error as Error).message, kie: (error as KieApiError).kieMessage })).not.toContain(fx.apiKey);
+			expect(
+				JSON.stringify({
+					message: (error as Error).message,
+					kie: (error as KieApiError).kieMessage,
+				}),
+			).not.toContain(fx.apiKey);
 		});
 
 		it("kie's own msg is kept, short, with anything that looks like a key masked", async () => {
-			answer = { status: 200, type: 'application/json', body: JSON.stringify({ code: 401, msg: `Invalid key Bearer ${fx.apiKey} (token=${fx.apiKey}) ${'x'.repeat(400)}`, data: null }) };
-			const error = (await caught(call({ ...credit, retry: NO_RETRY }, { baseUrl: proxyUrl() }))) as KieApiError;
+			answer = {
+				status: 200,
+				type: 'application/json',
+				body: JSON.stringify({
+					code: 401,
+					msg: `Invalid key Bearer ${fx.apiKey} (token=${fx.apiKey}) ${'x'.repeat(400)}`,
+					data: null,
+				}),
+			};
+			const error = (await caught(
+				call({ ...credit, retry: NO_RETRY }, { baseUrl: proxyUrl() }),
+			)) as KieApiError;
 			expect(error.kieMessage).toMatch(/^Invalid key Bearer \*\*\* \(token=\*\*\*/);
 			expect(error.kieMessage).not.toContain(fx.apiKey.slice(3));
 			expect(error.kieMessage.length).toBeLessThanOrEqual(200);
@@ -151,7 +225,9 @@ describe('envelope', () => {
 			answer = { status: 200, type: 'text/html', body: '<html>Checking your browser…</html>' };
 			const error = await caught(call({ ...credit, retry: NO_RETRY }, { baseUrl: proxyUrl() }));
 			expect(error).toBeInstanceOf(KieApiError);
-			expect((error as KieApiError).kieMessage).toMatch(/HTTP 200, an answer without a kie.ai envelope/);
+			expect((error as KieApiError).kieMessage).toMatch(
+				/HTTP 200, an answer without a kie.ai envelope/,
+			);
 			expect((error as KieApiError).kieMessage).not.toContain('Checking your browser');
 		});
 	});
@@ -159,23 +235,36 @@ describe('envelope', () => {
 
 describe('read retries', () => {
 	it.each([
-		['429 (rate limited)', { faults: { burst429: { rate: 1, length: 1, scope: 'reads' as const } } }, { faults: { burst429: { rate: 0 } } }, 429],
+		[
+			'429 (rate limited)',
+			{ faults: { burst429: { rate: 1, length: 1, scope: 'reads' as const } } },
+			{ faults: { burst429: { rate: 0 } } },
+			429,
+		],
 		['455 (maintenance)', { maintenance: true }, { maintenance: false }, 455],
-		['500 (server error)', { faults: { http500: { rate: 1, scope: 'reads' as const } } }, { faults: { http500: { rate: 0 } } }, 500],
-	])('retries a read after %s with growing back-off, then succeeds', async (_label, fault, recover, code) => {
-		fx.sim.configure({ credits: 321, ...fault });
-		const result = call<number>(credit);
-		await recoverAfter(3, ENDPOINT.credit, recover);
-		await expect(result).resolves.toBe(321);
-		const log = fx.apiRequests(ENDPOINT.credit);
-		expect(log.map((r) => r.code)).toEqual([code, code, code, 200]);
-		// Full-jitter exponential back-off: attempt n waits between base·2ⁿ/2 and base·2ⁿ (2 ms slack
-		// for the log's millisecond clock and timer granularity).
-		const [first, second, third] = gaps(ENDPOINT.credit);
-		expect(first).toBeGreaterThanOrEqual(48);
-		expect(second).toBeGreaterThanOrEqual(98);
-		expect(third).toBeGreaterThanOrEqual(198);
-	});
+		[
+			'500 (server error)',
+			{ faults: { http500: { rate: 1, scope: 'reads' as const } } },
+			{ faults: { http500: { rate: 0 } } },
+			500,
+		],
+	])(
+		'retries a read after %s with growing back-off, then succeeds',
+		async (_label, fault, recover, code) => {
+			fx.sim.configure({ credits: 321, ...fault });
+			const result = call<number>(credit);
+			await recoverAfter(3, ENDPOINT.credit, recover);
+			await expect(result).resolves.toBe(321);
+			const log = fx.apiRequests(ENDPOINT.credit);
+			expect(log.map((r) => r.code)).toEqual([code, code, code, 200]);
+			// Full-jitter exponential back-off: attempt n waits between base·2ⁿ/2 and base·2ⁿ (2 ms slack
+			// for the log's millisecond clock and timer granularity).
+			const [first, second, third] = gaps(ENDPOINT.credit);
+			expect(first).toBeGreaterThanOrEqual(48);
+			expect(second).toBeGreaterThanOrEqual(98);
+			expect(third).toBeGreaterThanOrEqual(198);
+		},
+	);
 
 	it('retries a read after a connection reset, then succeeds', async () => {
 		fx.sim.configure({ credits: 77 });
@@ -189,21 +278,32 @@ describe('read retries', () => {
 
 	it('gives up after the configured number of retries with the last answer', async () => {
 		fx.sim.configure({ faults: { http500: { rate: 1, scope: 'reads' } } });
-		const error = await caught(call({ ...credit, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } }));
+		const error = await caught(
+			call({ ...credit, retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } }),
+		);
 		expect(error).toMatchObject({ code: 500 });
 		expect(fx.apiRequests(ENDPOINT.credit)).toHaveLength(3);
 	});
 
 	it('does not retry answers that will not change (401, 422)', async () => {
 		await caught(call(credit, { apiKey: 'nope' }));
-		await caught(call({ method: 'GET', endpoint: ENDPOINTS.recordInfo, qs: { taskId: 'abc' }, resend: 'safe' }));
+		await caught(
+			call({
+				method: 'GET',
+				endpoint: ENDPOINTS.recordInfo,
+				qs: { taskId: 'abc' },
+				resend: 'safe',
+			}),
+		);
 		expect(fx.apiRequests()).toHaveLength(2);
 	});
 });
 
 describe('creates (paid) are retried only when kie certainly created nothing', () => {
 	it('a 500 sent after the task was committed: not retried, exactly one task created', async () => {
-		fx.sim.configure({ faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true } });
+		fx.sim.configure({
+			faults: { http500: { rate: 1, scope: 'creates' }, create500AfterCommit: true },
+		});
 		const error = await caught(call(generate()));
 		expect(error).toBeInstanceOf(KieApiError);
 		expect(error).toMatchObject({ code: 500 });
@@ -249,7 +349,11 @@ describe('creates (paid) are retried only when kie certainly created nothing', (
 	it('connection refused (nothing listening yet) is retried, and the create lands once the API is up', async () => {
 		const port = await freePort();
 		const probe = { attempts: [] as string[] };
-		const created = call<{ taskId: string }>(generate(), { baseUrl: `http://127.0.0.1:${port}` }, probe);
+		const created = call<{ taskId: string }>(
+			generate(),
+			{ baseUrl: `http://127.0.0.1:${port}` },
+			probe,
+		);
 		await until(() => probe.attempts.length > 0, 5000, 'first attempt');
 		const late = await startSimulator({ apiKey: fx.apiKey, port, profile: 'fast' });
 		try {
@@ -265,7 +369,13 @@ describe('creates (paid) are retried only when kie certainly created nothing', (
 	it('connection refused for good: retried up to the limit, then a clear error without "may exist"', async () => {
 		const port = await freePort();
 		const probe = { attempts: [] as string[] };
-		const error = await caught(call({ ...generate(), retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } }, { baseUrl: `http://127.0.0.1:${port}` }, probe));
+		const error = await caught(
+			call(
+				{ ...generate(), retry: { maxRetries: 2, baseDelayMs: 5, maxDelayMs: 20 } },
+				{ baseUrl: `http://127.0.0.1:${port}` },
+				probe,
+			),
+		);
 		expect(error).toBeInstanceOf(KieTransportError);
 		expect(error).toMatchObject({ networkCode: 'ECONNREFUSED' });
 		expect((error as Error).message).not.toMatch(/may or may not/);
@@ -278,7 +388,11 @@ describe('client-side create limiter', () => {
 		const limit = { maxCreates: 5, windowMs: 300 };
 		fx.sim.configure({ rateLimit: { max: limit.maxCreates, windowMs: limit.windowMs } });
 		const results = await Promise.all(
-			Array.from({ length: 25 }, async (_, i) => await call<{ taskId: string }>({ ...generate(`shot ${i}`), rateLimit: limit })),
+			Array.from(
+				{ length: 25 },
+				async (_, i) =>
+					await call<{ taskId: string }>({ ...generate(`shot ${i}`), rateLimit: limit }),
+			),
 		);
 		expect(new Set(results.map((r) => r.taskId)).size).toBe(25);
 		expect(fx.sim.counters()).toMatchObject({ tasksCreated: 25, rateLimited: 0 });
@@ -295,7 +409,11 @@ describe('client-side create limiter', () => {
 		await call({ ...generate('takes the only slot'), rateLimit: limit });
 		const controller = new AbortController();
 		const ctx = veo3ExecuteContext(fx.creds(), {}, undefined, controller.signal);
-		const waiting = kieRequest(ctx, await getApiConfig(ctx), { ...generate('must wait'), rateLimit: limit, signal: controller.signal });
+		const waiting = kieRequest(ctx, await getApiConfig(ctx), {
+			...generate('must wait'),
+			rateLimit: limit,
+			signal: controller.signal,
+		});
 		await sleep(30);
 		controller.abort();
 		await expect(waiting).rejects.toBeInstanceOf(ExecutionCancelledError);
@@ -304,24 +422,46 @@ describe('client-side create limiter', () => {
 });
 
 describe('networkCodeOf', () => {
-	it('finds the code in errors raised by n8n\'s request helper for real connections', async () => {
+	it("finds the code in errors raised by n8n's request helper for real connections", async () => {
 		const port = await freePort();
 		const ctx = veo3ExecuteContext(fx.creds({ baseUrl: `http://127.0.0.1:${port}` }));
-		const refused = await caught(ctx.helpers.httpRequestWithAuthentication.call(ctx, 'veo3Api', { method: 'GET', url: `http://127.0.0.1:${port}/x` }));
+		const refused = await caught(
+			ctx.helpers.httpRequestWithAuthentication.call(ctx, 'veo3Api', {
+				method: 'GET',
+				url: `http://127.0.0.1:${port}/x`,
+			}),
+		);
 		expect(networkCodeOf(refused)).toBe('ECONNREFUSED');
 
 		await axios.post(`${fx.sim.controlUrl}/outage`, { ms: 60_000 });
-		const reset = await caught(ctx.helpers.httpRequestWithAuthentication.call(ctx, 'veo3Api', { method: 'GET', url: `${fx.sim.url}${ENDPOINTS.credit}` }));
+		const reset = await caught(
+			ctx.helpers.httpRequestWithAuthentication.call(ctx, 'veo3Api', {
+				method: 'GET',
+				url: `${fx.sim.url}${ENDPOINTS.credit}`,
+			}),
+		);
 		expect(networkCodeOf(reset)).toBe('ECONNRESET');
 	});
 
 	it.each([
 		['a plain code', { code: 'ETIMEDOUT' }, 'ETIMEDOUT'],
-		['a nested cause', { message: 'wrapped', cause: { message: 'again', cause: { code: 'EPIPE' } } }, 'EPIPE'],
-		['an AggregateError (IPv4 and IPv6 both refused)', new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], 'all failed'), 'ECONNREFUSED'],
+		[
+			'a nested cause',
+			{ message: 'wrapped', cause: { message: 'again', cause: { code: 'EPIPE' } } },
+			'EPIPE',
+		],
+		[
+			'an AggregateError (IPv4 and IPv6 both refused)',
+			new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })], 'all failed'),
+			'ECONNREFUSED',
+		],
 		['"socket hang up" in the message', new Error('socket hang up'), 'ECONNRESET'],
 		['undici socket errors', { code: 'UND_ERR_SOCKET' }, 'UND_ERR_SOCKET'],
-		['a code named only in the message', new Error('connect ECONNREFUSED 127.0.0.1:1'), 'ECONNREFUSED'],
+		[
+			'a code named only in the message',
+			new Error('connect ECONNREFUSED 127.0.0.1:1'),
+			'ECONNREFUSED',
+		],
 	])('reads %s', (_label, error, code) => {
 		expect(networkCodeOf(error)).toBe(code);
 	});
@@ -331,11 +471,14 @@ describe('networkCodeOf', () => {
 		['a string', 'ECONNRESET'],
 		['an HTTP status code', { code: 401 }],
 		['an error without a network code', new Error('boom')],
-		['an error that is its own cause', (() => {
-			const looped: { message: string; cause?: unknown } = { message: 'loop' };
-			looped.cause = looped;
-			return looped;
-		})()],
+		[
+			'an error that is its own cause',
+			(() => {
+				const looped: { message: string; cause?: unknown } = { message: 'loop' };
+				looped.cause = looped;
+				return looped;
+			})(),
+		],
 	])('returns undefined for %s', (_label, error) => {
 		expect(networkCodeOf(error)).toBeUndefined();
 	});
