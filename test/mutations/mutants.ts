@@ -82,8 +82,9 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/helpers/callbackResume.ts',
 		find: 'if (memory.resumed) {',
 		replace: 'if (false) {',
-		tests: ['test/reliability/soak.test.ts'],
-		testNamePattern: 'simultaneous copies',
+		// The in-process n8n refuses a second resume itself (409); these call webhook() directly.
+		tests: ['test/workflows/callback-abuse.test.ts'],
+		testNamePattern: 'second resume',
 	},
 	{
 		name: 'task IDs lost on stop',
