@@ -46,10 +46,11 @@ export const MUTANTS: Mutant[] = [
 	},
 	{
 		name: 'trigger trusts the callback body',
-		harm: 'forged or rewritten callbacks start runs with an attacker\'s status and video URL',
+		harm: "forged or rewritten callbacks start runs with an attacker's status and video URL",
 		file: 'nodes/Veo3Trigger/Veo3Trigger.node.ts',
 		find: 'const confirmed = await confirmWithKie(this, taskId, callback.kind);',
-		replace: 'const confirmed = { ok: true as const, result: callback.result, kind: callback.kind };',
+		replace:
+			'const confirmed = { ok: true as const, result: callback.result, kind: callback.kind };',
 		tests: ['test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],
 	},
 	{
@@ -66,14 +67,18 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3/helpers/signature.ts',
 		find: 'if (!(Math.abs(input.nowMs - sentMs) <= input.toleranceSeconds * 1000))',
 		replace: 'if (Math.abs(input.nowMs - sentMs) > input.toleranceSeconds * 1000)',
-		tests: ['test/unit/nodes/Veo3/helpers/signature.test.ts', 'test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],
+		tests: [
+			'test/unit/nodes/Veo3/helpers/signature.test.ts',
+			'test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts',
+		],
 	},
 	{
 		name: 'item dropped',
 		harm: 'the first item of a batch vanishes from the output',
 		file: 'nodes/Veo3/helpers/items.ts',
 		find: 'output.push({ ...outcome.value, pairedItem: { item: itemIndex } });',
-		replace: 'if (position > 0 || outcomes.length === 1) output.push({ ...outcome.value, pairedItem: { item: itemIndex } });',
+		replace:
+			'if (position > 0 || outcomes.length === 1) output.push({ ...outcome.value, pairedItem: { item: itemIndex } });',
 		tests: ['test/workflows/batch.test.ts'],
 	},
 	{
@@ -115,7 +120,7 @@ export const MUTANTS: Mutant[] = [
 		name: 'option validation skipped',
 		harm: 'options set by expression (0.5 creates, 0.001 s polls) reach the node unchecked',
 		file: 'nodes/Veo3/helpers/settings.ts',
-		find: 'const ok = typeof n === \'number\' && Number.isFinite(n) && n >= range.min && n <= range.max && (!range.whole || Number.isInteger(n));',
+		find: "const ok = typeof n === 'number' && Number.isFinite(n) && n >= range.min && n <= range.max && (!range.whole || Number.isInteger(n));",
 		replace: 'const ok = true;',
 		tests: ['test/workflows/validation.test.ts'],
 	},
