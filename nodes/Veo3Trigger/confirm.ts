@@ -1,6 +1,7 @@
 import type { IWebhookFunctions } from 'n8n-workflow';
 
-import { isUnknownTask, KieApiError, UNKNOWN_TASK_TEXT } from '../Veo3/helpers/errors';
+import { isUnknownTask, KieApiError } from '../Veo3/helpers/errors';
+import { UNKNOWN_TASK_TEXT } from '../Veo3/helpers/kieCodeHints';
 import type { VideoResult } from '../Veo3/helpers/interfaces';
 import type { CallbackKind } from '../Veo3/helpers/normalize';
 import { settle } from '../Veo3/helpers/settle';

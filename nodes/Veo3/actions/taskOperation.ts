@@ -8,7 +8,7 @@ import {
 } from '../helpers/agentTool';
 import { submitAndPark } from '../helpers/callbackPark';
 import { mapSettled } from '../helpers/concurrency';
-import { toNodeError } from '../helpers/errors';
+import { toNodeError } from '../helpers/toNodeError';
 import { collectOutcomes, continuesOnFail } from '../helpers/items';
 import { throwIfCancelled } from '../helpers/pause';
 import { followerOutcome, planReuse } from '../helpers/reuse';

@@ -1,6 +1,7 @@
 import type { ExecutionError, IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { TaskFailedError, toNodeError } from './errors';
+import { TaskFailedError } from './errors';
+import { toNodeError } from './toNodeError';
 import type { VideoResult } from './interfaces';
 import { failedItem, otherTasksText, type NodeContext, type TaskLine } from './items';
 import { successItem, type PreparedTask } from './tasks';

@@ -1,4 +1,4 @@
-import type { INode, JsonObject } from 'n8n-workflow';
+import type { INode } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 /** A parameter that fails its check before any request: names the field and what is allowed. */
@@ -19,35 +19,10 @@ export class UnexpectedAnswerError extends Error {
 	}
 }
 
-/** What users should do about each kie code (docs/kie-api.md#codes). */
-const HINTS: Record<number, string> = {
-	400: 'kie.ai refused the request or the content (for example the prompt or image was flagged by the content policy). Change the prompt or image and try again.',
-	401: 'The API key was not accepted. Check the Veo3 credential: copy the key again from https://kie.ai/api-key.',
-	402: 'Your kie.ai account does not have enough credits. Top up at https://kie.ai and run again.',
-	404: 'kie.ai does not know this task or resource. Check the task ID.',
-	408: 'kie.ai upstream timed out (no result for over 10 minutes). Try again later.',
-	422: 'kie.ai rejected a parameter or the task is not in a state that allows this. The message says which.',
-	429: 'Rate limited by kie.ai (20 new tasks per 10 seconds per account). Try again in a few seconds.',
-	433: 'The usage limit set on this API key at kie.ai is used up. Raise it at https://kie.ai/api-key or use another key: trying again will not help until then.',
-	451: 'kie.ai could not fetch the image. Make sure the image URL is public.',
-	455: 'kie.ai is in maintenance. Try again later.',
-	500: 'kie.ai had an internal error. Try again later.',
-	501: 'The video generation failed at kie.ai. Try again, perhaps with a different prompt.',
-	505: 'This feature is disabled at kie.ai.',
-};
-
-export function hintForCode(code: number | null | undefined): string | undefined {
-	return code === null || code === undefined ? undefined : HINTS[code];
-}
-
 /**
  * An error answered by kie.ai, in the envelope (HTTP 200 with a body code) or as an HTTP status.
  * Carries only kie's code and message: never request options, so no header can leak a key.
  */
-/** Said whenever a paid create may have gone through although no taskId came back. */
-export const UNCERTAIN_CREATE_TEXT =
-	'The task may or may not have been created, so it was not sent again (no double charge). Check your kie.ai logs or the credits before retrying.';
-
 export class KieApiError extends Error {
 	constructor(
 		readonly code: number,
@@ -102,85 +77,6 @@ export class WaitTimeoutError extends Error {
 		this.name = 'WaitTimeoutError';
 	}
 }
-
-/**
- * n8n replaces any error message that mentions a network code (ECONNRESET, ETIMEDOUT, …) with a
- * generic text. Ours name the task and whether it may have been created, so they are kept.
- */
-function keepMessage<E extends NodeApiError | NodeOperationError>(error: E, message: string): E {
-	error.message = message;
-	return error;
-}
-
-/** Turns any error raised while handling one item into the n8n error that names the item. */
-export function toNodeError(
-	node: INode,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-		if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
-		return error;
-	}
-	if (error instanceof KieApiError) {
-		const errorResponse: JsonObject = { code: error.code, msg: error.kieMessage };
-		const said =
-			error.code === 433
-				? `kie.ai refused the request: this API key has reached its usage limit (code 433: ${error.kieMessage})`
-				: isUnknownTask(error)
-					? UNKNOWN_TASK_TEXT
-					: `kie.ai error ${error.code}: ${error.kieMessage}`;
-		const message = error.uncertainCreate ? `${said}. The task may have been created` : said;
-		const hint = hintForCode(error.code);
-		const description = error.uncertainCreate
-			? `${UNCERTAIN_CREATE_TEXT}${hint ? ` ${hint}` : ''}`
-			: hint;
-		return keepMessage(
-			new NodeApiError(node, errorResponse, {
-				message,
-				description,
-				httpCode: String(error.code),
-				itemIndex,
-			}),
-			message,
-		);
-	}
-	if (error instanceof TaskFailedError) {
-		return keepMessage(
-			new NodeApiError(
-				node,
-				{ taskId: error.taskId, errorCode: error.errorCode, errorMessage: error.errorMessage },
-				{
-					message: error.message,
-					description:
-						hintForCode(error.errorCode) ??
-						'The render failed at kie.ai. Its reason is in the message.',
-					httpCode: error.errorCode === null ? undefined : String(error.errorCode),
-					itemIndex,
-				},
-			),
-			error.message,
-		);
-	}
-	if (error instanceof WaitTimeoutError) {
-		return keepMessage(
-			new NodeOperationError(node, error.message, {
-				description:
-					'Raise "Max Wait Time", or use "Don\'t Wait" and fetch the result later with Get Details. The task keeps running at kie.ai; its ID is in the message.',
-				itemIndex,
-			}),
-			error.message,
-		);
-	}
-	if (error instanceof KieTransportError) {
-		return keepMessage(new NodeOperationError(node, error.message, { itemIndex }), error.message);
-	}
-	// Anything else (a file host's network error, …) gets n8n's usual wording.
-	const message = error instanceof Error ? error.message : String(error);
-	return new NodeOperationError(node, message, { itemIndex });
-}
-
-export const UNKNOWN_TASK_TEXT = 'No task with this ID at kie.ai, or it is older than 14 days';
 
 /** kie's answer for an unknown task ID ("record is null") or one past its 14-day retention. */
 export function isUnknownTask(error: unknown): boolean {

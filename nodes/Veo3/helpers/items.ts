@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 
 import { DownloadError } from './binary';
 import { runsAsTool } from './agentTool';
-import { KieApiError, TaskFailedError, toNodeError, WaitTimeoutError } from './errors';
+import { KieApiError, TaskFailedError, WaitTimeoutError } from './errors';
+import { toNodeError } from './toNodeError';
 import { errorOutputTakesDetails } from './engineInternals';
 import { throwIfCancelled } from './pause';
 

@@ -1,7 +1,8 @@
 import { createHash } from 'crypto';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { KieApiError, KieTransportError, UNCERTAIN_CREATE_TEXT } from './errors';
+import { KieApiError, KieTransportError } from './errors';
+import { UNCERTAIN_CREATE_TEXT } from './kieCodeHints';
 import { settle } from './settle';
 
 /**

@@ -7,12 +7,8 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import {
-	badBaseUrlError,
-	KieApiError,
-	KieTransportError,
-	UNCERTAIN_CREATE_TEXT,
-} from '../helpers/errors';
+import { badBaseUrlError, KieApiError, KieTransportError } from '../helpers/errors';
+import { UNCERTAIN_CREATE_TEXT } from '../helpers/kieCodeHints';
 import type {
 	ApiConfig,
 	KieEnvelope,

@@ -11,10 +11,10 @@ import {
 	KieApiError,
 	not1080pUpgradableError,
 	ParameterError,
-	toNodeError,
 	UnexpectedAnswerError,
 	WaitTimeoutError,
 } from '../../helpers/errors';
+import { toNodeError } from '../../helpers/toNodeError';
 import { pause } from '../../helpers/pause';
 import { estimateCredits } from '../../helpers/prices';
 import { inRange, RANGES, readRetryPolicy } from '../../helpers/settings';
