@@ -7,8 +7,7 @@ import type {
 	IWebhookFunctions,
 } from 'n8n-workflow';
 
-import { badBaseUrlError, KieApiError, KieTransportError } from '../helpers/errors';
-import { UNCERTAIN_CREATE_TEXT } from '../helpers/kieCodeHints';
+import { badBaseUrlError, KieApiError } from '../helpers/errors';
 import type {
 	ApiConfig,
 	KieEnvelope,
@@ -20,8 +19,17 @@ import { pause, throwIfCancelled } from '../helpers/pause';
 import { settle } from '../helpers/settle';
 import { acquireCreateSlot, type CreateSlot } from '../helpers/rateLimiter';
 import { kieText } from '../helpers/upstreamText';
-import { hostOf, joinUrl } from '../helpers/urls';
+import { joinUrl } from '../helpers/urls';
+import {
+	networkCodeOf,
+	NOT_SENT_NETWORK_CODES,
+	RETRYABLE_NETWORK_CODES,
+	transportError,
+} from './networkErrors';
 import { nextDelay, requestTimeout, retryAfterMs } from './resend';
+
+// Tests reach the network-code reader through the transport, as callers do.
+export { networkCodeOf } from './networkErrors';
 
 /** This module alone knows kie.ai's URLs, its auth and its envelope. */
 export const CREDENTIAL_NAME = 'veo3Api';
@@ -109,48 +117,6 @@ interface RawResponse {
 
 // kie codes that mean "nothing was done, ask again later": safe to retry even for a create.
 const REFUSED_CODES = new Set([429, 455]);
-// Network failures where the request never reached kie.ai.
-const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-// Network failures after which a read can simply be asked again.
-const RETRYABLE_NETWORK_CODES = new Set([
-	...NOT_SENT_NETWORK_CODES,
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'EPIPE',
-	'ESOCKETTIMEDOUT',
-	'UND_ERR_SOCKET',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-]);
-
-/** Finds a Node/axios network error code anywhere in the cause chain n8n wraps around it. */
-export function networkCodeOf(error: unknown, depth = 0): string | undefined {
-	if (!error || typeof error !== 'object' || depth > 5) return undefined;
-	const candidate = error as {
-		code?: unknown;
-		cause?: unknown;
-		errors?: unknown[];
-		message?: unknown;
-	};
-	if (typeof candidate.code === 'string' && /^E[A-Z_]+$|^UND_ERR/.test(candidate.code))
-		return candidate.code;
-	const nested =
-		networkCodeOf(candidate.cause, depth + 1) ??
-		(Array.isArray(candidate.errors)
-			? candidate.errors.map((e) => networkCodeOf(e, depth + 1)).find(Boolean)
-			: undefined);
-	if (nested) return nested;
-	if (typeof candidate.message === 'string') {
-		const match =
-			/\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|socket hang up)\b/.exec(
-				candidate.message,
-			);
-		if (match) return match[1] === 'socket hang up' ? 'ECONNRESET' : match[1];
-	}
-	return undefined;
-}
-
 async function send(ctx: ApiContext, config: ApiConfig, request: KieRequest): Promise<RawResponse> {
 	const base = request.host === 'upload' ? config.uploadBaseUrl : config.baseUrl;
 	const options: IHttpRequestOptions = {
@@ -275,29 +241,4 @@ export async function kieRequest<T = unknown>(
 			uncertain,
 		);
 	}
-}
-
-function transportError(
-	request: KieRequest,
-	networkCode: string | undefined,
-	base: string,
-): KieTransportError {
-	if (networkCode && NOT_SENT_NETWORK_CODES.has(networkCode)) {
-		const field = request.host === 'upload' ? 'Upload Base URL' : 'API Base URL';
-		return new KieTransportError(
-			`Cannot reach ${hostOf(base)}: check ${field} in the Veo3 credential (${networkCode})`,
-			networkCode,
-			request.endpoint,
-		);
-	}
-	const what = networkCode ?? 'a network error';
-	const uncertain =
-		request.resend === 'paid' && !(networkCode && NOT_SENT_NETWORK_CODES.has(networkCode))
-			? ` ${UNCERTAIN_CREATE_TEXT}`
-			: '';
-	return new KieTransportError(
-		`No answer from kie.ai for ${request.endpoint} (${what}).${uncertain}`,
-		networkCode,
-		request.endpoint,
-	);
 }
