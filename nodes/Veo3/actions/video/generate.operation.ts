@@ -6,35 +6,21 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readInputImages } from '../../helpers/binary';
-import { estimateCredits } from '../../helpers/prices';
 import {
 	readCallbackUrl,
 	readCommonCreateOptions,
 	readDownloadTarget,
 } from '../../helpers/createInputs';
-import { ParameterError } from '../../helpers/errors';
-import { contentFingerprint } from '../../helpers/ledger';
+import {
+	generateRoute,
+	readGenerationChoices,
+	readGenerationImages,
+	readGenerationOptions,
+} from '../../helpers/generateInputs';
+import { estimateCredits } from '../../helpers/prices';
 import { readTaskSettings } from '../../helpers/settings';
 import type { PreparedTask, WaitMode } from '../../helpers/tasks';
-import {
-	ASPECT_RATIOS,
-	GENERATION_MODES,
-	MODE_RULES,
-	MODELS,
-	REFERENCE_MODELS,
-	RESOLUTIONS,
-	requireImageCount,
-	requireHttpUrl,
-	requireOneOf,
-	requirePrompt,
-	splitList,
-	splitUrlList,
-	type GenerationMode,
-} from '../../helpers/validation';
-import { ENDPOINTS, getApiConfig } from '../../transport';
-import { jobsGenerateBody } from '../../transport/jobs';
-import { uploadImage } from '../../transport/upload';
+import { MODE_RULES } from '../../helpers/validation';
 import { callbackOptions, renderOptions, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 
@@ -176,10 +162,6 @@ const properties: INodeProperties[] = [
 	]),
 ];
 
-const DURATIONS = ['4', '6', '8'];
-const TIER_ONLY_HERE =
-	"kie.ai's Jobs API, the other way to generate, has no choice of tier: choose Veo 3.1 Fast to keep generating.";
-
 export const description = updateDisplayOptions(
 	{ show: { resource: ['video'], operation: ['generate'] } },
 	properties,
@@ -192,105 +174,22 @@ async function prepare(
 	waitMode: WaitMode,
 ): Promise<PreparedTask> {
 	const node = this.getNode();
-	const prompt = requirePrompt(node, this.getNodeParameter('prompt', itemIndex), itemIndex);
-	const mode = requireOneOf<GenerationMode>(
-		node,
-		'Mode',
-		this.getNodeParameter('mode', itemIndex),
-		GENERATION_MODES,
-		itemIndex,
-	);
-	const model = requireOneOf(
-		node,
-		'Model',
-		this.getNodeParameter('model', itemIndex),
-		MODELS,
-		itemIndex,
-	);
-	const aspectRatio = requireOneOf(
-		node,
-		'Aspect Ratio',
-		this.getNodeParameter('aspectRatio', itemIndex),
-		ASPECT_RATIOS,
-		itemIndex,
-	);
-	if (mode === 'reference' && !(REFERENCE_MODELS as readonly string[]).includes(model)) {
-		throw new ParameterError(
-			node,
-			'Model',
-			`${model} does not support Reference to Video`,
-			REFERENCE_MODELS.join(', '),
-			itemIndex,
-		);
-	}
-	const duration = Number(
-		requireOneOf(
-			node,
-			'Duration',
-			String(this.getNodeParameter('duration', itemIndex, 8)),
-			DURATIONS,
-			itemIndex,
-		),
-	);
-	if (duration !== 8 && model !== 'veo3_fast') {
-		throw new ParameterError(
-			node,
-			'Duration',
-			`${duration} seconds needs kie.ai's Jobs API, which has no ${model} tier`,
-			'8 with any model; 4 or 6 with Veo 3.1 Fast',
-			itemIndex,
-		);
-	}
+	const { prompt, mode, model, aspectRatio, duration } = readGenerationChoices(this, itemIndex);
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const common = readCommonCreateOptions(this, options, itemIndex);
-	if (options.enableTranslation !== undefined && typeof options.enableTranslation !== 'boolean') {
-		throw new ParameterError(
-			node,
-			'Enable Prompt Translation',
-			`${JSON.stringify(options.enableTranslation)} is not true or false`,
-			'true or false',
-			itemIndex,
-		);
-	}
-	const resolution =
-		options.resolution === undefined
-			? undefined
-			: requireOneOf(node, 'Resolution', options.resolution, RESOLUTIONS, itemIndex);
+	const resolution = readGenerationOptions(node, options, itemIndex);
 	const callBackUrl =
 		waitMode === 'callback' ? undefined : readCallbackUrl(this, options, itemIndex);
 	const settings = readTaskSettings(this, itemIndex);
 	const downloadTo = readDownloadTarget(this, itemIndex, waitMode);
 
-	let imageUrls: string[] = [];
-	let uploadedImages: string[] | undefined;
-	if (mode !== 'text') {
-		const source = requireOneOf(
-			node,
-			'Image Source',
-			this.getNodeParameter('imageSource', itemIndex),
-			['url', 'binary'],
-			itemIndex,
-		);
-		if (source === 'url') {
-			const urls = splitUrlList(this.getNodeParameter('imageUrls', itemIndex, ''));
-			requireImageCount(node, mode, urls.length, 'Image URLs', itemIndex);
-			imageUrls = urls.map((url) => requireHttpUrl(node, 'Image URLs', url, itemIndex));
-		} else {
-			const names = splitList(this.getNodeParameter('binaryPropertyNames', itemIndex, 'data')).map(
-				String,
-			);
-			requireImageCount(node, mode, names.length, 'Input Binary Fields', itemIndex);
-			const images = await readInputImages(this, item, itemIndex, names);
-			uploadedImages = images.map((image) => contentFingerprint(image.buffer));
-			// Only now, with every check passed, is anything sent (the uploads are free).
-			const config = await getApiConfig(this);
-			for (const image of images) {
-				imageUrls.push(
-					await uploadImage(this, config, image, settings.retry, this.getExecutionCancelSignal()),
-				);
-			}
-		}
-	}
+	const { imageUrls, uploadedImages } = await readGenerationImages(
+		this,
+		item,
+		itemIndex,
+		mode,
+		settings.retry,
+	);
 
 	const body: IDataObject = {
 		prompt,
@@ -308,24 +207,7 @@ async function prepare(
 	if (resolution) body.resolution = resolution;
 	if (callBackUrl) body.callBackUrl = callBackUrl;
 
-	// Only the Jobs API takes a duration other than 8 s; it has no tier field, so only Fast may move there.
-	const jobsBody = jobsGenerateBody(body, duration === 8 ? undefined : duration);
-	const route =
-		duration !== 8
-			? { endpoint: ENDPOINTS.jobsCreateTask, body: jobsBody, readBack: 'jobsRecord' as const }
-			: model === 'veo3_fast'
-				? {
-						endpoint: ENDPOINTS.generate,
-						body,
-						readBack: 'recordInfo' as const,
-						jobsForm: { body: jobsBody },
-					}
-				: {
-						endpoint: ENDPOINTS.generate,
-						body,
-						readBack: 'recordInfo' as const,
-						noJobsForm: TIER_ONLY_HERE,
-					};
+	const route = generateRoute(body, model, duration);
 	return {
 		itemIndex,
 		...route,
