@@ -55,9 +55,15 @@ export async function confirmWithKie(
 	claimed: CallbackKind,
 ): Promise<Confirmed> {
 	const config = await getApiConfig(ctx);
-	const record = await settle(
-		async () => await checkTask(ctx, config, readOf(taskId, 'recordInfo'), taskId, undefined),
-	);
+	const read = async (readBack: StateReadBack) =>
+		await settle(
+			async () => await checkTask(ctx, config, readOf(taskId, readBack), taskId, undefined),
+		);
+	const dedicated = await read('recordInfo');
+	// A task made through kie's Jobs API is unknown to the dedicated record-info: ask the Jobs API.
+	const jobs =
+		!dedicated.ok && isUnknownTask(dedicated.error) ? await read('jobsRecord') : undefined;
+	const record = jobs && (jobs.ok || !isUnknownTask(jobs.error)) ? jobs : dedicated;
 	if (!record.ok) return refused(record.error);
 	if (claimed === 'generation') {
 		if (record.value.status === 'generating')

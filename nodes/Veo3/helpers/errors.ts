@@ -82,7 +82,8 @@ export class WaitTimeoutError extends Error {
 export function isUnknownTask(error: unknown): boolean {
 	return (
 		error instanceof KieApiError &&
-		(error.code === 404 || (error.code === 422 && /record is null|14 days/i.test(error.kieMessage)))
+		(error.code === 404 ||
+			(error.code === 422 && /record(?:Info)? is null|14 days/i.test(error.kieMessage)))
 	);
 }
 
