@@ -87,7 +87,7 @@ describe('HTTP 500 injection', () => {
 	it('createResetAfterCommitRate: the task is created and charged, but the connection is reset', async () => {
 		h.sim.configure({ faults: { createResetAfterCommitRate: 1 } });
 		const before = h.sim.counters();
-		const error = await h.api.post('/api/v1/veo/generate', { prompt: 'reset after commit' }).then(
+		const error = await h.api.post('/api/v1/veo/generate', { prompt: 'reset after commit', model: 'veo3_fast' }).then(
 			() => undefined,
 			(e: { code?: string }) => e,
 		);
