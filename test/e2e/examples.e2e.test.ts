@@ -58,12 +58,13 @@ test('examples/ holds the six documented workflows, with community-prefixed node
 		expect(veo.length).toBeGreaterThan(0);
 		for (const node of veo)
 			expect(node.credentials?.veo3Api).toEqual({ id: '', name: 'Veo3 (kie.ai) account' });
-		// Every connection points at an existing node.
+		// Every connection (main, and an agent's ai_languageModel / ai_tool) points at an existing node.
 		const names = new Set(wf.nodes.map((n) => n.name));
-		for (const [from, outputs] of Object.entries(wf.connections)) {
+		for (const [from, byType] of Object.entries(wf.connections)) {
 			expect(names.has(from)).toBe(true);
-			for (const output of (outputs as any).main)
-				for (const c of output) expect(names.has(c.node)).toBe(true);
+			for (const outputs of Object.values(byType as Record<string, any[][]>))
+				for (const output of outputs)
+					for (const c of output ?? []) expect(names.has(c.node)).toBe(true);
 		}
 	}
 	const drive = readExample('prompts-to-drive-and-slack.json');
