@@ -12,7 +12,16 @@
  * Options: --only <text> runs the mutants whose name contains the text.
  */
 import { execFileSync, spawnSync } from 'child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'fs';
+import {
+	cpSync,
+	existsSync,
+	mkdirSync,
+	readFileSync,
+	realpathSync,
+	rmSync,
+	symlinkSync,
+	writeFileSync,
+} from 'fs';
 import { tmpdir } from 'os';
 import { dirname, join, relative, resolve } from 'path';
 
@@ -34,7 +43,10 @@ interface Outcome {
 function prepareScratch(): void {
 	rmSync(SCRATCH, { recursive: true, force: true });
 	mkdirSync(SCRATCH, { recursive: true });
-	const listed = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' });
+	const listed = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+		cwd: ROOT,
+		encoding: 'utf8',
+	});
 	for (const file of listed.split('\0').filter(Boolean)) {
 		const from = join(ROOT, file);
 		if (!existsSync(from) || file.startsWith('test/e2e/')) continue;
@@ -49,17 +61,26 @@ function prepareScratch(): void {
  * test file and writes no JSON report, so the file is read from its "FAIL <file>" line.
  */
 function runJest(args: string[]): { passed: boolean; failedFile?: string; problem?: string } {
-	const result = spawnSync(process.execPath, [JEST, '--ci', '--silent', '--bail', '--maxWorkers=2', ...args], {
-		cwd: SCRATCH,
-		encoding: 'utf8',
-		timeout: PER_RUN_TIMEOUT_MS,
-		maxBuffer: 64 * 1024 * 1024,
-		env: { ...process.env, CI: 'true' },
-	});
+	const result = spawnSync(
+		process.execPath,
+		[JEST, '--ci', '--silent', '--bail', '--maxWorkers=2', ...args],
+		{
+			cwd: SCRATCH,
+			encoding: 'utf8',
+			timeout: PER_RUN_TIMEOUT_MS,
+			maxBuffer: 64 * 1024 * 1024,
+			env: { ...process.env, CI: 'true' },
+		},
+	);
 	if (result.status === 0) return { passed: true };
 	const failed = /^FAIL\s+(\S+)/m.exec(`${result.stderr}\n${result.stdout}`);
 	if (failed) return { passed: false, failedFile: relative(SCRATCH, resolve(SCRATCH, failed[1])) };
-	return { passed: false, problem: result.error?.message ?? `jest exited ${result.status} without a failing test: ${result.stderr.slice(-300)}` };
+	return {
+		passed: false,
+		problem:
+			result.error?.message ??
+			`jest exited ${result.status} without a failing test: ${result.stderr.slice(-300)}`,
+	};
 }
 
 function applyMutant(mutant: Mutant): string | undefined {
@@ -67,7 +88,10 @@ function applyMutant(mutant: Mutant): string | undefined {
 	if (!existsSync(path)) return undefined;
 	const original = readFileSync(path, 'utf8');
 	if (original.split(mutant.find).length !== 2) return undefined;
-	writeFileSync(path, original.replace(mutant.find, () => mutant.replace));
+	writeFileSync(
+		path,
+		original.replace(mutant.find, () => mutant.replace),
+	);
 	return original;
 }
 
@@ -75,14 +99,33 @@ function runMutant(mutant: Mutant): Outcome {
 	const started = Date.now();
 	const seconds = () => Math.round((Date.now() - started) / 100) / 10;
 	const original = applyMutant(mutant);
-	if (original === undefined) return { mutant, verdict: 'NOT APPLIED', caughtBy: `"find" text not found once in ${mutant.file}`, seconds: seconds() };
+	if (original === undefined)
+		return {
+			mutant,
+			verdict: 'NOT APPLIED',
+			caughtBy: `"find" text not found once in ${mutant.file}`,
+			seconds: seconds(),
+		};
 	try {
-		let run = runJest([...mutant.tests, ...(mutant.testNamePattern ? ['-t', mutant.testNamePattern] : [])]);
+		let run = runJest([
+			...mutant.tests,
+			...(mutant.testNamePattern ? ['-t', mutant.testNamePattern] : []),
+		]);
 		// The default config's roots hold only test/; the shipped code joins the module map so jest
 		// can follow imports back to the mutated file. The tests run are still test/'s own.
-		if (run.passed) run = runJest(['--roots', '<rootDir>/test', '<rootDir>/nodes', '<rootDir>/credentials', '<rootDir>/simulator', '--findRelatedTests', mutant.file]);
+		if (run.passed)
+			run = runJest([
+				'--roots',
+				'<rootDir>/test',
+				'<rootDir>/nodes',
+				'<rootDir>/credentials',
+				'<rootDir>/simulator',
+				'--findRelatedTests',
+				mutant.file,
+			]);
 		if (run.passed) return { mutant, verdict: 'SURVIVED', caughtBy: '-', seconds: seconds() };
-		if (!run.failedFile) return { mutant, verdict: 'JEST ERROR', caughtBy: String(run.problem), seconds: seconds() };
+		if (!run.failedFile)
+			return { mutant, verdict: 'JEST ERROR', caughtBy: String(run.problem), seconds: seconds() };
 		return { mutant, verdict: 'caught', caughtBy: run.failedFile, seconds: seconds() };
 	} finally {
 		writeFileSync(join(SCRATCH, mutant.file), original);
@@ -92,9 +135,13 @@ function runMutant(mutant: Mutant): Outcome {
 /** A catch counts only if the catching tests pass on the unmutated copy (the same -t filter, if any). */
 function checkCatchers(outcomes: Outcome[]): void {
 	for (const outcome of outcomes.filter((o) => o.verdict === 'caught')) {
-		const pattern = outcome.mutant.tests.includes(outcome.caughtBy) ? outcome.mutant.testNamePattern : undefined;
+		const pattern = outcome.mutant.tests.includes(outcome.caughtBy)
+			? outcome.mutant.testNamePattern
+			: undefined;
 		const key = `${outcome.caughtBy}|${pattern ?? ''}`;
-		const passed = unmutatedRuns.get(key) ?? runJest([outcome.caughtBy, ...(pattern ? ['-t', pattern] : [])]).passed;
+		const passed =
+			unmutatedRuns.get(key) ??
+			runJest([outcome.caughtBy, ...(pattern ? ['-t', pattern] : [])]).passed;
 		unmutatedRuns.set(key, passed);
 		if (!passed) outcome.verdict = 'CATCHER FAILS UNMUTATED';
 	}
@@ -103,7 +150,10 @@ function checkCatchers(outcomes: Outcome[]): void {
 const unmutatedRuns = new Map<string, boolean>();
 
 function printTable(outcomes: Outcome[]): void {
-	const rows = [['mutant', 'verdict', 'caught by', 'seconds'], ...outcomes.map((o) => [o.mutant.name, o.verdict, o.caughtBy, o.seconds.toFixed(1)])];
+	const rows = [
+		['mutant', 'verdict', 'caught by', 'seconds'],
+		...outcomes.map((o) => [o.mutant.name, o.verdict, o.caughtBy, o.seconds.toFixed(1)]),
+	];
 	const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
 	const line = (r: string[]) => `| ${r.map((cell, c) => cell.padEnd(widths[c])).join(' | ')} |`;
 	console.log(line(rows[0]));
@@ -127,7 +177,9 @@ function main(): void {
 	console.log('');
 	printTable(outcomes);
 	const caught = outcomes.filter((o) => o.verdict === 'caught').length;
-	console.log(`\n${caught} of ${outcomes.length} planted defects caught in ${Math.round((Date.now() - started) / 1000)} s.`);
+	console.log(
+		`\n${caught} of ${outcomes.length} planted defects caught in ${Math.round((Date.now() - started) / 1000)} s.`,
+	);
 	if (caught !== outcomes.length) process.exitCode = 1;
 }
 

@@ -27,7 +27,14 @@ import type {
 } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { makeAdditionalData, node as makeNode, nodeTypes, TRIGGER_TYPE, type HarnessCredentials, type HarnessRun } from './engine';
+import {
+	makeAdditionalData,
+	node as makeNode,
+	nodeTypes,
+	TRIGGER_TYPE,
+	type HarnessCredentials,
+	type HarnessRun,
+} from './engine';
 
 interface ExpressLikeResponse extends ServerResponse {
 	status(code: number): ExpressLikeResponse;
@@ -66,12 +73,16 @@ async function readRequest(req: IncomingMessage, url: URL): Promise<WebhookReque
 	request.query = Object.fromEntries(url.searchParams.entries());
 	request.params = {};
 	request.body = undefined;
-	const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+	const contentType = String(req.headers['content-type'] ?? '')
+		.split(';')[0]
+		.trim()
+		.toLowerCase();
 	if (request.rawBody.length === 0) return request;
 	const text = request.rawBody.toString('utf8').replace(/^\uFEFF/, '');
 	try {
 		if (contentType === 'application/json') request.body = JSON.parse(text);
-		else if (contentType === 'application/x-www-form-urlencoded') request.body = parseQueryString(text);
+		else if (contentType === 'application/x-www-form-urlencoded')
+			request.body = parseQueryString(text);
 		else if (contentType === 'text/plain') request.body = text;
 	} catch (error) {
 		throw new BodyParseError((error as Error).message);
@@ -163,8 +174,14 @@ export class CallbackServer {
 
 	/** Saves a waiting execution, as n8n does when a node calls putExecutionToWait. */
 	park(run: HarnessRun): StoredExecution {
-		if (run.run.status !== 'waiting') throw new Error(`execution ${run.executionId} is "${run.run.status}", not waiting`);
-		const stored: StoredExecution = { executionId: run.executionId, state: 'waiting', continued: 0, saved: run };
+		if (run.run.status !== 'waiting')
+			throw new Error(`execution ${run.executionId} is "${run.run.status}", not waiting`);
+		const stored: StoredExecution = {
+			executionId: run.executionId,
+			state: 'waiting',
+			continued: 0,
+			saved: run,
+		};
 		this.executions.set(run.executionId, stored);
 		this.waiting.set(run.executionId, run);
 		return stored;
@@ -178,7 +195,11 @@ export class CallbackServer {
 
 	/** Resolves with the execution once it has continued and finished. */
 	async waitFor(executionId: string, timeoutMs = 10000): Promise<HarnessRun> {
-		await until(() => ['success', 'error', 'canceled', 'crashed'].includes(this.execution(executionId).state), timeoutMs, `execution ${executionId} to finish`);
+		await until(
+			() => ['success', 'error', 'canceled', 'crashed'].includes(this.execution(executionId).state),
+			timeoutMs,
+			`execution ${executionId} to finish`,
+		);
 		return this.execution(executionId).result as HarnessRun;
 	}
 
@@ -194,9 +215,20 @@ export class CallbackServer {
 	}
 
 	/** Sets up the Veo3 Trigger (parameters as in the editor) at `triggerUrl`, in an active workflow. */
-	useTrigger(parameters: IDataObject, credentials: HarnessCredentials, mode: WorkflowExecuteMode = 'webhook'): void {
+	useTrigger(
+		parameters: IDataObject,
+		credentials: HarnessCredentials,
+		mode: WorkflowExecuteMode = 'webhook',
+	): void {
 		const triggerNode = makeNode('Veo3 Trigger', TRIGGER_TYPE, parameters);
-		const workflowData = { id: `wf-trigger-${triggerNode.id.slice(0, 8)}`, name: 'trigger', active: true, nodes: [triggerNode], connections: {}, settings: { executionOrder: 'v1' } };
+		const workflowData = {
+			id: `wf-trigger-${triggerNode.id.slice(0, 8)}`,
+			name: 'trigger',
+			active: true,
+			nodes: [triggerNode],
+			connections: {},
+			settings: { executionOrder: 'v1' },
+		};
 		this.trigger = { node: triggerNode, workflowData, credentials, mode, staticData: {} };
 		this.triggerStarts.length = 0;
 	}
@@ -211,7 +243,8 @@ export class CallbackServer {
 		const chunks: Buffer[] = [];
 		const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
 		res.end = ((...args: unknown[]) => {
-			if (typeof args[0] === 'string' || Buffer.isBuffer(args[0])) chunks.push(Buffer.from(args[0] as string));
+			if (typeof args[0] === 'string' || Buffer.isBuffer(args[0]))
+				chunks.push(Buffer.from(args[0] as string));
 			return end(...args);
 		}) as typeof res.end;
 		let requestBody = Buffer.alloc(0);
@@ -231,7 +264,9 @@ export class CallbackServer {
 			requestBody = (rawReq as Partial<WebhookRequest>).rawBody ?? requestBody;
 			if (req instanceof BodyParseError) {
 				// n8n's body parser refuses it before any node runs (UnprocessableRequestError).
-				res.status(422).json({ code: 422, message: 'Failed to parse request body', hint: req.message });
+				res
+					.status(422)
+					.json({ code: 422, message: 'Failed to parse request body', hint: req.message });
 			} else if (req instanceof Error) {
 				throw req;
 			} else if (url.pathname.startsWith('/webhook-waiting/')) {
@@ -246,11 +281,17 @@ export class CallbackServer {
 		}
 	}
 
-	private async handleWaiting(url: URL, req: WebhookRequest, res: ExpressLikeResponse): Promise<void> {
+	private async handleWaiting(
+		url: URL,
+		req: WebhookRequest,
+		res: ExpressLikeResponse,
+	): Promise<void> {
 		const executionId = url.pathname.split('/')[2];
 		const stored = this.executions.get(executionId);
 		if (!stored) {
-			res.status(404).json({ code: 404, message: `The execution "${executionId}" does not exist.` });
+			res
+				.status(404)
+				.json({ code: 404, message: `The execution "${executionId}" does not exist.` });
 			return;
 		}
 		const token = stored.saved.run.data.resumeToken;
@@ -259,7 +300,12 @@ export class CallbackServer {
 			return;
 		}
 		if (stored.state !== 'waiting' || !this.waiting.has(executionId)) {
-			const why = stored.state === 'running' ? 'is running already' : stored.state === 'error' ? 'has finished with error' : 'has finished already';
+			const why =
+				stored.state === 'running'
+					? 'is running already'
+					: stored.state === 'error'
+						? 'has finished with error'
+						: 'has finished already';
 			res.status(409).json({ code: 409, message: `The execution "${executionId}" ${why}.` });
 			return;
 		}
@@ -272,28 +318,53 @@ export class CallbackServer {
 		data.resultData.runData[nodeName].pop();
 		const { workflow } = stored.saved;
 		const waitingNode = workflow.getNode(nodeName) as INode;
-		const additionalData = { ...stored.saved.additionalData, executionId, httpRequest: req, httpResponse: res } as IWorkflowExecuteAdditionalData;
-		const result = await callWebhook(workflow, waitingNode, additionalData, stored.saved.run.mode, '', data);
+		const additionalData = {
+			...stored.saved.additionalData,
+			executionId,
+			httpRequest: req,
+			httpResponse: res,
+		} as IWorkflowExecuteAdditionalData;
+		const result = await callWebhook(
+			workflow,
+			waitingNode,
+			additionalData,
+			stored.saved.run.mode,
+			'',
+			data,
+		);
 
 		let workflowData: INodeExecutionData[][];
 		if ('error' in result) {
 			// WebhookHelpers.executeWebhook (n8n 1.x-2.41): a throwing webhook() answers 500, replaces
 			// the execution's result data with the error and still continues with one empty item.
 			if (!res.headersSent) res.status(500).json({ code: 0, message: 'Error in workflow' });
-			data.resultData = { runData: {}, lastNodeExecuted: nodeName, error: { ...result.error, message: result.error.message, stack: result.error.stack } as never };
+			data.resultData = {
+				runData: {},
+				lastNodeExecuted: nodeName,
+				error: {
+					...result.error,
+					message: result.error.message,
+					stack: result.error.stack,
+				} as never,
+			};
 			workflowData = [[{ json: {} }]];
 		} else if (result.workflowData === undefined) {
-			if (!result.noWebhookResponse && !res.headersSent) res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
+			if (!result.noWebhookResponse && !res.headersSent)
+				res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
 			return;
 		} else {
 			workflowData = result.workflowData;
-			if (!result.noWebhookResponse && !res.headersSent) res.status(200).json({ message: 'Workflow was started' });
+			if (!result.noWebhookResponse && !res.headersSent)
+				res.status(200).json({ message: 'Workflow was started' });
 		}
 		// ActiveExecutions.add (n8n 2.x): the execution continues only if it is still saved as waiting
 		// (updateExistingExecution with requireStatus 'waiting'); a timeout that continued it while
 		// webhook() ran wins, and this call ends with ExecutionAlreadyResumingError.
 		if (stored.state !== 'waiting') {
-			if (!res.headersSent) res.status(409).json({ code: 409, message: `The execution "${executionId}" is already resuming.` });
+			if (!res.headersSent)
+				res
+					.status(409)
+					.json({ code: 409, message: `The execution "${executionId}" is already resuming.` });
 			return;
 		}
 		// prepareExecutionData: the waiting node outputs what webhook() returned, every branch of it.
@@ -311,7 +382,11 @@ export class CallbackServer {
 
 	private async finish(stored: StoredExecution, data: IRunExecutionData): Promise<HarnessRun> {
 		const { workflow, additionalData } = stored.saved;
-		const run = await new WorkflowExecute(additionalData, stored.saved.run.mode, data).processRunExecutionData(workflow);
+		const run = await new WorkflowExecute(
+			additionalData,
+			stored.saved.run.mode,
+			data,
+		).processRunExecutionData(workflow);
 		const result: HarnessRun = {
 			...stored.saved,
 			run,
@@ -339,13 +414,28 @@ export class CallbackServer {
 			return;
 		}
 		// LiveWebhooks: the active workflow with its static data, as saved.
-		const workflow = new Workflow({ ...setup.workflowData, staticData: structuredClone(setup.staticData), nodeTypes } as never);
+		const workflow = new Workflow({
+			...setup.workflowData,
+			staticData: structuredClone(setup.staticData),
+			nodeTypes,
+		} as never);
 		const additionalData = {
-			...makeAdditionalData({ credentials: setup.credentials, mode: setup.mode }, `trigger-${this.triggerStarts.length}`, setup.workflowData),
+			...makeAdditionalData(
+				{ credentials: setup.credentials, mode: setup.mode },
+				`trigger-${this.triggerStarts.length}`,
+				setup.workflowData,
+			),
 			httpRequest: req,
 			httpResponse: res,
 		} as unknown as IWorkflowExecuteAdditionalData;
-		const result = await callWebhook(workflow, setup.node, additionalData, setup.mode, 'veo3', null);
+		const result = await callWebhook(
+			workflow,
+			setup.node,
+			additionalData,
+			setup.mode,
+			'veo3',
+			null,
+		);
 		if ((workflow.staticData as IDataObject).__dataChanged === true) {
 			const saved = JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
 			delete saved.__dataChanged;
@@ -356,10 +446,12 @@ export class CallbackServer {
 			return;
 		}
 		if (result.workflowData === undefined) {
-			if (!result.noWebhookResponse && !res.headersSent) res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
+			if (!result.noWebhookResponse && !res.headersSent)
+				res.status(200).json(result.webhookResponse ?? { message: 'Webhook call received' });
 			return;
 		}
-		if (!result.noWebhookResponse && !res.headersSent) res.status(200).json({ message: 'Workflow was started' });
+		if (!result.noWebhookResponse && !res.headersSent)
+			res.status(200).json({ message: 'Workflow was started' });
 		this.triggerStarts.push({ outputs: result.workflowData, query: req.query as IDataObject });
 	}
 }
@@ -374,8 +466,22 @@ async function callWebhook(
 ): Promise<IWebhookResponseData | { error: Error }> {
 	const nodeType = nodeTypes.getByNameAndVersion(node.type, node.typeVersion);
 	const description = nodeType.description.webhooks![0];
-	const webhookData = { httpMethod: 'POST', node: node.name, path, webhookDescription: description, workflowId: String(workflow.id) } as unknown as IWebhookData;
-	const context = new WebhookContext(workflow, node, additionalData, mode, webhookData, [], runExecutionData);
+	const webhookData = {
+		httpMethod: 'POST',
+		node: node.name,
+		path,
+		webhookDescription: description,
+		workflowId: String(workflow.id),
+	} as unknown as IWebhookData;
+	const context = new WebhookContext(
+		workflow,
+		node,
+		additionalData,
+		mode,
+		webhookData,
+		[],
+		runExecutionData,
+	);
 	try {
 		return await nodeType.webhook!.call(context as never);
 	} catch (error) {
@@ -384,7 +490,11 @@ async function callWebhook(
 }
 
 /** Polls until `condition` holds (for asynchronous deliveries); fails with `label` after `timeoutMs`. */
-export async function until(condition: () => boolean, timeoutMs = 5000, label = 'condition'): Promise<void> {
+export async function until(
+	condition: () => boolean,
+	timeoutMs = 5000,
+	label = 'condition',
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
 		if (Date.now() > deadline) throw new Error(`${label} not met within ${timeoutMs} ms`);

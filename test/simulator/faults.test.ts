@@ -87,10 +87,12 @@ describe('HTTP 500 injection', () => {
 	it('createResetAfterCommitRate: the task is created and charged, but the connection is reset', async () => {
 		h.sim.configure({ faults: { createResetAfterCommitRate: 1 } });
 		const before = h.sim.counters();
-		const error = await h.api.post('/api/v1/veo/generate', { prompt: 'reset after commit', model: 'veo3_fast' }).then(
-			() => undefined,
-			(e: { code?: string }) => e,
-		);
+		const error = await h.api
+			.post('/api/v1/veo/generate', { prompt: 'reset after commit', model: 'veo3_fast' })
+			.then(
+				() => undefined,
+				(e: { code?: string }) => e,
+			);
 		expect(error?.code).toBe('ECONNRESET');
 		const after = h.sim.counters();
 		expect(after.tasksCreated).toBe(before.tasksCreated + 1);
