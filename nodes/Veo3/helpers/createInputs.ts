@@ -60,6 +60,11 @@ export function readDownloadTarget(
 ): string | undefined {
 	if (waitMode !== 'poll') return undefined;
 	if (!ctx.getNodeParameter('downloadVideo', itemIndex, true)) return undefined;
+	return readOutputField(ctx, itemIndex);
+}
+
+/** "Put Output File in Field": the binary field a downloaded video goes into, never empty. */
+export function readOutputField(ctx: IExecuteFunctions, itemIndex: number): string {
 	const field = ctx.getNodeParameter('binaryPropertyOutput', itemIndex, 'data');
 	if (typeof field !== 'string' || field.trim() === '') {
 		throw new ParameterError(

@@ -8,6 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { DownloadError, downloadVideo } from '../../helpers/binary';
 import { downloadFailedError, noVideoYetError, ParameterError } from '../../helpers/errors';
+import { readOutputField } from '../../helpers/createInputs';
 import { normalizeAnyRecord } from '../../helpers/normalize';
 import { settle } from '../../helpers/settle';
 import { readRetryPolicy } from '../../helpers/settings';
@@ -83,15 +84,7 @@ export async function execute(
 	return await executePerItem(this, items, async (itemIndex) => {
 		const node = this.getNode();
 		const retry = readRetryPolicy(this, itemIndex);
-		const field = String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim();
-		if (field === '')
-			throw new ParameterError(
-				node,
-				'Put Output File in Field',
-				'it is empty',
-				'a binary field name such as "data"',
-				itemIndex,
-			);
+		const field = readOutputField(this, itemIndex);
 		const source = requireOneOf(
 			node,
 			'Source',

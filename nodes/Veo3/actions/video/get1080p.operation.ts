@@ -7,10 +7,10 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { downloadVideo } from '../../helpers/binary';
+import { readOutputField } from '../../helpers/createInputs';
 import {
 	KieApiError,
 	not1080pUpgradableError,
-	ParameterError,
 	UnexpectedAnswerError,
 	WaitTimeoutError,
 } from '../../helpers/errors';
@@ -163,18 +163,7 @@ export async function execute(
 			),
 		);
 		const download = this.getNodeParameter('downloadVideo', itemIndex, true) as boolean;
-		const field = download
-			? String(this.getNodeParameter('binaryPropertyOutput', itemIndex, 'data')).trim()
-			: '';
-		if (download && field === '') {
-			throw new ParameterError(
-				node,
-				'Put Output File in Field',
-				'it is empty',
-				'a binary field name such as "data"',
-				itemIndex,
-			);
-		}
+		const field = download ? readOutputField(this, itemIndex) : '';
 		const retry = readRetryPolicy(this, itemIndex);
 		const deadline = Date.now() + settings.maxWaitMs;
 		const delays = pollDelays(settings);
