@@ -20,7 +20,6 @@ import {
 	rssBytes,
 	startQueueCluster,
 } from '../test/e2e/queue/cluster';
-import { webhookWaitSetWorkflow } from '../test/e2e/fixtures/workflows';
 import {
 	chain,
 	generateFlow,
@@ -29,7 +28,9 @@ import {
 	webhookNode,
 	type CredRef,
 } from '../test/e2e/queue/workflows';
+import { callbackVsWaitNode } from './callbackVsWait';
 import type { BenchResults, HeldStats, LatencyStats } from './report';
+import { latencyStats } from './stats';
 
 const API_KEY = 'bench-real-key';
 const HMAC = 'bench-real-hmac';
@@ -42,15 +43,6 @@ const http = axios.create({
 	maxBodyLength: Infinity,
 });
 
-/** Nearest-rank percentile. */
-function pct(sorted: number[], p: number): number {
-	if (sorted.length === 0) return NaN;
-	return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-function stats(values: number[]): LatencyStats {
-	const s = [...values].sort((a, b) => a - b);
-	return { samples: s.length, p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99) };
-}
 /** mulberry32: the same render times every run. */
 function rng(seed: number): () => number {
 	return () => {
@@ -193,7 +185,7 @@ async function latencyBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef
 			const completedAt = sim.task(taskId)?.completedAt;
 			samples.push(run.Next[0].startTime - completedAt);
 		}
-		result[k] = stats(samples);
+		result[k] = latencyStats(samples);
 		console.log(
 			`  latency ${k}: ${JSON.stringify(result[k])}${failed ? ` (${failed} executions failed)` : ''}`,
 		);
@@ -204,34 +196,11 @@ async function latencyBench(n8n: N8nHandle, api: N8nApi, sim: any, cred: CredRef
 		callback: result.callback,
 		poll: result.poll,
 		template: result.template,
-		n8nFloor: await waitNodeFloor(n8n, api),
+		versusWaitNode: await callbackVsWaitNode(n8n, api, sim, cred),
 	};
 }
 
-/**
- * The floor n8n itself sets: a built-in Wait node ("On Webhook Call") resumed by a POST to its
- * resume URL, time until the next node starts. No node can resume faster than this.
- */
-async function waitNodeFloor(n8n: N8nHandle, api: N8nApi): Promise<LatencyStats> {
-	const wf = await api.createWorkflow(webhookWaitSetWorkflow('lat-floor'));
-	await api.activateWorkflow(wf.id);
-	const samples: number[] = [];
-	for (let i = 0; i < 20; i++) {
-		const first = await http.post(n8n.webhookUrl('lat-floor'), { name: 'floor' });
-		const { resumeUrl, executionId } =
-			typeof first.data === 'string' ? JSON.parse(first.data) : first.data;
-		await api.waitForExecutionStatus(executionId, ['waiting'], 30_000);
-		const sentAt = Date.now();
-		await http.post(resumeUrl, { answer: 'x' });
-		const finished = await api.waitForExecutionDone(executionId, 30_000);
-		samples.push(finished.data.resultData.runData.Set[0].startTime - sentAt);
-	}
-	const floor = stats(samples);
-	console.log(`  latency n8n floor (built-in Wait node resume): ${JSON.stringify(floor)}`);
-	return floor;
-}
-
-/** for Wait for Callback alone, next to n8n's own floor (npm run bench -- --callback-only). */
+/** Wait for Callback alone, and against n8n's own Wait node (npm run bench -- --callback-only). */
 export async function callbackLatency(): Promise<Pick<BenchResults, 'latency'>> {
 	const sim = await startSimulatorForE2E({
 		apiKey: API_KEY,

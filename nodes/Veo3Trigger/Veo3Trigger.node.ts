@@ -127,7 +127,7 @@ export class Veo3Trigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const inspected = await inspectCallback(this, options.signatureToleranceSeconds);
 		if (!inspected.ok) return answer(inspected.status, { error: inspected.reason });
-		const { callback, taskId, body, signed } = inspected;
+		const { callback, taskId, body, signed, credentials } = inspected;
 		const events = this.getNodeParameter('events', []) as CallbackEvent[];
 		const claimed = eventOf(callback.kind, callback.result.status);
 		// Kinds none of whose events are wanted cost no read at kie.
@@ -146,7 +146,7 @@ export class Veo3Trigger implements INodeType {
 		) {
 			return answer(200, { received: true, duplicate: true });
 		}
-		const confirmed = await confirmWithKie(this, taskId, callback.kind);
+		const confirmed = await confirmWithKie(this, credentials, taskId, callback.kind);
 		if (!confirmed.ok) return answer(confirmed.status, { error: confirmed.reason });
 		const { result, kind } = confirmed;
 		const event = eventOf(kind, result.status);

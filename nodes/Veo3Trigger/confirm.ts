@@ -1,4 +1,4 @@
-import type { IWebhookFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { isUnknownTask, KieApiError } from '../Veo3/helpers/errors';
 import { UNKNOWN_TASK_TEXT } from '../Veo3/helpers/kieCodeHints';
@@ -51,10 +51,11 @@ function refused(error: unknown): Confirmed {
  */
 export async function confirmWithKie(
 	ctx: IWebhookFunctions,
+	credentials: ICredentialDataDecryptedObject,
 	taskId: string,
 	claimed: CallbackKind,
 ): Promise<Confirmed> {
-	const config = await getApiConfig(ctx);
+	const config = await getApiConfig(ctx, credentials);
 	const read = async (readBack: StateReadBack) =>
 		await settle(
 			async () => await checkTask(ctx, config, readOf(taskId, readBack), taskId, undefined),

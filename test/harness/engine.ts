@@ -137,6 +137,12 @@ export interface HarnessRun {
 	/** Requests captured by the credentials helper (what the node asked to send). */
 }
 
+/**
+ * How many times nodes read (decrypted) a credential. Inside a webhook, n8n 2.x starts an
+ * expression isolate for every read (about 100 ms), so callback handlers are held to one.
+ */
+export const credentialReads = { count: 0 };
+
 export function makeAdditionalData(
 	spec: Pick<WorkflowSpec, 'credentials' | 'mode' | 'webhookWaitingBaseUrl'>,
 	executionId: string,
@@ -146,7 +152,10 @@ export function makeAdditionalData(
 	const credentials = spec.credentials as unknown as ICredentialDataDecryptedObject;
 	return {
 		credentialsHelper: {
-			getDecrypted: async () => ({ ...credentials }),
+			getDecrypted: async () => {
+				credentialReads.count++;
+				return { ...credentials };
+			},
 			getParentTypes: () => [],
 			isCredentialUsableByNode: () => true,
 			authenticate: async (c: ICredentialDataDecryptedObject, _t: string, r: IDataObject) =>

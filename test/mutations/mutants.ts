@@ -48,7 +48,7 @@ export const MUTANTS: Mutant[] = [
 		name: 'trigger trusts the callback body',
 		harm: "forged or rewritten callbacks start runs with an attacker's status and video URL",
 		file: 'nodes/Veo3Trigger/Veo3Trigger.node.ts',
-		find: 'const confirmed = await confirmWithKie(this, taskId, callback.kind);',
+		find: 'const confirmed = await confirmWithKie(this, credentials, taskId, callback.kind);',
 		replace:
 			'const confirmed = { ok: true as const, result: callback.result, kind: callback.kind };',
 		tests: ['test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],

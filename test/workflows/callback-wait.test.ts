@@ -6,6 +6,7 @@
 import type { IConnections, IDataObject, INode } from 'n8n-workflow';
 
 import {
+	credentialReads,
 	ITEMS_TYPE,
 	node,
 	resumeUrlOf,
@@ -117,6 +118,24 @@ describe('wait → resume', () => {
 		expect(item.pairedItem).toEqual({ item: 0 });
 		await ctl.delivered(task.id);
 		expect(ctl.deliveries(task.id).map((d) => d.status)).toEqual([200]);
+	});
+
+	it('each callback reads the credential once, its status reads included (a read costs ~100 ms in an n8n 2.x webhook)', async () => {
+		const run = await park({
+			items: [{ prompt: 'a first kite' }, { prompt: 'a second kite' }],
+			veo3: generate(),
+		});
+		const [first, second] = fx.sim.tasks();
+		credentialReads.count = 0;
+		await ctl.complete(first.id);
+		await ctl.delivered(first.id);
+		// This callback read its own task and the unfinished other one: two status reads.
+		expect(ctl.recordReads().get(second.id)).toBeGreaterThan(0);
+		expect(credentialReads.count).toBe(1);
+		await ctl.complete(second.id);
+		await server.waitFor(run.executionId);
+		expect(credentialReads.count).toBe(2);
+		expect(server.execution(run.executionId)).toMatchObject({ state: 'success', continued: 1 });
 	});
 
 	it('a 5-item batch resumes once with 5 correct items in input order, callbacks out of order and duplicated', async () => {

@@ -34,6 +34,11 @@ export interface VideoResult extends IDataObject {
 export interface ApiConfig {
 	baseUrl: string;
 	uploadBaseUrl: string;
+	/**
+	 * "Bearer <key>", set only where the caller already holds the decrypted credential (a callback
+	 * webhook). Not enumerable, so it never reaches JSON, logs or output.
+	 */
+	readonly authorization?: string;
 }
 
 /**

@@ -19,6 +19,7 @@ import {
 	SimControl,
 	successBody,
 } from '../../../harness/kie';
+import { credentialReads } from '../../../harness/engine';
 import { CallbackServer } from '../../../harness/webhooks';
 import { useSimulator } from '../../../workflows/helpers';
 
@@ -107,6 +108,19 @@ describe('unsigned callbacks (no HMAC key): kie decides what happened', () => {
 		expect(String(server.triggerStarts[0].outputs[0][0].json.videoUrl)).toMatch(
 			new RegExp(`^${fx.sim.url}/files/`),
 		);
+	});
+
+	it('a confirmed callback reads the credential once, its status read included (a read costs ~100 ms in an n8n 2.x webhook)', async () => {
+		server.useTrigger({ events: ALL_EVENTS, options: {} }, signed());
+		const taskId = await ctl.createTask(API_KEY, 'a counted render', {
+			callBackUrl: server.triggerUrl,
+		});
+		credentialReads.count = 0;
+		await ctl.complete(taskId);
+		await ctl.delivered(taskId);
+		expect(server.triggerStarts).toHaveLength(1);
+		expect(ctl.recordReads().get(taskId)).toBe(1);
+		expect(credentialReads.count).toBe(1);
 	});
 
 	it('answers kie with a small JSON body, for a started run and for an ignored one', async () => {

@@ -2,6 +2,7 @@
  * The transport (nodes/Veo3/transport) against the simulator over loopback, through a real n8n-core
  * ExecuteContext: n8n's own request helper, the credential's Bearer auth, n8n's error wrapping.
  */
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 import axios from 'axios';
 import { createServer, type Server } from 'http';
 import type { AddressInfo } from 'net';
@@ -418,6 +419,42 @@ describe('client-side create limiter', () => {
 		controller.abort();
 		await expect(waiting).rejects.toBeInstanceOf(ExecutionCancelledError);
 		expect(fx.apiRequests(ENDPOINT.generate)).toHaveLength(1);
+	});
+});
+
+describe('a credential the caller holds already (callback webhooks)', () => {
+	const held = () => {
+		const creds = fx.creds();
+		return {
+			ctx: veo3ExecuteContext(creds),
+			creds: creds as unknown as ICredentialDataDecryptedObject,
+		};
+	};
+
+	it("carries the key itself, not n8n's credential read, and kie accepts it", async () => {
+		const { ctx, creds } = held();
+		const config = await getApiConfig(ctx, creds);
+		ctx.helpers.httpRequestWithAuthentication = (() => {
+			throw new Error('the held credential should have been used');
+		}) as typeof ctx.helpers.httpRequestWithAuthentication;
+		await expect(kieRequest(ctx, config, credit)).resolves.toEqual(expect.any(Number));
+		const wrong = await getApiConfig(ctx, { ...creds, apiKey: 'sk-not-the-key' });
+		const refused = await caught(kieRequest(ctx, wrong, credit));
+		expect(refused).toMatchObject({ code: 401 });
+		expect(fx.apiRequests(ENDPOINT.credit).map((r) => r.code)).toEqual([200, 401]);
+	});
+
+	it('never shows the key: not in JSON, not in the keys, not in a network error', async () => {
+		const port = await freePort();
+		const { ctx, creds } = held();
+		const config = await getApiConfig(ctx, { ...creds, baseUrl: `http://127.0.0.1:${port}` });
+		expect(JSON.stringify(config)).not.toContain(fx.apiKey);
+		expect(Object.keys(config)).toEqual(['baseUrl', 'uploadBaseUrl']);
+		const error = await caught(kieRequest(ctx, config, { ...credit, retry: NO_RETRY }));
+		expect(error).toBeInstanceOf(KieTransportError);
+		expect(JSON.stringify(error)).not.toContain(fx.apiKey);
+		expect(String((error as Error).message)).not.toContain(fx.apiKey);
+		expect(String((error as Error).stack)).not.toContain(fx.apiKey);
 	});
 });
 
