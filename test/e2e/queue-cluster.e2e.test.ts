@@ -6,6 +6,7 @@
  *  - the Veo3 Trigger receives callbacks through the webhook processor; its executions run on workers;
  *  - Wait for Callback parks executions and resumes them on a worker;
  *  - poll mode downloads the MP4 into binary data (database mode), readable from main;
+ *  - a worker SIGKILLed while the node polls: one task, the execution ends failed, the log names the task;
  *  - a worker SIGKILLed mid-render loses nothing: the parked executions resume on the other worker.
  *
  * Run by test/e2e/run-queue.sh (installs the services, bounds everything with `timeout 15m`).
@@ -47,6 +48,14 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 			workers: 2,
 			workerConcurrency: 5,
 			name: 'n8n-v2-queue-e2e',
+			env: {
+				// A dead worker's job is found stalled within ~15 s instead of up to 90 s, and main's
+				// sweep that marks such executions crashed runs every minute instead of every 3 hours.
+				QUEUE_WORKER_LOCK_DURATION: '10000',
+				QUEUE_WORKER_LOCK_RENEW_TIME: '3000',
+				QUEUE_WORKER_STALLED_INTERVAL: '5000',
+				N8N_EXECUTIONS_QUEUE_RECOVERY_INTERVAL: '1',
+			},
 		});
 		console.log(
 			`[queue e2e] cluster up in ${Date.now() - t0} ms (main ${cluster.main.baseUrl}, webhook ${cluster.webhookBaseUrl})`,
@@ -231,6 +240,50 @@ d('n8n 2.x queue mode: main + webhook processor + 2 workers', () => {
 		);
 		expect(readBack).toBeGreaterThan(0);
 		if (back.headers['content-length']) expect(readBack).toBe(kie.data.byteLength);
+	});
+
+	it("a worker SIGKILLed while the node polls: the task is created once, the execution ends failed, the worker's log names the task", async () => {
+		sim.configure({ renderMs: 600_000 });
+		const path = `gen-poll-kill-${randomUUID().slice(0, 8)}`;
+		const wfId = await deploy(
+			generateFlow(path, cred, 'poll', { pollIntervalSeconds: 1, maxWaitMinutes: 30 }),
+			[path],
+		);
+		const prompt = `poll kill ${randomUUID().slice(0, 8)}`;
+		await fire(path, { prompt });
+		const [e0] = await executionsOf(wfId, 1);
+		const ours = () => sim.tasks().filter((t: any) => t.prompt === prompt);
+		for (let i = 0; ours().length === 0 && i < 300; i++) await sleep(100);
+		const [task] = ours();
+		expect(task).toBeDefined();
+		await sleep(1500); // the node is polling now
+		const [victim] = cluster.workersThatRan(e0.id);
+		const killedAt = Date.now();
+		cluster.killWorker(victim);
+		try {
+			// Whichever comes first ends it: the process that enqueued the job learns from Bull that it
+			// stalled and marks it failed (n8n allows no second attempt), or main's sweep finds a running
+			// execution without a job and marks it crashed. Both seen here with the short lock set above.
+			const ended = await api.waitForExecutionStatus(e0.id, ['crashed', 'error'], 150_000);
+			const reason = JSON.stringify(ended.data?.resultData?.error ?? {});
+			console.log(
+				`[queue e2e] poll kill: execution ${e0.id} ${ended.status} ${Date.now() - killedAt} ms after the kill: ${reason.slice(0, 200)}`,
+			);
+			expect(['error', 'crashed']).toContain(ended.status);
+			// n8n keeps nothing of a node that was running in a dead process, custom data included
+			// (README: "Stops, restarts and crashes"); the worker's log has the task.
+			const saved = await api.getExecution(e0.id, true);
+			expect(JSON.stringify(saved.data ?? {})).not.toContain(task.id);
+			const log = fs.readFileSync(cluster.workerLogPaths[victim], 'utf8');
+			expect(log).toContain(`Veo3: kie.ai task ${task.id} created (execution ${e0.id}, `);
+			expect(log).not.toContain(API_KEY);
+			// No one ran the execution again: kie has the one task, which renders on and is paid.
+			expect(ours()).toHaveLength(1);
+			expect(cluster.workersThatRan(e0.id)).toEqual([victim]);
+		} finally {
+			sim.configure({ renderMs: 3000 });
+			await cluster.restartWorker(victim);
+		}
 	});
 
 	it('a worker SIGKILLed mid-render loses no task: the parked executions resume on the other worker', async () => {

@@ -3,10 +3,20 @@
  * PCancelable.cancel → the execution's abort signal) ends the wait at once and the node stops
  * asking kie.ai about the task.
  */
+import { dirname } from 'path';
+
 import { itemsThenVeo3, startWorkflow, type StartedWorkflow } from '../harness/engine';
 import { ENDPOINT, sleep, until, useSimulator } from './helpers';
 
 const fx = useSimulator('sk-cancel-a8e210');
+
+/** n8n's Logger, as the engine's node contexts get it (n8n-core's own copy of its DI container). */
+function enginesLogger(): { info: (...args: unknown[]) => void } {
+	const fromCore = (id: string) =>
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		require(require.resolve(id, { paths: [dirname(require.resolve('n8n-core'))] }));
+	return fromCore('@n8n/di').Container.get(fromCore('@n8n/backend-common').Logger);
+}
 
 /** Settles with the run, or fails the test if the engine is still busy after `ms` (a liveness bound). */
 async function settlesWithin<T>(work: Promise<T>, ms: number): Promise<T> {
@@ -121,4 +131,41 @@ it('cancel while submitting in Wait for Callback mode: the task already created 
 	expect(run.run.status).toBe('canceled');
 	expect(fx.sim.counters().tasksCreated).toBe(1);
 	expect(savedTaskIds(started)).toEqual([fx.sim.tasks()[0].id]);
+});
+
+it("a process that dies mid-poll keeps nothing of the node: n8n's log names each paid task once, without secrets", async () => {
+	const info = jest.spyOn(enginesLogger(), 'info');
+	try {
+		fx.sim.configure({ renderMs: 600_000 });
+		const started = await startWorkflow({
+			...itemsThenVeo3([{ prompt: 'a logged sunrise' }, { prompt: 'a second logged sunrise' }], {
+				resource: 'video',
+				operation: 'generate',
+				prompt: '={{ $json.prompt }}',
+				waitMode: 'poll',
+				options: { pollIntervalSeconds: 600, maxWaitMinutes: 30 },
+			}),
+			credentials: fx.creds(),
+		});
+		await until(() => fx.sim.tasks().length === 2, 5000, 'both tasks created');
+		await sleep(50);
+		const lines = info.mock.calls.filter(([message]) => String(message).startsWith('Veo3: '));
+		expect(lines.map(([message]) => message).sort()).toEqual(
+			fx.sim
+				.tasks()
+				.map(
+					(t) =>
+						`Veo3: kie.ai task ${t.id} created (execution ${started.executionId}, workflow wf-${started.executionId}, node "Veo3", item ${t.prompt.includes('second') ? 1 : 0})`,
+				)
+				.sort(),
+		);
+		expect(lines.map(([, meta]) => meta)).toContainEqual(
+			expect.objectContaining({ executionId: started.executionId, node: 'Veo3' }),
+		);
+		expect(JSON.stringify(lines)).not.toContain(fx.apiKey);
+		started.cancel();
+		await settlesWithin(started.done, 3000);
+	} finally {
+		info.mockRestore();
+	}
 });

@@ -103,7 +103,29 @@ export function recordInLedger(ctx: IExecuteFunctions, entry: LedgerEntry): void
 	const same = (e: LedgerEntry) =>
 		e.run === entry.run && e.item === entry.item && e.request === entry.request;
 	ledger.entries = [...ledger.entries.filter((e) => !same(e)), entry];
-	if (entry.taskId) rememberInCustomData(ctx, entry.taskId);
+	if (entry.taskId) {
+		rememberInCustomData(ctx, entry.taskId);
+		logCreated(ctx, entry.taskId, entry.item);
+	}
+}
+
+/**
+ * One log line per paid task, at info (n8n's default level). When the process running the node
+ * dies (n8n killed, a queue-mode worker lost), n8n keeps none of what the node held, not even
+ * custom data; its log is then the one place in n8n that still names the task.
+ */
+function logCreated(ctx: IExecuteFunctions, taskId: string, item: number): void {
+	try {
+		const executionId = ctx.getExecutionId();
+		const workflowId = ctx.getWorkflow().id;
+		const node = ctx.getNode().name;
+		ctx.logger.info(
+			`Veo3: kie.ai task ${taskId} created (execution ${executionId}, workflow ${workflowId}, node "${node}", item ${item})`,
+			{ taskId, item, executionId, workflowId, node },
+		);
+	} catch {
+		// Logging is a convenience; a logger that fails must not fail a paid create.
+	}
 }
 
 /** What the ledger needs to know of a create request. */

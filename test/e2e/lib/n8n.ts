@@ -88,6 +88,8 @@ export interface N8nHandle {
 	 * processes are gone. Unlike stop(), the user folder is kept, to start again on the same DB.
 	 */
 	kill(signal: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+	/** Queue mode: starts worker i again (after it was killed) on its ports, appending to its log. */
+	startWorker(i: number): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -335,6 +337,38 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 	};
 	const unregister = registerCleanup(name, stop);
 
+	/** Starts worker i (0-based) with its own ports and log, appending to that log on a restart. */
+	const startWorker = async (i: number, deadline: number) => {
+		const workerLog = path.join(userFolder, `worker-${i + 1}.log`);
+		if (!workerLogPaths.includes(workerLog)) workerLogPaths.push(workerLog);
+		const brokerPort = free[2 + i * 2];
+		const healthPort = free[3 + i * 2];
+		// Each worker needs its own broker port (docs/n8n-notes.md#pitfall-broker-port) and health-check port.
+		const workerEnv = {
+			...env,
+			N8N_RUNNERS_BROKER_PORT: String(brokerPort),
+			QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+			QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+		};
+		const concurrency = String(options.queue?.workerConcurrency ?? 2);
+		const worker = spawnN8n(
+			version,
+			['worker', `--concurrency=${concurrency}`],
+			workerEnv,
+			workerLog,
+			cwd,
+		);
+		procs.push(worker);
+		await waitFor200(
+			`http://127.0.0.1:${healthPort}/healthz`,
+			worker,
+			deadline,
+			`${name} worker ${i + 1}`,
+			workerLog,
+		);
+	};
+
 	try {
 		const readyTimeout = options.readyTimeoutMs ?? 180_000;
 		const deadline = t0 + readyTimeout;
@@ -342,36 +376,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		// 1.123 answers readiness ~2 s before its REST routes exist (docs/n8n-notes.md#pitfall-async-activation).
 		await waitFor200(`${baseUrl}/rest/settings`, main, deadline, name, logPath);
 
-		for (let i = 0; i < workers; i++) {
-			const workerLog = path.join(userFolder, `worker-${i + 1}.log`);
-			workerLogPaths.push(workerLog);
-			const brokerPort = free[2 + i * 2];
-			const healthPort = free[3 + i * 2];
-			// Each worker needs its own broker port (docs/n8n-notes.md#pitfall-broker-port) and health-check port.
-			const workerEnv = {
-				...env,
-				N8N_RUNNERS_BROKER_PORT: String(brokerPort),
-				QUEUE_HEALTH_CHECK_ACTIVE: 'true',
-				QUEUE_HEALTH_CHECK_PORT: String(healthPort),
-				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-			};
-			const concurrency = String(options.queue?.workerConcurrency ?? 2);
-			const worker = spawnN8n(
-				version,
-				['worker', `--concurrency=${concurrency}`],
-				workerEnv,
-				workerLog,
-				cwd,
-			);
-			procs.push(worker);
-			await waitFor200(
-				`http://127.0.0.1:${healthPort}/healthz`,
-				worker,
-				deadline,
-				`${name} worker ${i + 1}`,
-				workerLog,
-			);
-		}
+		for (let i = 0; i < workers; i++) await startWorker(i, deadline);
 	} catch (error) {
 		await stop();
 		(error as Error).message += `\n(full log: ${artifactLog(name, logPath)})`;
@@ -395,6 +400,7 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 		logTail: (lines?: number) => tail(logPath, lines),
 		runCli: async (args: string[], timeoutMs = 120_000) =>
 			await runCli(version, env, cwd, args, timeoutMs),
+		startWorker: async (i: number) => await startWorker(i, Date.now() + 180_000),
 		kill: async (signal: 'SIGKILL' | 'SIGTERM') => {
 			for (const p of procs)
 				if (p.child.exitCode === null && p.child.signalCode === null) killGroup(p.pgid, signal);

@@ -227,6 +227,8 @@ export interface QueueCluster {
 	workerPid(i: number): number | undefined;
 	/** SIGKILL to worker i and its task runner, like an OOM kill or a lost node. */
 	killWorker(i: number): number;
+	/** Starts a killed worker i again, on its ports, appending to its log. */
+	restartWorker(i: number): Promise<void>;
 	/** Worker index whose log says it started execution `executionId`, all such indexes. */
 	workersThatRan(executionId: string): number[];
 	stop(): Promise<void>;
@@ -280,6 +282,7 @@ export async function startQueueCluster(
 				killGroup(pid, 'SIGKILL');
 				return pid;
 			},
+			restartWorker: async (i: number) => await m.startWorker(i),
 			workersThatRan: (executionId: string) =>
 				m.workerLogPaths
 					.map((log, i) => ({ i, text: fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : '' }))
