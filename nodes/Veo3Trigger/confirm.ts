@@ -9,7 +9,7 @@ import { checkTask, type PreparedTask, type StateReadBack } from '../Veo3/helper
 import { waitSettings } from '../Veo3/helpers/waiting';
 import { DEFAULT_RATE_LIMIT, ENDPOINTS, getApiConfig } from '../Veo3/transport';
 
-export type Confirmed =
+type Confirmed =
 	| { ok: true; result: VideoResult; kind: CallbackKind }
 	| { ok: false; status: 400 | 503; reason: string };
 

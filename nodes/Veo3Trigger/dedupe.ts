@@ -21,7 +21,7 @@ export function storedKey(key: string): string {
 	return createHash('sha256').update(key).digest('base64url').slice(0, DIGEST_LENGTH);
 }
 
-export function storeBytes(entries: Map<string, number>): number {
+function storeBytes(entries: Map<string, number>): number {
 	// [["digest",1234567890123],...]: brackets, quotes and commas around a millisecond time.
 	return 2 + entries.size * (DIGEST_LENGTH + 19);
 }
@@ -57,22 +57,13 @@ function load(scope: string, staticData: IDataObject, now: number): Map<string, 
 }
 
 /** Whether `key` was already recorded for this trigger (records nothing). */
-export function alreadySeen(
-	scope: string,
-	staticData: IDataObject,
-	key: string,
-	now = Date.now(),
-): boolean {
-	return load(scope, staticData, now).has(storedKey(key));
+export function alreadySeen(scope: string, staticData: IDataObject, key: string): boolean {
+	return load(scope, staticData, Date.now()).has(storedKey(key));
 }
 
 /** Returns true when `key` was already seen for this trigger, and records it otherwise. */
-export function seenBefore(
-	scope: string,
-	staticData: IDataObject,
-	key: string,
-	now = Date.now(),
-): boolean {
+export function seenBefore(scope: string, staticData: IDataObject, key: string): boolean {
+	const now = Date.now();
 	const entries = load(scope, staticData, now);
 	const digest = storedKey(key);
 	if (entries.has(digest)) return true;

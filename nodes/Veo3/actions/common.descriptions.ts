@@ -4,7 +4,7 @@ import { TOOL_MAX_WAIT_MINUTES } from '../helpers/agentTool';
 import { spendOptions } from './spend.descriptions';
 
 /** Parameters shared by the operations that create a task and may wait for it (Generate, Extend, Get 4K). */
-export const waitModeProperty: INodeProperties = {
+const waitModeProperty: INodeProperties = {
 	displayName: 'Wait Mode',
 	name: 'waitMode',
 	type: 'options',
@@ -31,7 +31,7 @@ export const waitModeProperty: INodeProperties = {
 	description: 'Whether and how to wait for the video to be finished',
 };
 
-export const taskOutputProperties: INodeProperties[] = [
+const taskOutputProperties: INodeProperties[] = [
 	{
 		displayName: 'Download Video',
 		name: 'downloadVideo',
@@ -70,7 +70,7 @@ export const taskOutputProperties: INodeProperties[] = [
 ];
 
 /** Waiting and create-limit settings a user may need; the defaults suit kie.ai. */
-export const waitOptions: INodeProperties[] = [
+const waitOptions: INodeProperties[] = [
 	{
 		displayName: 'Max Creates per Window',
 		name: 'rateLimitMax',

@@ -17,7 +17,7 @@ import type { ApiConfig } from '../helpers/interfaces';
 import { runTasks, type PreparedTask, type WaitMode } from '../helpers/tasks';
 import { getApiConfig } from '../transport';
 
-export type PrepareTask = (
+type PrepareTask = (
 	this: IExecuteFunctions,
 	itemIndex: number,
 	item: INodeExecutionData,

@@ -4,16 +4,16 @@ import { findTaskId, normalizeCallback, type NormalizedCallback } from './normal
 import { SIGNATURE_FAILURE_TEXT, verifySignature } from './signature';
 
 /** kie callbacks are a few KB of JSON; anything far larger is not from kie. */
-export const MAX_CALLBACK_BYTES = 256 * 1024;
+const MAX_CALLBACK_BYTES = 256 * 1024;
 /** kie's bodies are four levels deep; a deeper one is an attack on whatever walks it. */
-export const MAX_CALLBACK_DEPTH = 32;
+const MAX_CALLBACK_DEPTH = 32;
 export const DEFAULT_TOLERANCE_SECONDS = 300;
 export const MAX_TOLERANCE_SECONDS = 86400;
 export const TOLERANCE_FIELD = 'Signature Tolerance (Seconds)';
 /** kie's task ids are short tokens; anything else is refused before it is stored or sent anywhere. */
 const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
-export type InspectedCallback =
+type InspectedCallback =
 	| {
 			ok: true;
 			body: IDataObject;
@@ -29,7 +29,7 @@ export type InspectedCallback =
  * expression or imported) is not a whole number from 1 to a day. Text such as "5m" is refused, never
  * read as NaN, which would switch the staleness check off.
  */
-export function readTolerance(value: unknown): number | undefined {
+function readTolerance(value: unknown): number | undefined {
 	if (value === undefined || value === null || value === '') return DEFAULT_TOLERANCE_SECONDS;
 	const n = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
 	if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > MAX_TOLERANCE_SECONDS)
@@ -37,7 +37,7 @@ export function readTolerance(value: unknown): number | undefined {
 	return n;
 }
 
-export function toleranceProblem(value: unknown): string {
+function toleranceProblem(value: unknown): string {
 	const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : String(value).slice(0, 40);
 	return `Invalid "${TOLERANCE_FIELD}": ${shown} is not allowed. Allowed: a whole number of seconds from 1 to ${MAX_TOLERANCE_SECONDS}`;
 }

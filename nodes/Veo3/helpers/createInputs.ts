@@ -5,7 +5,7 @@ import type { WaitMode } from './tasks';
 import { optionalSeed, requireHttpUrl } from './validation';
 
 /** Adds the correlation reference to the callback URL without disturbing its own query string. */
-export function withReference(url: string, reference: string): string {
+function withReference(url: string, reference: string): string {
 	if (!reference) return url;
 	const parsed = new URL(url);
 	parsed.searchParams.set('ref', reference);

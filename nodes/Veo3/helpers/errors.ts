@@ -169,7 +169,7 @@ export function downloadFailedError(
 	});
 }
 
-export interface SpendRefusal {
+interface SpendRefusal {
 	reason: 'cap' | 'balance';
 	estimatedCredits: number;
 	itemCount: number;

@@ -20,7 +20,7 @@ export function continuesOnFail(ctx: IExecuteFunctions): boolean {
 }
 
 /** Fields that let a failed item be found again: its task, its state, kie's reason. */
-export function errorDetails(error: unknown): IDataObject {
+function errorDetails(error: unknown): IDataObject {
 	if (error instanceof TaskFailedError) {
 		return {
 			taskId: error.taskId,

@@ -17,7 +17,7 @@ const LEDGER_FIELD = 'veo3Ledger';
 /** Which earlier task a create may reuse: the same item's (regular runs) or any same request (tools). */
 export type LedgerMatch = 'sameItem' | 'sameRequest';
 
-export interface LedgerEntry {
+interface LedgerEntry {
 	/** The node's run index when the task was created (each loop pass is a new run). */
 	run: number;
 	item: number;
@@ -46,7 +46,7 @@ function canonical(value: unknown): unknown {
 }
 
 /** A short, stable name for a create request; the callback URL changes per run, so it is left out. */
-export function requestFingerprint(endpoint: string, body: IDataObject): string {
+function requestFingerprint(endpoint: string, body: IDataObject): string {
 	const rest = { ...body };
 	delete rest.callBackUrl;
 	return createHash('sha256')
@@ -69,12 +69,8 @@ function load(ctx: IExecuteFunctions): StoredLedger {
 	return fresh;
 }
 
-export function ledgerEntries(ctx: IExecuteFunctions): LedgerEntry[] {
-	return [...load(ctx).entries];
-}
-
 /** The node's current run index ($runIndex): a retry of the node keeps it, a loop pass does not. */
-export function currentRun(ctx: IExecuteFunctions): number {
+function currentRun(ctx: IExecuteFunctions): number {
 	let run = runIndexes.get(ctx);
 	if (run === undefined) {
 		run = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
@@ -86,7 +82,7 @@ export function currentRun(ctx: IExecuteFunctions): number {
 /** n8n builds a new context for every run and try of a node; a data proxy per create is not free. */
 const runIndexes = new WeakMap<IExecuteFunctions, number>();
 
-export function findInLedger(
+function findInLedger(
 	ctx: IExecuteFunctions,
 	request: string,
 	match: LedgerMatch,
@@ -98,7 +94,7 @@ export function findInLedger(
 	return entries.find((e) => e.run === run && e.item === item);
 }
 
-export function recordInLedger(ctx: IExecuteFunctions, entry: LedgerEntry): void {
+function recordInLedger(ctx: IExecuteFunctions, entry: LedgerEntry): void {
 	const ledger = load(ctx);
 	const same = (e: LedgerEntry) =>
 		e.run === entry.run && e.item === entry.item && e.request === entry.request;
@@ -129,7 +125,7 @@ function logCreated(ctx: IExecuteFunctions, taskId: string, item: number): void 
 }
 
 /** What the ledger needs to know of a create request. */
-export interface LedgerRequest {
+interface LedgerRequest {
 	itemIndex: number;
 	endpoint: string;
 	body: IDataObject;
@@ -137,15 +133,6 @@ export interface LedgerRequest {
 	identity?: IDataObject;
 	/** Default: 'sameItem'. */
 	reuse?: LedgerMatch;
-}
-
-/** The entry a create of `task` would reuse (nothing is sent for it), if any. */
-export function earlierCreate(
-	ctx: IExecuteFunctions,
-	task: LedgerRequest,
-): LedgerEntry | undefined {
-	const request = requestFingerprint(task.endpoint, task.identity ?? task.body);
-	return findInLedger(ctx, request, task.reuse ?? 'sameItem', currentRun(ctx), task.itemIndex);
 }
 
 function isUncertainCreate(error: unknown): boolean {
@@ -192,7 +179,7 @@ export async function createOnce<R extends LedgerRequest, T extends { taskId: st
 /** n8n keeps at most 10 custom-data keys per execution (shared with the user's own) and logs values over 255 characters. */
 const CUSTOM_DATA_KEYS = 6;
 const CUSTOM_DATA_VALUE_LENGTH = 255;
-export const CUSTOM_DATA_PREFIX = 'veo3_task_ids';
+const CUSTOM_DATA_PREFIX = 'veo3_task_ids';
 
 /**
  * Task IDs also go to the execution's custom data as soon as kie answers. When an execution is

@@ -28,7 +28,7 @@ function asTextOrNull(value: unknown): string | null {
 }
 
 /** successFlag 0 = generating, 1 = success, 2 and 3 = failed (docs/kie-api.md#record-fields; the schema enum omits 3). */
-export function statusFromSuccessFlag(flag: unknown): TaskStatus {
+function statusFromSuccessFlag(flag: unknown): TaskStatus {
 	const n = Number(flag);
 	if (n === 1) return 'success';
 	if (n === 2 || n === 3) return 'failed';

@@ -10,9 +10,9 @@
  */
 export const PRICES_READ_ON = '2026-11-29';
 
-export type PricedModel = 'veo3' | 'veo3_fast' | 'veo3_lite';
-export type PricedResolution = '720p' | '1080p' | '4k';
-export type PricedExtendModel = 'fast' | 'quality' | 'lite';
+type PricedModel = 'veo3' | 'veo3_fast' | 'veo3_lite';
+type PricedResolution = '720p' | '1080p' | '4k';
+type PricedExtendModel = 'fast' | 'quality' | 'lite';
 
 export const PRICE_TABLE = {
 	generate: {
@@ -25,7 +25,7 @@ export const PRICE_TABLE = {
 	get4k: 120,
 } as const;
 
-export type PriceRequest =
+type PriceRequest =
 	| { operation: 'generate'; model: PricedModel; resolution?: PricedResolution; duration?: number }
 	| { operation: 'extend'; model: PricedExtendModel }
 	| { operation: 'get1080p' }

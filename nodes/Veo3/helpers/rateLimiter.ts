@@ -28,10 +28,9 @@ export async function acquireCreateSlot(
 	key: string,
 	limit: RateLimit,
 	signal: AbortSignal | undefined,
-	now: () => number = Date.now,
 ): Promise<CreateSlot> {
 	for (;;) {
-		const current = now();
+		const current = Date.now();
 		const slots = (windows.get(key) ?? []).filter(
 			(s) => s.pending || current - s.stamp < limit.windowMs,
 		);
@@ -42,7 +41,7 @@ export async function acquireCreateSlot(
 			return {
 				done: () => {
 					slot.pending = false;
-					slot.stamp = now();
+					slot.stamp = Date.now();
 				},
 				release: () => {
 					const list = windows.get(key);

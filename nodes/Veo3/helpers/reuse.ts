@@ -16,7 +16,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** kie keeps generated files and task records for 14 days: a task older than that cannot be reused. */
 const MAX_REUSE_DAYS = 14;
 
-export interface ReusePlan {
+interface ReusePlan {
 	/** Items answered by an earlier task, by item index (no create). */
 	reused: Set<number>;
 	/** Items whose key an earlier item of the batch already has: follower → leader item index. */

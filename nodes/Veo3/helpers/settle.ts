@@ -1,4 +1,4 @@
-export type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 
 /**
  * Runs work and reports its outcome as a value. The operations decide what an error means (retry,

@@ -11,14 +11,14 @@ export function computeSignature(hmacKey: string, taskId: string, timestamp: str
 		.digest('base64');
 }
 
-export type SignatureCheck =
+type SignatureCheck =
 	| { valid: true }
 	| {
 			valid: false;
 			reason: 'missing-headers' | 'bad-timestamp' | 'stale' | 'mismatch' | 'missing-task-id';
 	  };
 
-export interface SignatureInput {
+interface SignatureInput {
 	hmacKey: string;
 	taskId: string | undefined;
 	timestampHeader: string | string[] | undefined;

@@ -16,7 +16,7 @@ const BALANCE_CHECKS: readonly BalanceCheck[] = ['batches', 'always', 'never'];
 /** Node-context field: credits this node has asked for in this execution, per run and item. */
 const SPENT_FIELD = 'veo3CreditsSpent';
 
-export interface SpendDefaults {
+interface SpendDefaults {
 	/** Cap used when "Max Credits per Execution" is empty (the AI-agent tool default). */
 	defaultMaxCredits?: number;
 }

@@ -60,7 +60,7 @@ export interface SubmittedTask {
 export type WaitMode = 'none' | 'poll' | 'callback';
 
 /** Sends the paid create, moving to the Jobs API when the dedicated API cannot take it. */
-export async function submitTask(
+async function submitTask(
 	ctx: ApiContext,
 	config: ApiConfig,
 	task: PreparedTask,

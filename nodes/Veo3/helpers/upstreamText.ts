@@ -16,7 +16,7 @@ const SECRET_PATTERNS = [
 	/(?=[A-Za-z0-9+/_-]*\d)(?=[A-Za-z0-9+/_-]*[A-Za-z])[A-Za-z0-9+/_-]{24,}={0,2}/g,
 ];
 
-export function maskSecrets(text: string): string {
+function maskSecrets(text: string): string {
 	return SECRET_PATTERNS.reduce(
 		(masked, pattern, index) =>
 			masked.replace(pattern, (...groups: string[]) =>

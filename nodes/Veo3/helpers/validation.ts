@@ -11,10 +11,10 @@ export const REFERENCE_MODELS = ['veo3_fast', 'veo3_lite'] as const;
 export const ASPECT_RATIOS = ['16:9', '9:16', 'Auto'] as const;
 export const EXTEND_MODELS = ['fast', 'quality', 'lite'] as const;
 export const RESOLUTIONS = ['720p', '1080p', '4k'] as const;
-export const SEED_MIN = 10000;
-export const SEED_MAX = 99999;
+const SEED_MIN = 10000;
+const SEED_MAX = 99999;
 /** kie documents no prompt limit; 5000 characters is what its own tooling and peers use. */
-export const PROMPT_MAX = 5000;
+const PROMPT_MAX = 5000;
 
 export type GenerationMode = 'text' | 'image' | 'firstAndLast' | 'reference';
 
@@ -51,16 +51,11 @@ function describe(value: unknown): string {
 	}
 }
 
-export function requirePrompt(
-	node: INode,
-	value: unknown,
-	itemIndex: number,
-	field = 'Prompt',
-): string {
+export function requirePrompt(node: INode, value: unknown, itemIndex: number): string {
 	if (typeof value !== 'string') {
 		throw new ParameterError(
 			node,
-			field,
+			'Prompt',
 			`expected text but got ${describe(value)}`,
 			`text of 1 to ${PROMPT_MAX} characters`,
 			itemIndex,
@@ -70,7 +65,7 @@ export function requirePrompt(
 	if (prompt === '') {
 		throw new ParameterError(
 			node,
-			field,
+			'Prompt',
 			'it is empty',
 			`text of 1 to ${PROMPT_MAX} characters`,
 			itemIndex,
@@ -79,7 +74,7 @@ export function requirePrompt(
 	if (prompt.length > PROMPT_MAX) {
 		throw new ParameterError(
 			node,
-			field,
+			'Prompt',
 			`it has ${prompt.length} characters`,
 			`text of 1 to ${PROMPT_MAX} characters`,
 			itemIndex,
@@ -122,17 +117,12 @@ export function optionalSeed(node: INode, value: unknown, itemIndex: number): nu
 	return n;
 }
 
-export function requireTaskId(
-	node: INode,
-	value: unknown,
-	itemIndex: number,
-	field = 'Task ID',
-): string {
+export function requireTaskId(node: INode, value: unknown, itemIndex: number): string {
 	const text = typeof value === 'number' ? String(value) : value;
 	if (typeof text !== 'string' || text.trim() === '') {
 		throw new ParameterError(
 			node,
-			field,
+			'Task ID',
 			`expected a task ID but got ${describe(value)}`,
 			'the taskId returned by Generate or Extend',
 			itemIndex,
@@ -141,7 +131,7 @@ export function requireTaskId(
 	if (!/^[A-Za-z0-9_-]{1,128}$/.test(text.trim())) {
 		throw new ParameterError(
 			node,
-			field,
+			'Task ID',
 			`${describe(value)} is not a task ID`,
 			'letters, digits, "_" and "-" (as returned by kie.ai)',
 			itemIndex,

@@ -60,13 +60,12 @@ export async function waitUntilFinal(
 	check: () => Promise<VideoResult>,
 	settings: WaitSettings,
 	signal: AbortSignal | undefined,
-	now: () => number = Date.now,
 ): Promise<VideoResult> {
-	const started = now();
+	const started = Date.now();
 	const deadline = started + settings.maxWaitMs;
 	let lastTransient: unknown;
 	for (const delay of pollDelays(settings)) {
-		const remaining = deadline - now();
+		const remaining = deadline - Date.now();
 		if (remaining <= 0) break;
 		await pause(Math.min(delay, remaining), signal);
 		const outcome = await settle(check);
@@ -82,7 +81,7 @@ export async function waitUntilFinal(
 			throw new TaskFailedError(taskId, result.errorCode, result.errorMessage);
 	}
 	if (lastTransient instanceof Error) {
-		throw new WaitTimeoutError(taskId, (now() - started) / 1000, lastTransient.message);
+		throw new WaitTimeoutError(taskId, (Date.now() - started) / 1000, lastTransient.message);
 	}
-	throw new WaitTimeoutError(taskId, (now() - started) / 1000);
+	throw new WaitTimeoutError(taskId, (Date.now() - started) / 1000);
 }

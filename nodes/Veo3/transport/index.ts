@@ -32,7 +32,7 @@ import { nextDelay, requestTimeout, retryAfterMs } from './resend';
 export { networkCodeOf } from './networkErrors';
 
 /** This module alone knows kie.ai's URLs, its auth and its envelope. */
-export const CREDENTIAL_NAME = 'veo3Api';
+const CREDENTIAL_NAME = 'veo3Api';
 
 export const ENDPOINTS = {
 	generate: '/api/v1/veo/generate',
@@ -52,7 +52,7 @@ export const ENDPOINTS = {
 
 export type ApiContext = IExecuteFunctions | IWebhookFunctions;
 
-export const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30000 };
+const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30000 };
 export const DEFAULT_RATE_LIMIT: RateLimit = { maxCreates: 20, windowMs: 10000 };
 
 /**

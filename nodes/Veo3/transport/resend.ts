@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { RetryPolicy } from '../helpers/interfaces';
 
 /** When a request may be sent again: back-off with jitter, Retry-After, and the caller's deadline. */
-export function backoffDelay(policy: RetryPolicy, attempt: number): number {
+function backoffDelay(policy: RetryPolicy, attempt: number): number {
 	const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** attempt);
 	// Full jitter spreads retries of many items so they do not hit kie in lockstep.
 	return Math.round(exponential / 2 + Math.random() * (exponential / 2));
