@@ -2,14 +2,7 @@
 // model played by a fake OpenAI-compatible server (lib/fake-llm.ts) whose script decides the tool
 // calls, the kie.ai simulator behind the Veo3 credential. One n8n per version; each scenario is a
 // workflow Webhook → AI Agent (← model, ← Veo3 Tool nodes) called once through its webhook.
-import {
-	ourPackageDirForTests,
-	selectedVersions,
-	setupOwner,
-	startN8n,
-	type N8nApi,
-	type N8nHandle,
-} from './lib';
+import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import {
 	agentWorkflow,
 	createFakeOpenAiCredential,
@@ -25,9 +18,14 @@ import {
 	type Script,
 	type ToolAnswer,
 } from './lib/fake-llm';
-import { callWebhook, nodeOutput, setupVeo3, type Veo3Setup } from './lib/veo3';
+import {
+	callWebhook,
+	nodeOutput,
+	startVeo3Instance,
+	type Veo3Instance,
+	type Veo3Setup,
+} from './lib/veo3';
 
-const OUR_PACKAGE_DIR = ourPackageDirForTests();
 /** The AI Agent version a new workflow gets (n8n 1.123: 3, n8n 2.41: 3.1); both run tools as engine requests. */
 const AGENT_VERSION = { v1: 3, v2: 3.1 } as const;
 
@@ -59,7 +57,7 @@ const generateTool = (
 		prompt: fromAI('prompt', 'What the video shows'),
 		aspectRatio: fromAI('aspectRatio', 'Allowed: 16:9, 9:16, Auto'),
 		model: 'veo3_fast',
-		options: { pollIntervalSeconds: 0.2, retryDelayMs: 50, ...options },
+		options: { pollIntervalSeconds: 0.2, ...options },
 		...parameters,
 	},
 });
@@ -87,6 +85,7 @@ function expectCompact(answer: any): void {
 }
 
 describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (version) => {
+	let instance: Veo3Instance | undefined;
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;
@@ -96,20 +95,16 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 
 	beforeAll(async () => {
 		llm = await startFakeLlm();
-		n8n = await startN8n({
-			version,
-			packageDir: OUR_PACKAGE_DIR,
-			env: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' },
+		instance = await startVeo3Instance(version, {
+			N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
 		});
-		api = await setupOwner(n8n);
-		veo = await setupVeo3(api);
+		({ n8n, api, veo } = instance);
 		openAi = await createFakeOpenAiCredential(api, llm);
 	}, 300_000);
 
 	afterAll(async () => {
 		await llm?.stop();
-		await veo?.sim?.stop();
-		await n8n?.stop();
+		await instance?.stop();
 	}, 60_000);
 
 	beforeEach(() => {

@@ -7,38 +7,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { launchBrowser, screenshot, signIn, type BrowserSession } from './lib/browser';
-import {
-	E2E_OWNER,
-	ourPackageDirForTests,
-	REPO_ROOT,
-	selectedVersions,
-	setupOwner,
-	startN8n,
-	type N8nApi,
-	type N8nHandle,
-} from './lib';
-import { setupVeo3, type Veo3Setup } from './lib/veo3';
+import { E2E_OWNER, REPO_ROOT, selectedVersions, type N8nApi, type N8nHandle } from './lib';
+import { startVeo3Instance, type Veo3Instance, type Veo3Setup } from './lib/veo3';
 
-const OUR_PACKAGE_DIR = ourPackageDirForTests();
 const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 
 describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', (version) => {
+	let instance: Veo3Instance | undefined;
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;
 	let browser: BrowserSession;
 
 	beforeAll(async () => {
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR });
-		api = await setupOwner(n8n);
-		veo = await setupVeo3(api);
+		instance = await startVeo3Instance(version);
+		({ n8n, api, veo } = instance);
 		browser = await launchBrowser();
 	}, 300_000);
 
 	afterAll(async () => {
 		await browser?.close();
-		await veo?.sim?.stop();
-		await n8n?.stop();
+		await instance?.stop();
 	}, 60_000);
 
 	test('search "Veo3", see actions and trigger events, add Generate, parameters and credential render', async () => {

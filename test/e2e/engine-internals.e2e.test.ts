@@ -1,14 +1,7 @@
 // The n8n internals the Veo3 node relies on (nodes/Veo3/helpers/engineInternals.ts), checked in a
 // real n8n of each major: if n8n changes underneath, these fail. Plus the custom data that names
 // paid tasks after a stop, which is public API but only useful if n8n really saves it then.
-import {
-	ourPackageDirForTests,
-	selectedVersions,
-	setupOwner,
-	startN8n,
-	type N8nApi,
-	type N8nHandle,
-} from './lib';
+import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import {
 	callWebhook,
 	chain,
@@ -17,15 +10,15 @@ import {
 	nodeRuns,
 	noOpNode,
 	respondWithExecutionIdNode,
-	setupVeo3,
 	splitOutNode,
+	startVeo3Instance,
 	until,
 	veo3Node,
 	webhookNode,
+	type Veo3Instance,
 	type Veo3Setup,
 } from './lib/veo3';
 
-const OUR_PACKAGE_DIR = ourPackageDirForTests();
 // Quotes and expression braces in the name: the resume must never build an expression from it.
 const NODE_NAME = 'Veo3 "x" }} {{ 1 }}';
 const generate = (waitMode: string, options: Record<string, unknown> = {}) => ({
@@ -48,20 +41,17 @@ async function complete(veo: Veo3Setup, taskId: string): Promise<void> {
 }
 
 describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n %s', (version) => {
+	let instance: Veo3Instance | undefined;
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;
 
 	beforeAll(async () => {
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR });
-		api = await setupOwner(n8n);
-		veo = await setupVeo3(api);
+		instance = await startVeo3Instance(version);
+		({ n8n, api, veo } = instance);
 	}, 300_000);
 
-	afterAll(async () => {
-		await veo?.sim?.stop();
-		await n8n?.stop();
-	}, 60_000);
+	afterAll(async () => await instance?.stop(), 60_000);
 
 	beforeEach(() => veo?.sim.reset());
 
@@ -90,7 +80,14 @@ describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n
 		veo.sim.configure({ renderMs: 600_000 });
 		const id = await startBatch('internals-ctx', ['a lantern', 'a candle'], 'callback');
 		await api.waitForExecutionStatus(id, ['waiting'], 20_000);
-		const [first, second] = veo.sim.tasks();
+		// Items are created concurrently, so kie's creation order need not be the items' order.
+		const tasks = veo.sim.tasks();
+		expect(tasks.map((t: { prompt: string }) => t.prompt).sort()).toEqual([
+			'a candle',
+			'a lantern',
+		]);
+		const first = tasks.find((t: { prompt: string }) => t.prompt === 'a lantern');
+		const second = tasks.find((t: { prompt: string }) => t.prompt === 'a candle');
 		await complete(veo, first.id);
 		const answer = await until(
 			() => veo.sim.callbacks().find((c: any) => c.taskId === first.id) ?? null,

@@ -10,14 +10,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-import {
-	ourPackageDirForTests,
-	selectedVersions,
-	setupOwner,
-	startN8n,
-	type N8nApi,
-	type N8nHandle,
-} from './lib';
+import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import { createFakeOpenAiCredential, toolNameOf } from './lib/agent';
 import { startFakeLlm, type FakeLlm } from './lib/fake-llm';
 import {
@@ -31,11 +24,10 @@ import {
 	nodeOutput,
 	prepareExample,
 	readExample,
-	setupVeo3,
+	startVeo3Instance,
+	type Veo3Instance,
 	type Veo3Setup,
 } from './lib/veo3';
-
-const OUR_PACKAGE_DIR = ourPackageDirForTests();
 
 /** A 1×1 PNG, served as the "image from the web" of image-to-video.json. */
 const PNG = Buffer.from(
@@ -74,6 +66,7 @@ test('examples/ holds the six documented workflows, with community-prefixed node
 });
 
 describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
+	let instance: Veo3Instance | undefined;
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;
@@ -101,19 +94,16 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 		await new Promise<void>((r) => imageServer.listen(0, '127.0.0.1', r));
 		imageUrl = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}/photo.png`;
 		llm = await startFakeLlm();
-		n8n = await startN8n({
-			version,
-			packageDir: OUR_PACKAGE_DIR,
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' },
+		instance = await startVeo3Instance(version, {
+			N8N_RESTRICT_FILE_ACCESS_TO: outDir,
+			N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
 		});
-		api = await setupOwner(n8n);
-		veo = await setupVeo3(api);
+		({ n8n, api, veo } = instance);
 	}, 300_000);
 
 	afterAll(async () => {
-		await veo?.sim?.stop();
+		await instance?.stop();
 		await llm?.stop();
-		await n8n?.stop();
 		await new Promise((r) => imageServer?.close(r));
 		if (outDir) fs.rmSync(outDir, { recursive: true, force: true });
 	}, 60_000);

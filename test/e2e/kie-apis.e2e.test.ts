@@ -4,41 +4,30 @@
 // In-process twins: test/workflows/files-status.test.ts and test/workflows/kie-apis.test.ts.
 import axios from 'axios';
 
-import {
-	ourPackageDirForTests,
-	selectedVersions,
-	setupOwner,
-	startN8n,
-	type N8nApi,
-	type N8nHandle,
-} from './lib';
+import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import {
 	callWebhook,
 	chain,
 	E2E_POLL,
-	setupVeo3,
+	startVeo3Instance,
 	veo3Node,
 	webhookNode,
+	type Veo3Instance,
 	type Veo3Setup,
 } from './lib/veo3';
 
-const OUR_PACKAGE_DIR = ourPackageDirForTests();
-
 describe.each(selectedVersions())('kie APIs in real n8n %s', (version) => {
+	let instance: Veo3Instance | undefined;
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;
 
 	beforeAll(async () => {
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR });
-		api = await setupOwner(n8n);
-		veo = await setupVeo3(api);
+		instance = await startVeo3Instance(version);
+		({ n8n, api, veo } = instance);
 	}, 300_000);
 
-	afterAll(async () => {
-		await veo?.sim?.stop();
-		await n8n?.stop();
-	}, 60_000);
+	afterAll(async () => await instance?.stop(), 60_000);
 
 	beforeEach(() => veo?.sim.reset());
 

@@ -3,14 +3,7 @@
 // round before any create, the balance check refuses a batch the balance covers only in part, and
 // the same row sent twice costs one task (the memory lives in the workflow's static data, which
 // n8n saves when the execution ends). One n8n start per version; renders take ~100 ms.
-import {
-	ourPackageDirForTests,
-	selectedVersions,
-	setupOwner,
-	startN8n,
-	type N8nApi,
-	type N8nHandle,
-} from './lib';
+import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import {
 	callWebhook,
 	chain,
@@ -18,14 +11,13 @@ import {
 	generateParameters,
 	nodeOutput,
 	nodeRuns,
-	setupVeo3,
 	splitOutNode,
+	startVeo3Instance,
 	veo3Node,
 	webhookNode,
+	type Veo3Instance,
 	type Veo3Setup,
 } from './lib/veo3';
-
-const OUR_PACKAGE_DIR = ourPackageDirForTests();
 
 const generate = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
 	generateParameters({ waitMode: 'none', ...extra }, options);
@@ -33,21 +25,17 @@ const prompts = (n: number) =>
 	Array.from({ length: n }, (_, i) => `shot ${i + 1}: a kite over a beach`);
 
 describe.each(selectedVersions())('spending control in real n8n %s', (version) => {
+	let instance: Veo3Instance | undefined;
 	let n8n: N8nHandle;
 	let api: N8nApi;
 	let veo: Veo3Setup;
 
 	beforeAll(async () => {
-		n8n = await startN8n({ version, packageDir: OUR_PACKAGE_DIR });
-		console.log(`[e2e] ${n8n.name} ready in ${n8n.startupMs} ms`);
-		api = await setupOwner(n8n);
-		veo = await setupVeo3(api);
+		instance = await startVeo3Instance(version);
+		({ n8n, api, veo } = instance);
 	}, 300_000);
 
-	afterAll(async () => {
-		await veo?.sim?.stop();
-		await n8n?.stop();
-	}, 60_000);
+	afterAll(async () => await instance?.stop(), 60_000);
 
 	beforeEach(() => veo?.sim.reset());
 

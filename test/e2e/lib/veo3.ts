@@ -28,8 +28,11 @@ export const EXAMPLE_OUTPUT_DIR = '/home/node/.n8n-files';
 /** Third-party nodes in the examples that need the user's own accounts. */
 export const EXAMPLE_THIRD_PARTY_TYPES = ['n8n-nodes-base.googleDrive', 'n8n-nodes-base.slack'];
 
-/** Quick polling for the simulator: first status check after 0.2 s, give up after 1 minute. */
-export const E2E_POLL = { pollIntervalSeconds: 0.2, maxWaitMinutes: 1, retryDelayMs: 50 };
+/**
+ * Quick polling for the simulator (the node's Options): first status check after 0.2 s, give up
+ * after 1 minute. Resend delays are hidden node-level tuning, not options (docs/tuning.md).
+ */
+export const E2E_POLL = { pollIntervalSeconds: 0.2, maxWaitMinutes: 1 };
 
 /** Generate parameters (Text to Video, Fast, 16:9, quick polling); the prompt comes from the item or the webhook body. */
 export function generateParameters(
