@@ -1,13 +1,6 @@
-import type {
-	ICredentialDataDecryptedObject,
-	IDataObject,
-	IExecuteFunctions,
-	IHttpRequestMethods,
-	IHttpRequestOptions,
-	IWebhookFunctions,
-} from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods, IHttpRequestOptions } from 'n8n-workflow';
 
-import { badBaseUrlError, KieApiError } from '../helpers/errors';
+import { KieApiError } from '../helpers/errors';
 import type {
 	ApiConfig,
 	KieEnvelope,
@@ -30,9 +23,10 @@ import { nextDelay, requestTimeout, retryAfterMs } from './resend';
 
 // Tests reach the network-code reader through the transport, as callers do.
 export { networkCodeOf } from './networkErrors';
+export { getApiConfig, type ApiContext } from './config';
+import { CREDENTIAL_NAME, type ApiContext } from './config';
 
-/** This module alone knows kie.ai's URLs, its auth and its envelope. */
-const CREDENTIAL_NAME = 'veo3Api';
+/** This module (with ./config) alone knows kie.ai's URLs, its auth and its envelope. */
 
 export const ENDPOINTS = {
 	generate: '/api/v1/veo/generate',
@@ -50,58 +44,8 @@ export const ENDPOINTS = {
 	models: '/api/v1/models',
 } as const;
 
-export type ApiContext = IExecuteFunctions | IWebhookFunctions;
-
 const DEFAULT_RETRY: RetryPolicy = { maxRetries: 5, baseDelayMs: 1000, maxDelayMs: 30000 };
 export const DEFAULT_RATE_LIMIT: RateLimit = { maxCreates: 20, windowMs: 10000 };
-
-/**
- * `known`: the credential a webhook has read already. Its requests then carry the key themselves
- * instead of letting n8n read the credential again for each one: inside a webhook, n8n 2.x starts a
- * fresh expression isolate for every credential read (about 100 ms on two cores), which would
- * otherwise be most of the time between kie's callback and the next node.
- */
-export async function getApiConfig(
-	ctx: ApiContext,
-	known?: ICredentialDataDecryptedObject,
-): Promise<ApiConfig> {
-	const credentials =
-		known ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(CREDENTIAL_NAME));
-	const config: ApiConfig = {
-		baseUrl: checkedBaseUrl(ctx, 'API Base URL', credentials.baseUrl, 'https://api.kie.ai'),
-		uploadBaseUrl: checkedBaseUrl(
-			ctx,
-			'Upload Base URL',
-			credentials.uploadBaseUrl,
-			'https://kieai.redpandaai.co',
-		),
-	};
-	if (known && typeof known.apiKey === 'string' && known.apiKey !== '')
-		Object.defineProperty(config, 'authorization', {
-			value: `Bearer ${known.apiKey}`,
-			enumerable: false,
-		});
-	return config;
-}
-
-/** A base URL from the credential, checked before any request: http(s), with a host. */
-function checkedBaseUrl(ctx: ApiContext, field: string, value: unknown, fallback: string): string {
-	const text = String(value || fallback)
-		.trim()
-		.replace(/\/+$/, '');
-	const parsed = settleSync(() => new URL(text));
-	if (!parsed || !/^https?:$/.test(parsed.protocol) || !parsed.hostname)
-		throw badBaseUrlError(ctx.getNode(), field, text);
-	return text;
-}
-
-function settleSync<T>(work: () => T): T | undefined {
-	try {
-		return work();
-	} catch {
-		return undefined;
-	}
-}
 
 export interface KieRequest {
 	method: IHttpRequestMethods;
