@@ -95,7 +95,7 @@ export const MUTANTS: Mutant[] = [
 		name: 'task IDs lost on stop',
 		harm: 'a stopped execution no longer names the paid tasks (they were only in the stopped node)',
 		file: 'nodes/Veo3/helpers/ledger.ts',
-		find: '	if (entry.taskId) rememberInCustomData(ctx, entry.taskId);',
+		find: '		rememberInCustomData(ctx, entry.taskId);\n',
 		replace: '',
 		tests: ['test/reliability/soak-engine.test.ts'],
 		testNamePattern: 'stop mid-wait|restart mid-poll',
