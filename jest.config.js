@@ -3,8 +3,8 @@
  * real-n8n end-to-end suite, which has its own config (test/e2e/jest.e2e.config.js, run by
  * test/e2e/run.sh).
  *
- * - Unit tests: test/unit/, laid out like the code they test (test/unit/nodes/Veo3/helpers/
- *   normalize.test.ts tests nodes/Veo3/helpers/normalize.ts). `npm run test:unit` runs only these:
+ * - Unit tests: test/unit/, laid out like the code they test (test/unit/nodes/kie/records/
+ *   normalize.test.ts tests nodes/kie/records/normalize.ts). `npm run test:unit` runs only these:
  *   the fast loop while you change the node.
  * - Integration tests: the simulator's contract with kie.ai (test/simulator/), whole workflows run
  *   through n8n-core's engine against the simulator (test/workflows/), faults, soak and secrets

@@ -3,7 +3,7 @@
  * Also: --host, --credits, --seed, --public-url. Prints the URLs, never the key values.
  */
 import type { ConfigPatch, Profile } from './config';
-import { startSimulator } from './index';
+import { startSimulator } from './';
 
 const USAGE = `Usage: npm run simulator -- [options]
 

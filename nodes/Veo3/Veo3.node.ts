@@ -14,8 +14,8 @@ import * as file from './actions/file';
 import * as video from './actions/video';
 import { tuningProperties } from './actions/common.descriptions';
 import { toolDescriptionProperties } from './actions/toolDescriptions';
-import { resumeFromCallback } from './helpers/callbackResume';
-import { unregisteredWebhookMethods } from './helpers/webhookLifecycle';
+import { resumeFromCallback } from './tasks/callbackResume';
+import { unregisteredWebhookMethods } from '../kie/callbacks/webhookLifecycle';
 
 export class Veo3 implements INodeType {
 	description: INodeTypeDescription = {

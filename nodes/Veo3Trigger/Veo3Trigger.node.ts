@@ -12,9 +12,9 @@ import {
 	MAX_TOLERANCE_SECONDS,
 	inspectCallback,
 	respond,
-} from '../Veo3/helpers/callbackRequest';
-import type { CallbackKind } from '../Veo3/helpers/normalize';
-import { unregisteredWebhookMethods } from '../Veo3/helpers/webhookLifecycle';
+} from '../kie/callbacks/callbackRequest';
+import type { CallbackKind } from '../kie/records/normalize';
+import { unregisteredWebhookMethods } from '../kie/callbacks/webhookLifecycle';
 import { confirmWithKie } from './confirm';
 import { alreadySeen, seenBefore } from './dedupe';
 

@@ -1,13 +1,13 @@
 import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-workflow';
 
-import { isUnknownTask, KieApiError } from '../Veo3/helpers/errors';
-import { UNKNOWN_TASK_TEXT } from '../Veo3/helpers/kieCodeHints';
-import type { VideoResult } from '../Veo3/helpers/interfaces';
-import type { CallbackKind } from '../Veo3/helpers/normalize';
-import { settle } from '../Veo3/helpers/settle';
-import { checkTask, type PreparedTask, type StateReadBack } from '../Veo3/helpers/tasks';
-import { waitSettings } from '../Veo3/helpers/waiting';
-import { DEFAULT_RATE_LIMIT, ENDPOINTS, getApiConfig } from '../Veo3/transport';
+import { isUnknownTask, KieApiError } from '../kie/errors/errors';
+import { UNKNOWN_TASK_TEXT } from '../kie/errors/kieCodeHints';
+import type { VideoResult } from '../kie/base/interfaces';
+import type { CallbackKind } from '../kie/records/normalize';
+import { settle } from '../kie/base/settle';
+import { checkTask, type PreparedTask, type StateReadBack } from '../Veo3/tasks/tasks';
+import { waitSettings } from '../Veo3/tasks/waiting';
+import { DEFAULT_RATE_LIMIT, ENDPOINTS, getApiConfig } from '../kie/transport';
 
 type Confirmed =
 	| { ok: true; result: VideoResult; kind: CallbackKind }

@@ -1,4 +1,4 @@
-// The n8n internals the Veo3 node relies on (nodes/Veo3/helpers/engineInternals.ts), checked in a
+// The n8n internals the Veo3 node relies on (nodes/Veo3/engine/engineInternals.ts), checked in a
 // real n8n of each major: if n8n changes underneath, these fail. Plus the custom data that names
 // paid tasks after a stop, which is public API but only useful if n8n really saves it then.
 import { selectedVersions, type N8nApi, type N8nHandle } from './lib';

@@ -13,7 +13,7 @@ import type {
 import { LoggerProxy } from 'n8n-workflow';
 import { dirname } from 'path';
 
-import { findTaskId } from '../../nodes/Veo3/helpers/normalize';
+import { findTaskId } from '../../nodes/kie/records/normalize';
 import { Veo3 } from '../../nodes/Veo3/Veo3.node';
 import type { ConfigPatch, RequestLogEntry, RunningSimulator } from '../../simulator';
 import type { HarnessCredentials, HarnessRun } from '../harness/engine';

@@ -167,8 +167,8 @@ describe('scripts/check-package.sh', () => {
 		expect(status).toBe(1);
 		for (const expected of [
 			'check-package: FAILED',
-			'source map or TypeScript source in the tarball: package/dist/nodes/Veo3/helpers/settle.js.map',
-			'source map or TypeScript source in the tarball: package/dist/nodes/Veo3/helpers/settle.ts',
+			'source map or TypeScript source in the tarball: package/dist/nodes/kie/base/settle.js.map',
+			'source map or TypeScript source in the tarball: package/dist/nodes/kie/base/settle.ts',
 			'not allowed in the tarball: package/test/soak.test.js',
 			'test/tooling directory in the tarball: package/simulator/index.js',
 			'n8n community package scanner failed',

@@ -8,7 +8,7 @@
 import axios from 'axios';
 import type { IDataObject, INode } from 'n8n-workflow';
 
-import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
+import { resetRateLimiter } from '../../nodes/kie/transport/rateLimiter';
 import { signCallback, startSimulator, type RunningSimulator } from '../../simulator';
 import {
 	itemsThenVeo3,

@@ -7,7 +7,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
+import { resetRateLimiter } from '../../nodes/kie/transport/rateLimiter';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import { itemsThenVeo3, runWorkflow, startWorkflow } from '../harness/engine';
 import { credentialsFor, isUncertainCreate, NO_FAULTS, sleep } from './helpers';

@@ -10,7 +10,7 @@
 import axios from 'axios';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
+import { resetRateLimiter } from '../../nodes/kie/transport/rateLimiter';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import {
 	itemsThenVeo3,

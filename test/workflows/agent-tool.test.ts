@@ -10,8 +10,8 @@ import { NodeHelpers } from 'n8n-workflow';
 import {
 	TOOL_MAX_WAIT_MINUTES,
 	TOOL_RETRY_AFTER_SECONDS,
-} from '../../nodes/Veo3/helpers/agentTool';
-import { readTaskSettings } from '../../nodes/Veo3/helpers/settings';
+} from '../../nodes/Veo3/engine/agentTool';
+import { readTaskSettings } from '../../nodes/Veo3/inputs/settings';
 import {
 	ITEMS_TYPE,
 	LOOP_TYPE,

@@ -13,7 +13,7 @@ import type {
 } from 'n8n-workflow';
 
 import { forgetAllCallbacks } from '../../nodes/Veo3Trigger/dedupe';
-import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
+import { resetRateLimiter } from '../../nodes/kie/transport/rateLimiter';
 import { startSimulator, type RunningSimulator } from '../../simulator';
 import {
 	ITEMS_TYPE,

@@ -6,7 +6,7 @@ import axios from 'axios';
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 
-import { resetRateLimiter } from '../../nodes/Veo3/helpers/rateLimiter';
+import { resetRateLimiter } from '../../nodes/kie/transport/rateLimiter';
 import {
 	startSimulator,
 	type ConfigPatch,

@@ -5,7 +5,7 @@
 import { createServer, request as httpRequest, type Server } from 'http';
 import type { AddressInfo } from 'net';
 
-import { PRICES_READ_ON } from '../../nodes/Veo3/helpers/prices';
+import { PRICES_READ_ON } from '../../nodes/Veo3/money/prices';
 import type { ConfigPatch } from '../../simulator';
 import {
 	bytesOf,

@@ -5,8 +5,8 @@
  */
 import type { IConnections, IDataObject } from 'n8n-workflow';
 
-import { PRICE_TABLE } from '../../nodes/Veo3/helpers/prices';
-import { REUSE_FIELD, forgetProcessMemory } from '../../nodes/Veo3/helpers/reuseMemory';
+import { PRICE_TABLE } from '../../nodes/Veo3/money/prices';
+import { REUSE_FIELD, forgetProcessMemory } from '../../nodes/Veo3/money/reuseMemory';
 import {
 	ITEMS_TYPE,
 	LOOP_TYPE,

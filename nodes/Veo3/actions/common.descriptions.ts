@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { TOOL_MAX_WAIT_MINUTES } from '../helpers/agentTool';
+import { TOOL_MAX_WAIT_MINUTES } from '../engine/agentTool';
 import { spendOptions } from './spend.descriptions';
 
 /** Parameters shared by the operations that create a task and may wait for it (Generate, Extend, Get 4K). */

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { answerAsTool, runsAsTool } from '../helpers/agentTool';
-import { unsupportedOperationError } from '../helpers/errors';
+import { answerAsTool, runsAsTool } from '../engine/agentTool';
+import { unsupportedOperationError } from '../../kie/errors/errors';
 import * as account from './account';
 import * as file from './file';
 import * as video from './video';

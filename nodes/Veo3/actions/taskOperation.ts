@@ -5,17 +5,17 @@ import {
 	runsAsTool,
 	TOOL_DEFAULT_MAX_CREDITS,
 	toolWaitMode,
-} from '../helpers/agentTool';
-import { submitAndPark } from '../helpers/callbackPark';
-import { mapSettled } from '../helpers/concurrency';
-import { toNodeError } from '../helpers/toNodeError';
-import { collectOutcomes, continuesOnFail } from '../helpers/items';
-import { throwIfCancelled } from '../helpers/pause';
-import { followerOutcome, planReuse } from '../helpers/reuse';
-import { guardSpend } from '../helpers/spendGuard';
-import type { ApiConfig } from '../helpers/interfaces';
-import { runTasks, type PreparedTask, type WaitMode } from '../helpers/tasks';
-import { getApiConfig } from '../transport';
+} from '../engine/agentTool';
+import { submitAndPark } from '../tasks/callbackPark';
+import { mapSettled } from '../../kie/base/concurrency';
+import { toNodeError } from '../../kie/errors/toNodeError';
+import { collectOutcomes, continuesOnFail } from '../engine/items';
+import { throwIfCancelled } from '../../kie/base/pause';
+import { followerOutcome, planReuse } from '../money/reuse';
+import { guardSpend } from '../money/spendGuard';
+import type { ApiConfig } from '../../kie/base/interfaces';
+import { runTasks, type PreparedTask, type WaitMode } from '../tasks/tasks';
+import { getApiConfig } from '../../kie/transport';
 
 type PrepareTask = (
 	this: IExecuteFunctions,

@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { TOOL_MAX_WAIT_MINUTES, TOOL_RETRY_AFTER_SECONDS } from '../helpers/agentTool';
+import { TOOL_MAX_WAIT_MINUTES, TOOL_RETRY_AFTER_SECONDS } from '../engine/agentTool';
 
 /** What every answer looks like, said once for all operations. */
 const ANSWERS =

@@ -1,9 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { PRICES_READ_ON, videosAffordable } from '../../helpers/prices';
-import { readRetryPolicy } from '../../helpers/settings';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { PRICES_READ_ON, videosAffordable } from '../../money/prices';
+import { readRetryPolicy } from '../../inputs/settings';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
 import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [];

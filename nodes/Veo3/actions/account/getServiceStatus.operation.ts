@@ -6,9 +6,9 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readRetryPolicy } from '../../helpers/settings';
-import { getApiConfig, kieRequest } from '../../transport';
-import { JOBS_MODEL, modelPath } from '../../transport/jobs';
+import { readRetryPolicy } from '../../inputs/settings';
+import { getApiConfig, kieRequest } from '../../../kie/transport';
+import { JOBS_MODEL, modelPath } from '../../../kie/transport/jobs';
 import { executePerItem } from '../taskOperation';
 
 const properties: INodeProperties[] = [];

@@ -6,16 +6,16 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { ParameterError, UnexpectedAnswerError } from '../../helpers/errors';
-import { readRetryPolicy } from '../../helpers/settings';
-import { requireHttpUrl, requireOneOf } from '../../helpers/validation';
-import { getApiConfig } from '../../transport';
+import { ParameterError, UnexpectedAnswerError } from '../../../kie/errors/errors';
+import { readRetryPolicy } from '../../inputs/settings';
+import { requireHttpUrl, requireOneOf } from '../../inputs/validation';
+import { getApiConfig } from '../../../kie/transport';
 import {
 	UPLOAD_PATH,
 	uploadBinary,
 	uploadFromUrl,
 	type UploadedFile,
-} from '../../transport/upload';
+} from '../../../kie/transport/upload';
 import { executePerItem } from '../taskOperation';
 
 /** kie deletes uploaded files 24 hours after the upload. */

@@ -6,20 +6,20 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DownloadError, downloadVideo } from '../../helpers/binary';
-import { downloadFailedError, noVideoYetError, ParameterError } from '../../helpers/errors';
-import { readOutputField } from '../../helpers/createInputs';
-import { normalizeAnyRecord } from '../../helpers/normalize';
-import { settle } from '../../helpers/settle';
-import { readRetryPolicy } from '../../helpers/settings';
+import { DownloadError, downloadVideo } from '../../inputs/binary';
+import { downloadFailedError, noVideoYetError, ParameterError } from '../../../kie/errors/errors';
+import { readOutputField } from '../../inputs/createInputs';
+import { normalizeAnyRecord } from '../../../kie/records/normalize';
+import { settle } from '../../../kie/base/settle';
+import { readRetryPolicy } from '../../inputs/settings';
 import {
 	requireHttpUrl,
 	requireIndex,
 	requireOneOf,
 	requireTaskId,
-} from '../../helpers/validation';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
-import { readAnyRecord } from '../../transport/jobs';
+} from '../../inputs/validation';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
+import { readAnyRecord } from '../../../kie/transport/jobs';
 import { taskIdProperty, videoIndexProperty, videoUrlProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 

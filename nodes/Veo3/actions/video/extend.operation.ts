@@ -6,22 +6,22 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { estimateCredits } from '../../helpers/prices';
+import { estimateCredits } from '../../money/prices';
 import {
 	readCallbackUrl,
 	readCommonCreateOptions,
 	readDownloadTarget,
-} from '../../helpers/createInputs';
-import { readTaskSettings } from '../../helpers/settings';
-import type { PreparedTask, WaitMode } from '../../helpers/tasks';
+} from '../../inputs/createInputs';
+import { readTaskSettings } from '../../inputs/settings';
+import type { PreparedTask, WaitMode } from '../../tasks/tasks';
 import {
 	EXTEND_MODELS,
 	requireOneOf,
 	requirePrompt,
 	requireTaskId,
-} from '../../helpers/validation';
-import { ENDPOINTS } from '../../transport';
-import { jobsExtendBody } from '../../transport/jobs';
+} from '../../inputs/validation';
+import { ENDPOINTS } from '../../../kie/transport';
+import { jobsExtendBody } from '../../../kie/transport/jobs';
 import {
 	callbackOptions,
 	renderOptions,

@@ -10,17 +10,17 @@ import {
 	readCallbackUrl,
 	readCommonCreateOptions,
 	readDownloadTarget,
-} from '../../helpers/createInputs';
+} from '../../inputs/createInputs';
 import {
 	generateRoute,
 	readGenerationChoices,
 	readGenerationImages,
 	readGenerationOptions,
-} from '../../helpers/generateInputs';
-import { estimateCredits } from '../../helpers/prices';
-import { readTaskSettings } from '../../helpers/settings';
-import type { PreparedTask, WaitMode } from '../../helpers/tasks';
-import { MODE_RULES } from '../../helpers/validation';
+} from '../../inputs/generateInputs';
+import { estimateCredits } from '../../money/prices';
+import { readTaskSettings } from '../../inputs/settings';
+import type { PreparedTask, WaitMode } from '../../tasks/tasks';
+import { MODE_RULES } from '../../inputs/validation';
 import { callbackOptions, renderOptions, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 

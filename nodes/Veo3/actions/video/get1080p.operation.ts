@@ -6,25 +6,25 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { downloadVideo } from '../../helpers/binary';
-import { readOutputField } from '../../helpers/createInputs';
+import { downloadVideo } from '../../inputs/binary';
+import { readOutputField } from '../../inputs/createInputs';
 import {
 	KieApiError,
 	not1080pUpgradableError,
 	UnexpectedAnswerError,
 	WaitTimeoutError,
-} from '../../helpers/errors';
-import { toNodeError } from '../../helpers/toNodeError';
-import { pause } from '../../helpers/pause';
-import { estimateCredits } from '../../helpers/prices';
-import { inRange, RANGES, readRetryPolicy } from '../../helpers/settings';
-import { settle } from '../../helpers/settle';
-import { requireIndex, requireTaskId } from '../../helpers/validation';
-import type { ApiConfig, RetryPolicy } from '../../helpers/interfaces';
-import { normalizeJobsRecord } from '../../helpers/normalize';
-import { pollDelays, waitSettings, waitUntilFinal, type WaitSettings } from '../../helpers/waiting';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
-import { isUnknownTask, jobsUpgradeBody } from '../../transport/jobs';
+} from '../../../kie/errors/errors';
+import { toNodeError } from '../../../kie/errors/toNodeError';
+import { pause } from '../../../kie/base/pause';
+import { estimateCredits } from '../../money/prices';
+import { inRange, RANGES, readRetryPolicy } from '../../inputs/settings';
+import { settle } from '../../../kie/base/settle';
+import { requireIndex, requireTaskId } from '../../inputs/validation';
+import type { ApiConfig, RetryPolicy } from '../../../kie/base/interfaces';
+import { normalizeJobsRecord } from '../../../kie/records/normalize';
+import { pollDelays, waitSettings, waitUntilFinal, type WaitSettings } from '../../tasks/waiting';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
+import { isUnknownTask, jobsUpgradeBody } from '../../../kie/transport/jobs';
 import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 

@@ -6,17 +6,17 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { estimateCredits } from '../../helpers/prices';
+import { estimateCredits } from '../../money/prices';
 import {
 	readCallbackUrl,
 	readCommonCreateOptions,
 	readDownloadTarget,
-} from '../../helpers/createInputs';
-import { readTaskSettings } from '../../helpers/settings';
-import type { PreparedTask, WaitMode } from '../../helpers/tasks';
-import { requireIndex, requireTaskId } from '../../helpers/validation';
-import { ENDPOINTS } from '../../transport';
-import { jobsUpgradeBody } from '../../transport/jobs';
+} from '../../inputs/createInputs';
+import { readTaskSettings } from '../../inputs/settings';
+import type { PreparedTask, WaitMode } from '../../tasks/tasks';
+import { requireIndex, requireTaskId } from '../../inputs/validation';
+import { ENDPOINTS } from '../../../kie/transport';
+import { jobsUpgradeBody } from '../../../kie/transport/jobs';
 import {
 	callbackOptions,
 	taskIdProperty,

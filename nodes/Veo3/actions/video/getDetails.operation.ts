@@ -6,11 +6,11 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { normalizeAnyRecord } from '../../helpers/normalize';
-import { readRetryPolicy } from '../../helpers/settings';
-import { requireTaskId } from '../../helpers/validation';
-import { getApiConfig } from '../../transport';
-import { readAnyRecord } from '../../transport/jobs';
+import { normalizeAnyRecord } from '../../../kie/records/normalize';
+import { readRetryPolicy } from '../../inputs/settings';
+import { requireTaskId } from '../../inputs/validation';
+import { getApiConfig } from '../../../kie/transport';
+import { readAnyRecord } from '../../../kie/transport/jobs';
 import { includeRawOption, taskIdProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 

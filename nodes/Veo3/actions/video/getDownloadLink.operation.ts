@@ -1,10 +1,10 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { UnexpectedAnswerError } from '../../helpers/errors';
-import { readRetryPolicy } from '../../helpers/settings';
-import { requireHttpUrl } from '../../helpers/validation';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../transport';
+import { UnexpectedAnswerError } from '../../../kie/errors/errors';
+import { readRetryPolicy } from '../../inputs/settings';
+import { requireHttpUrl } from '../../inputs/validation';
+import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
 import { videoUrlProperty } from '../common.descriptions';
 import { executePerItem } from '../taskOperation';
 

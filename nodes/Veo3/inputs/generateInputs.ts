@@ -1,0 +1,168 @@
+import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from 'n8n-workflow';
+
+import { ENDPOINTS, getApiConfig } from '../../kie/transport';
+import { jobsGenerateBody } from '../../kie/transport/jobs';
+import { uploadImage } from '../../kie/transport/upload';
+import { readInputImages } from './binary';
+import { ParameterError } from '../../kie/errors/errors';
+import type { RetryPolicy } from '../../kie/base/interfaces';
+import { contentFingerprint } from '../money/ledger';
+import {
+	ASPECT_RATIOS,
+	GENERATION_MODES,
+	MODELS,
+	REFERENCE_MODELS,
+	RESOLUTIONS,
+	requireImageCount,
+	requireHttpUrl,
+	requireOneOf,
+	requirePrompt,
+	splitList,
+	splitUrlList,
+	type GenerationMode,
+} from './validation';
+
+const DURATIONS = ['4', '6', '8'];
+const TIER_ONLY_HERE =
+	"kie.ai's Jobs API, the other way to generate, has no choice of tier: choose Veo 3.1 Fast to keep generating.";
+
+/** Prompt, mode, model, aspect ratio and duration of a Generate item, with the rules that tie them. */
+export function readGenerationChoices(ctx: IExecuteFunctions, itemIndex: number) {
+	const node = ctx.getNode();
+	const prompt = requirePrompt(node, ctx.getNodeParameter('prompt', itemIndex), itemIndex);
+	const mode = requireOneOf<GenerationMode>(
+		node,
+		'Mode',
+		ctx.getNodeParameter('mode', itemIndex),
+		GENERATION_MODES,
+		itemIndex,
+	);
+	const model = requireOneOf(
+		node,
+		'Model',
+		ctx.getNodeParameter('model', itemIndex),
+		MODELS,
+		itemIndex,
+	);
+	const aspectRatio = requireOneOf(
+		node,
+		'Aspect Ratio',
+		ctx.getNodeParameter('aspectRatio', itemIndex),
+		ASPECT_RATIOS,
+		itemIndex,
+	);
+	if (mode === 'reference' && !(REFERENCE_MODELS as readonly string[]).includes(model)) {
+		throw new ParameterError(
+			node,
+			'Model',
+			`${model} does not support Reference to Video`,
+			REFERENCE_MODELS.join(', '),
+			itemIndex,
+		);
+	}
+	const duration = Number(
+		requireOneOf(
+			node,
+			'Duration',
+			String(ctx.getNodeParameter('duration', itemIndex, 8)),
+			DURATIONS,
+			itemIndex,
+		),
+	);
+	if (duration !== 8 && model !== 'veo3_fast') {
+		throw new ParameterError(
+			node,
+			'Duration',
+			`${duration} seconds needs kie.ai's Jobs API, which has no ${model} tier`,
+			'8 with any model; 4 or 6 with Veo 3.1 Fast',
+			itemIndex,
+		);
+	}
+	return { prompt, mode, model, aspectRatio, duration };
+}
+
+/** Generate's own options, checked before anything is sent: the translation flag and the resolution. */
+export function readGenerationOptions(
+	node: INode,
+	options: IDataObject,
+	itemIndex: number,
+): (typeof RESOLUTIONS)[number] | undefined {
+	if (options.enableTranslation !== undefined && typeof options.enableTranslation !== 'boolean') {
+		throw new ParameterError(
+			node,
+			'Enable Prompt Translation',
+			`${JSON.stringify(options.enableTranslation)} is not true or false`,
+			'true or false',
+			itemIndex,
+		);
+	}
+	return options.resolution === undefined
+		? undefined
+		: requireOneOf(node, 'Resolution', options.resolution, RESOLUTIONS, itemIndex);
+}
+
+/**
+ * The item's images as URLs kie can fetch: URLs as given, or binary fields uploaded once every check
+ * has passed. `uploadedImages` fingerprints the uploaded content, so a rerun is recognised.
+ */
+export async function readGenerationImages(
+	ctx: IExecuteFunctions,
+	item: INodeExecutionData,
+	itemIndex: number,
+	mode: GenerationMode,
+	retry: RetryPolicy,
+): Promise<{ imageUrls: string[]; uploadedImages?: string[] }> {
+	const node = ctx.getNode();
+	let imageUrls: string[] = [];
+	let uploadedImages: string[] | undefined;
+	if (mode !== 'text') {
+		const source = requireOneOf(
+			node,
+			'Image Source',
+			ctx.getNodeParameter('imageSource', itemIndex),
+			['url', 'binary'],
+			itemIndex,
+		);
+		if (source === 'url') {
+			const urls = splitUrlList(ctx.getNodeParameter('imageUrls', itemIndex, ''));
+			requireImageCount(node, mode, urls.length, 'Image URLs', itemIndex);
+			imageUrls = urls.map((url) => requireHttpUrl(node, 'Image URLs', url, itemIndex));
+		} else {
+			const names = splitList(ctx.getNodeParameter('binaryPropertyNames', itemIndex, 'data')).map(
+				String,
+			);
+			requireImageCount(node, mode, names.length, 'Input Binary Fields', itemIndex);
+			const images = await readInputImages(ctx, item, itemIndex, names);
+			uploadedImages = images.map((image) => contentFingerprint(image.buffer));
+			// Only now, with every check passed, is anything sent (the uploads are free).
+			const config = await getApiConfig(ctx);
+			for (const image of images) {
+				imageUrls.push(
+					await uploadImage(ctx, config, image, retry, ctx.getExecutionCancelSignal()),
+				);
+			}
+		}
+	}
+	return { imageUrls, uploadedImages };
+}
+
+/** Where a Generate create goes: the dedicated endpoint, or the Jobs API for 4 and 6 s videos. */
+export function generateRoute(body: IDataObject, model: string, duration: number) {
+	// Only the Jobs API takes a duration other than 8 s; it has no tier field, so only Fast may move there.
+	const jobsBody = jobsGenerateBody(body, duration === 8 ? undefined : duration);
+	return duration !== 8
+		? { endpoint: ENDPOINTS.jobsCreateTask, body: jobsBody, readBack: 'jobsRecord' as const }
+		: model === 'veo3_fast'
+			? {
+					endpoint: ENDPOINTS.generate,
+					body,
+					readBack: 'recordInfo' as const,
+					jobsForm: { body: jobsBody },
+				}
+			: {
+					endpoint: ENDPOINTS.generate,
+					body,
+					readBack: 'recordInfo' as const,
+					noJobsForm: TIER_ONLY_HERE,
+				};
+}
