@@ -1,13 +1,9 @@
 import type { CallbackReadsResult } from './callbackReads';
 import type { CallbackVsWait } from './callbackVsWait';
 import type { BatchResult, OverheadResult, RequestsResult } from './inprocess';
+import type { LatencyStats } from './stats';
 
-export interface LatencyStats {
-	samples: number;
-	p50: number;
-	p95: number;
-	p99: number;
-}
+export type { LatencyStats } from './stats';
 
 export interface BenchResults {
 	machine: string;

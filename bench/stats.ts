@@ -1,6 +1,9 @@
-import type { LatencyStats } from './report';
-
-export type { LatencyStats } from './report';
+export interface LatencyStats {
+	samples: number;
+	p50: number;
+	p95: number;
+	p99: number;
+}
 
 /** Nearest-rank percentile of sorted values. */
 function percentile(sorted: number[], p: number): number {

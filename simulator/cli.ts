@@ -3,7 +3,7 @@
  * Also: --host, --credits, --seed, --public-url. Prints the URLs, never the key values.
  */
 import type { ConfigPatch, Profile } from './config';
-import { startSimulator } from './';
+import { startSimulator } from './index';
 
 const USAGE = `Usage: npm run simulator -- [options]
 

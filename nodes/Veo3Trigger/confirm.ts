@@ -2,12 +2,11 @@ import type { ICredentialDataDecryptedObject, IWebhookFunctions } from 'n8n-work
 
 import { isUnknownTask, KieApiError } from '../kie/errors/errors';
 import { UNKNOWN_TASK_TEXT } from '../kie/errors/kieCodeHints';
-import type { VideoResult } from '../kie/base/interfaces';
+import type { StateReadBack, TaskRead, VideoResult } from '../kie/base/interfaces';
 import type { CallbackKind } from '../kie/records/normalize';
 import { settle } from '../kie/base/settle';
-import { checkTask, type PreparedTask, type StateReadBack } from '../Veo3/tasks/tasks';
-import { waitSettings } from '../Veo3/tasks/waiting';
-import { DEFAULT_RATE_LIMIT, ENDPOINTS, getApiConfig } from '../kie/transport';
+import { checkTask } from '../kie/records/readTask';
+import { DEFAULT_RATE_LIMIT, getApiConfig } from '../kie/transport';
 
 type Confirmed =
 	| { ok: true; result: VideoResult; kind: CallbackKind }
@@ -20,17 +19,12 @@ const NO_FOURK_TEXT = 'kie.ai has no 4K render for this task';
 /** kie waits 15 s for the answer and retries a callback that failed, so reads give up early. */
 const QUICK_RETRY = { maxRetries: 2, baseDelayMs: 300, maxDelayMs: 1000, requestTimeoutMs: 4000 };
 
-function readOf(taskId: string, readBack: StateReadBack): PreparedTask {
+function readOf(taskId: string, readBack: StateReadBack): TaskRead {
 	return {
-		itemIndex: 0,
-		endpoint: readBack === 'repeatFourKRequest' ? ENDPOINTS.get4k : ENDPOINTS.recordInfo,
 		// A generation has one video at kie, so its 4K is always index 0.
 		body: { taskId, index: 0 },
 		readBack,
-		settings: { wait: waitSettings(1, 1), retry: QUICK_RETRY, rateLimit: DEFAULT_RATE_LIMIT },
-		echo: {},
-		// Only reads: the repeat 4K request costs nothing once a 4K render exists.
-		estimatedCredits: 0,
+		settings: { retry: QUICK_RETRY, rateLimit: DEFAULT_RATE_LIMIT },
 		includeRaw: readBack === 'repeatFourKRequest',
 	};
 }

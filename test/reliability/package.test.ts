@@ -147,7 +147,7 @@ describe('scripts/check-package.sh', () => {
 		const bad = path.join(work, 'bad');
 		fs.mkdirSync(path.join(bad, 'package'), { recursive: true });
 		run('tar', ['-xzf', tarball, '-C', path.join(bad, 'package'), '--strip-components=1'], work);
-		const helper = path.join(bad, 'package', 'dist', 'nodes', 'Veo3', 'helpers', 'settle.js');
+		const helper = path.join(bad, 'package', 'dist', 'nodes', 'kie', 'base', 'settle.js');
 		fs.writeFileSync(`${helper}.map`, '{"version":3}');
 		fs.writeFileSync(helper.replace(/\.js$/, '.ts'), 'export {};\n');
 		fs.mkdirSync(path.join(bad, 'package', 'test'));

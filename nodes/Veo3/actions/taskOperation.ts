@@ -14,7 +14,8 @@ import { throwIfCancelled } from '../../kie/base/pause';
 import { followerOutcome, planReuse } from '../money/reuse';
 import { guardSpend } from '../money/spendGuard';
 import type { ApiConfig } from '../../kie/base/interfaces';
-import { runTasks, type PreparedTask, type WaitMode } from '../tasks/tasks';
+import { runTasks } from '../tasks/tasks';
+import type { PreparedTask, WaitMode } from '../inputs/preparedTask';
 import { getApiConfig } from '../../kie/transport';
 
 type PrepareTask = (

@@ -1,6 +1,5 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import type { LedgerMatch } from '../money/ledger';
 import { ExecutionCancelledError } from '../../kie/base/pause';
 import { settle } from '../../kie/base/settle';
 
@@ -45,7 +44,10 @@ export function toolWaitMode<T extends string>(ctx: IExecuteFunctions, chosen: T
  * A tool call's create reuses any earlier create of the same request in this execution, whichever
  * call made it: models repeat a call they did not trust or that seemed slow, and must not pay twice.
  */
-export function asToolTask<T extends { reuse?: LedgerMatch }>(ctx: IExecuteFunctions, task: T): T {
+export function asToolTask<T extends { reuse?: 'sameItem' | 'sameRequest' }>(
+	ctx: IExecuteFunctions,
+	task: T,
+): T {
 	if (runsAsTool(ctx)) task.reuse = 'sameRequest';
 	return task;
 }

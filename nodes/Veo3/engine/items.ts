@@ -1,8 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { DownloadError } from '../inputs/binary';
+import {
+	DownloadError,
+	KieApiError,
+	TaskFailedError,
+	WaitTimeoutError,
+} from '../../kie/errors/errors';
 import { runsAsTool } from './agentTool';
-import { KieApiError, TaskFailedError, WaitTimeoutError } from '../../kie/errors/errors';
 import { toNodeError } from '../../kie/errors/toNodeError';
 import { errorOutputTakesDetails } from './engineInternals';
 import { throwIfCancelled } from '../../kie/base/pause';

@@ -1,6 +1,8 @@
+import { createHash } from 'crypto';
 import type { IBinaryData, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { ParameterError } from '../../kie/errors/errors';
+import { DownloadError, ParameterError } from '../../kie/errors/errors';
+import type { InputImage } from '../../kie/transport/upload';
 
 /** n8n's binary store keeps the file; the item only carries a reference, whatever the video size. */
 export async function downloadVideo(
@@ -24,24 +26,6 @@ export async function downloadVideo(
 	}
 	// Streamed straight into n8n's binary storage (filesystem, database or S3): never buffered here.
 	return await ctx.helpers.prepareBinaryData(response.body as never, fileName, 'video/mp4');
-}
-
-export class DownloadError extends Error {
-	taskId?: string;
-
-	constructor(
-		readonly url: string,
-		readonly statusCode: number,
-	) {
-		super(`The video is ready at ${url} but downloading it failed with HTTP ${statusCode}`);
-		this.name = 'DownloadError';
-	}
-}
-
-export interface InputImage {
-	buffer: Buffer;
-	fileName: string;
-	mimeType: string;
 }
 
 const MAX_IMAGE_BYTES = 30 * 1024 * 1024;
@@ -95,4 +79,9 @@ export async function readInputImages(
 		});
 	}
 	return images;
+}
+
+/** Stands for an uploaded image in a request's identity: an upload gets a new URL every run. */
+export function contentFingerprint(content: Buffer): string {
+	return `sha256:${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
 }

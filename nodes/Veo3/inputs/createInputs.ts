@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { ParameterError } from '../../kie/errors/errors';
-import type { WaitMode } from '../tasks/tasks';
+import type { WaitMode } from './preparedTask';
 import { optionalSeed, requireHttpUrl } from './validation';
 
 /** Adds the correlation reference to the callback URL without disturbing its own query string. */

@@ -3,10 +3,9 @@ import type { IDataObject, IExecuteFunctions, INode, INodeExecutionData } from '
 import { ENDPOINTS, getApiConfig } from '../../kie/transport';
 import { jobsGenerateBody } from '../../kie/transport/jobs';
 import { uploadImage } from '../../kie/transport/upload';
-import { readInputImages } from './binary';
+import { contentFingerprint, readInputImages } from './binary';
 import { ParameterError } from '../../kie/errors/errors';
 import type { RetryPolicy } from '../../kie/base/interfaces';
-import { contentFingerprint } from '../money/ledger';
 import {
 	ASPECT_RATIOS,
 	GENERATION_MODES,

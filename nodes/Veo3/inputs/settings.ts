@@ -4,7 +4,7 @@ import { runsAsTool, TOOL_MAX_WAIT_MINUTES } from '../engine/agentTool';
 import { ParameterError } from '../../kie/errors/errors';
 import { MAX_TOLERANCE_SECONDS, TOLERANCE_FIELD } from '../../kie/callbacks/callbackRequest';
 import type { RateLimit, RetryPolicy } from '../../kie/base/interfaces';
-import { waitSettings, type WaitSettings } from '../tasks/waiting';
+import { waitSettings, type WaitSettings } from '../../kie/records/waiting';
 
 export interface TaskSettings {
 	wait: WaitSettings;

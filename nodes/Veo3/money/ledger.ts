@@ -4,6 +4,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { KieApiError, KieTransportError } from '../../kie/errors/errors';
 import { UNCERTAIN_CREATE_TEXT } from '../../kie/errors/kieCodeHints';
 import { settle } from '../../kie/base/settle';
+import type { LedgerMatch } from '../inputs/preparedTask';
 
 /**
  * The paid tasks this node created in this execution. n8n's engine runs a node again on Retry On
@@ -13,9 +14,6 @@ import { settle } from '../../kie/base/settle';
  * that was already paid for instead of creating another one.
  */
 const LEDGER_FIELD = 'veo3Ledger';
-
-/** Which earlier task a create may reuse: the same item's (regular runs) or any same request (tools). */
-export type LedgerMatch = 'sameItem' | 'sameRequest';
 
 interface LedgerEntry {
 	/** The node's run index when the task was created (each loop pass is a new run). */
@@ -53,11 +51,6 @@ function requestFingerprint(endpoint: string, body: IDataObject): string {
 		.update(JSON.stringify([endpoint, canonical(rest)]))
 		.digest('hex')
 		.slice(0, 16);
-}
-
-/** Stands for an uploaded image in a request's identity: an upload gets a new URL every run. */
-export function contentFingerprint(content: Buffer): string {
-	return `sha256:${createHash('sha256').update(content).digest('hex').slice(0, 32)}`;
 }
 
 function load(ctx: IExecuteFunctions): StoredLedger {

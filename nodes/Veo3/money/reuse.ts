@@ -4,7 +4,8 @@ import { KieApiError, ParameterError } from '../../kie/errors/errors';
 import type { ApiConfig } from '../../kie/base/interfaces';
 import { hashKey, ReuseMemory } from './reuseMemory';
 import { settle } from '../../kie/base/settle';
-import { checkTask, type PreparedTask } from '../tasks/tasks';
+import { checkTask } from '../../kie/records/readTask';
+import type { PreparedTask } from '../inputs/preparedTask';
 
 /**
  * "Deduplicate By": before anything is paid, each item whose key was seen within the Reuse

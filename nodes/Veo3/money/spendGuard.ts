@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INode } from 'n8n-workflow';
 import { ENDPOINTS, kieRequest } from '../../kie/transport';
 import type { ApiConfig } from '../../kie/base/interfaces';
 import { readRetryPolicy } from '../inputs/settings';
-import type { PreparedTask } from '../tasks/tasks';
+import type { PreparedTask } from '../inputs/preparedTask';
 import { ParameterError, SpendRefusedError } from '../../kie/errors/errors';
 
 /**

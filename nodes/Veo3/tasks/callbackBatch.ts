@@ -4,7 +4,8 @@ import { TaskFailedError } from '../../kie/errors/errors';
 import { toNodeError } from '../../kie/errors/toNodeError';
 import type { VideoResult } from '../../kie/base/interfaces';
 import { failedItem, otherTasksText, type NodeContext, type TaskLine } from '../engine/items';
-import { successItem, type PreparedTask } from './tasks';
+import { successItem } from './tasks';
+import type { PreparedTask } from '../inputs/preparedTask';
 
 /**
  * What "Wait for Callback" keeps while the execution is parked: the node's context is saved with

@@ -12,7 +12,8 @@ import {
 import { DEFAULT_TOLERANCE_SECONDS } from '../../kie/callbacks/callbackRequest';
 import { mapSettled } from '../../kie/base/concurrency';
 import { collectOutcomes, continuesOnFail } from '../engine/items';
-import { submitOnce, type PreparedTask, type SubmittedTask } from './tasks';
+import { submitOnce } from './tasks';
+import type { PreparedTask, SubmittedTask } from '../inputs/preparedTask';
 
 /**
  * "Wait for Callback": submit every item's task with callBackUrl = this execution's resume URL,

@@ -13,8 +13,9 @@ import { inspectCallback, respond } from '../../kie/callbacks/callbackRequest';
 import { mapSettled } from '../../kie/base/concurrency';
 import { failResumedNode, readWaitingNodeContext } from '../engine/engineInternals';
 import type { ApiConfig } from '../../kie/base/interfaces';
-import { checkTask, type PreparedTask } from './tasks';
-import { isTransient } from './waiting';
+import { checkTask } from '../../kie/records/readTask';
+import type { PreparedTask } from '../inputs/preparedTask';
+import { isTransient } from '../../kie/records/waiting';
 
 /** Once one unfinished task was found, the rest are read this many at a time (kie waits 15 s). */
 const CHECK_LANES = 5;

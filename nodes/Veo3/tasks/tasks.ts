@@ -1,63 +1,17 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { ENDPOINTS, kieRequest, type ApiContext } from '../../kie/transport';
-import { DownloadError, downloadVideo } from '../inputs/binary';
+import { kieRequest, type ApiContext } from '../../kie/transport';
+import { downloadVideo } from '../inputs/binary';
+import { DownloadError, KieApiError } from '../../kie/errors/errors';
 import { mapSettled, Semaphore } from '../../kie/base/concurrency';
-import { KieApiError } from '../../kie/errors/errors';
-import { sendWithJobsFallback, type JobsForm } from '../../kie/records/jobsFallback';
+import { sendWithJobsFallback } from '../../kie/records/jobsFallback';
 import { requestFourK } from '../../kie/records/fourKRequest';
 import type { ApiConfig, VideoResult } from '../../kie/base/interfaces';
-import { createOnce, type LedgerMatch } from '../money/ledger';
-import { normalizeJobsRecord, normalizeRecord } from '../../kie/records/normalize';
+import { createOnce } from '../money/ledger';
+import type { PreparedTask, SubmittedTask, WaitMode } from '../inputs/preparedTask';
+import { checkTask } from '../../kie/records/readTask';
 import { settle } from '../../kie/base/settle';
-import type { TaskSettings } from '../inputs/settings';
-import { waitUntilFinal } from './waiting';
-
-/**
- * How a task's state is read back: record-info for generate/extend, a repeat POST for 4K
- * (docs/kie-api.md#get-4k), the Jobs API's recordInfo for every task created through the Jobs API.
- */
-export type StateReadBack = 'recordInfo' | 'repeatFourKRequest' | 'jobsRecord';
-
-/** A create request that passed validation, with everything needed to wait for it and report it. */
-export interface PreparedTask {
-	itemIndex: number;
-	endpoint: string;
-	body: IDataObject;
-	readBack: StateReadBack;
-	settings: TaskSettings;
-	/** Input values repeated in the output, so a result can be matched to its row or prompt. */
-	echo: IDataObject;
-	/** Binary field to download the finished video into (poll mode), if any. */
-	downloadTo?: string;
-	/** Extend results: the stitched full video is the one users want. */
-	preferFullVideo?: boolean;
-	includeRaw: boolean;
-	jobsForm?: JobsForm;
-	/** Why this request has no Jobs form; said if the dedicated endpoint is gone. */
-	noJobsForm?: string;
-	/** Credits this request is expected to cost (price table). */
-	estimatedCredits: number;
-	/** Set when an earlier task is reused instead of creating one ("Deduplicate By"). */
-	existing?: { taskId: string; finished?: VideoResult };
-	/** Told the new task's ID as soon as kie has accepted the create. */
-	onCreated?: (taskId: string) => void;
-	/** What identifies the request when `body` holds values that change per run (uploaded image URLs). */
-	identity?: IDataObject;
-	/** Which earlier task of this execution a create may reuse (default: the same item's). */
-	reuse?: LedgerMatch;
-}
-
-export interface SubmittedTask {
-	task: PreparedTask;
-	taskId: string;
-	/** The task was created by an earlier run of this node in this execution (nothing was sent). */
-	reused?: boolean;
-	/** 4K may already be done when requested again (kie answers 422 "generated successfully"). */
-	finished?: VideoResult;
-}
-
-export type WaitMode = 'none' | 'poll' | 'callback';
+import { waitUntilFinal } from '../../kie/records/waiting';
 
 /** Sends the paid create, moving to the Jobs API when the dedicated API cannot take it. */
 async function submitTask(
@@ -129,32 +83,6 @@ export async function submitOnce(
 		task,
 		async () => await submitTask(ctx, config, task, signal, callBackUrl),
 	);
-}
-
-/** Reads a task's current state once, in the normalised shape. */
-export async function checkTask(
-	ctx: ApiContext,
-	config: ApiConfig,
-	task: PreparedTask,
-	taskId: string,
-	signal: AbortSignal | undefined,
-): Promise<VideoResult> {
-	if (task.readBack === 'repeatFourKRequest')
-		return await requestFourK(ctx, config, task, task.body, signal, 'safe');
-	const jobs = task.readBack === 'jobsRecord';
-	const data = await kieRequest<IDataObject>(ctx, config, {
-		method: 'GET',
-		endpoint: jobs ? ENDPOINTS.jobsRecordInfo : ENDPOINTS.recordInfo,
-		qs: { taskId },
-		resend: 'safe',
-		retry: task.settings.retry,
-		signal,
-	});
-	const result = jobs
-		? normalizeJobsRecord(data ?? {}, taskId)
-		: normalizeRecord(data ?? {}, taskId);
-	if (task.includeRaw) result.raw = data;
-	return result;
 }
 
 export function successItem(task: PreparedTask, result: VideoResult): INodeExecutionData {

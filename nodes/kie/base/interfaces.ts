@@ -63,3 +63,19 @@ export interface RateLimit {
 	maxCreates: number;
 	windowMs: number;
 }
+
+/**
+ * How a task's state is read back: record-info for generate/extend, a repeat POST for 4K
+ * (docs/kie-api.md#get-4k), the Jobs API's recordInfo for every task created through the Jobs API.
+ */
+export type StateReadBack = 'recordInfo' | 'repeatFourKRequest' | 'jobsRecord';
+
+/** What a status read needs to know of the task it reads. */
+export interface TaskRead {
+	readBack: StateReadBack;
+	/** The create body: the 4K state is read by sending it again. */
+	body: IDataObject;
+	settings: { retry: RetryPolicy; rateLimit: RateLimit };
+	/** Keep kie's answer under `raw`. */
+	includeRaw: boolean;
+}

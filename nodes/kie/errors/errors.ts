@@ -211,3 +211,16 @@ function refusalAdvice(r: SpendRefusal): string {
 		? 'Raise "Max Credits per Execution", clear it for no cap, or send fewer or cheaper items (model, resolution).'
 		: 'Top up at https://kie.ai, send fewer items, or choose a cheaper model or resolution. Set "Check Balance First" to Never to let kie.ai refuse item by item instead.';
 }
+
+/** A finished, paid video that could not be downloaded: its task ID travels with the error. */
+export class DownloadError extends Error {
+	taskId?: string;
+
+	constructor(
+		readonly url: string,
+		readonly statusCode: number,
+	) {
+		super(`The video is ready at ${url} but downloading it failed with HTTP ${statusCode}`);
+		this.name = 'DownloadError';
+	}
+}

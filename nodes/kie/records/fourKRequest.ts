@@ -2,10 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { ENDPOINTS, kieRequest, type ApiContext } from '../transport';
 import { KieApiError } from '../errors/errors';
-import type { ApiConfig, ResendPolicy, VideoResult } from '../base/interfaces';
+import type { ApiConfig, ResendPolicy, TaskRead, VideoResult } from '../base/interfaces';
 import { normalizeRecord } from './normalize';
 import { settle } from '../base/settle';
-import type { PreparedTask } from '../../Veo3/tasks/tasks';
 
 /**
  * The 4K endpoint answers a repeat request with 422 and the state in the message (docs/kie-api.md#get-4k):
@@ -15,7 +14,7 @@ import type { PreparedTask } from '../../Veo3/tasks/tasks';
 export async function requestFourK(
 	ctx: ApiContext,
 	config: ApiConfig,
-	task: PreparedTask,
+	task: TaskRead,
 	body: IDataObject,
 	signal: AbortSignal | undefined,
 	resend: ResendPolicy,

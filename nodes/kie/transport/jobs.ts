@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { KieApiError } from '../errors/errors';
 import type { ApiConfig, RetryPolicy } from '../base/interfaces';
 import { settle } from '../base/settle';
-import { ENDPOINTS, kieRequest, type ApiContext } from './';
+import { ENDPOINTS, kieRequest, type ApiContext } from './index';
 
 /**
  * kie.ai offers Veo 3.1 through two APIs. The dedicated `/api/v1/veo/*` endpoints (now in kie's

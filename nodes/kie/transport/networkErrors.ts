@@ -1,7 +1,7 @@
 import { KieTransportError } from '../errors/errors';
 import { UNCERTAIN_CREATE_TEXT } from '../errors/kieCodeHints';
 import { hostOf } from '../base/urls';
-import type { KieRequest } from './';
+import type { ResendPolicy } from '../base/interfaces';
 
 // Network failures where the request never reached kie.ai.
 export const NOT_SENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -47,7 +47,7 @@ export function networkCodeOf(error: unknown, depth = 0): string | undefined {
 
 /** The error for a request that got no answer: it names the host to check when nothing was sent. */
 export function transportError(
-	request: KieRequest,
+	request: { endpoint: string; resend: ResendPolicy; host?: 'api' | 'upload' },
 	networkCode: string | undefined,
 	base: string,
 ): KieTransportError {

@@ -1,9 +1,15 @@
 import { randomBytes } from 'crypto';
 
-import type { InputImage } from '../../Veo3/inputs/binary';
 import { UnexpectedAnswerError } from '../errors/errors';
 import type { ApiConfig, RetryPolicy } from '../base/interfaces';
-import { ENDPOINTS, kieRequest, type ApiContext } from './';
+import { ENDPOINTS, kieRequest, type ApiContext } from './index';
+
+/** An image read from an item, ready to be uploaded. */
+export interface InputImage {
+	buffer: Buffer;
+	fileName: string;
+	mimeType: string;
+}
 
 /** Where the node's own image uploads go on kie's upload host; kie deletes uploads after 24 hours. */
 export const UPLOAD_PATH = 'n8n-veo3';

@@ -6,18 +6,18 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { DownloadError, downloadVideo } from '../../inputs/binary';
-import { downloadFailedError, noVideoYetError, ParameterError } from '../../../kie/errors/errors';
+import { downloadVideo } from '../../inputs/binary';
+import {
+	DownloadError,
+	downloadFailedError,
+	noVideoYetError,
+	ParameterError,
+} from '../../../kie/errors/errors';
 import { readOutputField } from '../../inputs/createInputs';
 import { normalizeAnyRecord } from '../../../kie/records/normalize';
 import { settle } from '../../../kie/base/settle';
 import { readRetryPolicy } from '../../inputs/settings';
-import {
-	requireHttpUrl,
-	requireIndex,
-	requireOneOf,
-	requireTaskId,
-} from '../../inputs/validation';
+import { requireHttpUrl, requireIndex, requireOneOf, requireTaskId } from '../../inputs/validation';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
 import { readAnyRecord } from '../../../kie/transport/jobs';
 import { taskIdProperty, videoIndexProperty, videoUrlProperty } from '../common.descriptions';

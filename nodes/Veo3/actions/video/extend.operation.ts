@@ -13,13 +13,8 @@ import {
 	readDownloadTarget,
 } from '../../inputs/createInputs';
 import { readTaskSettings } from '../../inputs/settings';
-import type { PreparedTask, WaitMode } from '../../tasks/tasks';
-import {
-	EXTEND_MODELS,
-	requireOneOf,
-	requirePrompt,
-	requireTaskId,
-} from '../../inputs/validation';
+import type { PreparedTask, WaitMode } from '../../inputs/preparedTask';
+import { EXTEND_MODELS, requireOneOf, requirePrompt, requireTaskId } from '../../inputs/validation';
 import { ENDPOINTS } from '../../../kie/transport';
 import { jobsExtendBody } from '../../../kie/transport/jobs';
 import {

@@ -19,7 +19,7 @@ import {
 } from '../../inputs/generateInputs';
 import { estimateCredits } from '../../money/prices';
 import { readTaskSettings } from '../../inputs/settings';
-import type { PreparedTask, WaitMode } from '../../tasks/tasks';
+import type { PreparedTask, WaitMode } from '../../inputs/preparedTask';
 import { MODE_RULES } from '../../inputs/validation';
 import { callbackOptions, renderOptions, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';

@@ -22,7 +22,12 @@ import { settle } from '../../../kie/base/settle';
 import { requireIndex, requireTaskId } from '../../inputs/validation';
 import type { ApiConfig, RetryPolicy } from '../../../kie/base/interfaces';
 import { normalizeJobsRecord } from '../../../kie/records/normalize';
-import { pollDelays, waitSettings, waitUntilFinal, type WaitSettings } from '../../tasks/waiting';
+import {
+	pollDelays,
+	waitSettings,
+	waitUntilFinal,
+	type WaitSettings,
+} from '../../../kie/records/waiting';
 import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
 import { isUnknownTask, jobsUpgradeBody } from '../../../kie/transport/jobs';
 import { taskIdProperty, videoIndexProperty } from '../common.descriptions';

@@ -13,7 +13,7 @@ import {
 	readDownloadTarget,
 } from '../../inputs/createInputs';
 import { readTaskSettings } from '../../inputs/settings';
-import type { PreparedTask, WaitMode } from '../../tasks/tasks';
+import type { PreparedTask, WaitMode } from '../../inputs/preparedTask';
 import { requireIndex, requireTaskId } from '../../inputs/validation';
 import { ENDPOINTS } from '../../../kie/transport';
 import { jobsUpgradeBody } from '../../../kie/transport/jobs';

@@ -1,7 +1,12 @@
-import { KieApiError, KieTransportError, TaskFailedError, WaitTimeoutError } from '../../kie/errors/errors';
-import type { VideoResult } from '../../kie/base/interfaces';
-import { pause } from '../../kie/base/pause';
-import { settle } from '../../kie/base/settle';
+import {
+	KieApiError,
+	KieTransportError,
+	TaskFailedError,
+	WaitTimeoutError,
+} from '../errors/errors';
+import type { VideoResult } from '../base/interfaces';
+import { pause } from '../base/pause';
+import { settle } from '../base/settle';
 
 export interface WaitSettings {
 	/** Delay before the first check and between early checks. */
