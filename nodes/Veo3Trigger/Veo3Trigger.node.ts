@@ -14,9 +14,9 @@ import {
 	respond,
 } from '../kie/callbacks/callbackRequest';
 import type { CallbackKind } from '../kie/records/normalize';
-import { unregisteredWebhookMethods } from '../kie/callbacks/webhookLifecycle';
 import { confirmWithKie } from './confirm';
 import { alreadySeen, seenBefore } from './dedupe';
+import { triggerWebhookMethods, UNREACHABLE_NOTICE } from './reachWarning';
 
 type CallbackEvent = 'success' | 'failure' | 'fourK';
 
@@ -47,6 +47,12 @@ export class Veo3Trigger implements INodeType {
 				displayName:
 					'Copy the Production URL above into the Callback URL option of the Veo3 node (or into callBackUrl of your own kie.ai request), and activate this workflow. Every callback is checked against kie.ai before a run starts; the webhook HMAC key in the credential also refuses unsigned callbacks before any check.',
 				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: UNREACHABLE_NOTICE,
+				name: 'reachNotice',
 				type: 'notice',
 				default: '',
 			},
@@ -112,7 +118,7 @@ export class Veo3Trigger implements INodeType {
 		],
 	};
 
-	webhookMethods = unregisteredWebhookMethods;
+	webhookMethods = triggerWebhookMethods;
 
 	/**
 	 * Runs for each callback. The request is checked without network first; then kie's own record is
