@@ -151,7 +151,7 @@ export function not1080pUpgradableError(
 		{
 			message: `This video cannot be upgraded to 1080p: ${error.kieMessage}`,
 			description:
-				'Only successfully finished videos can be upgraded, and fallback videos are already 1080p. Check the task with Get Details.',
+				'Only finished videos can be upgraded; videos kie.ai made with its backup model are already 1080p. Check the video with Get Details.',
 			httpCode: '422',
 			itemIndex,
 		},

@@ -41,7 +41,7 @@ export async function sendWithJobsFallback<T extends Routable, R>(
 	if (retired && !task.jobsForm && task.noJobsForm) {
 		throw new KieApiError(
 			410,
-			`kie.ai no longer offers ${task.endpoint}. ${task.noJobsForm}`,
+			`kie.ai no longer offers this model the old way. ${task.noJobsForm}`,
 			404,
 			task.endpoint,
 		);
