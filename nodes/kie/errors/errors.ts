@@ -61,7 +61,7 @@ export class KieApiError extends Error {
 		/** A create answered with a server error: kie may have created (and charged) the task. */
 		readonly uncertainCreate = false,
 	) {
-		super(`kie.ai ${endpoint} answered code ${code}: ${kieMessage}`);
+		super(`kie.ai answered code ${code}: ${kieMessage}`);
 		this.name = 'KieApiError';
 	}
 }
