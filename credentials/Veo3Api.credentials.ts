@@ -31,7 +31,7 @@ export class Veo3Api implements ICredentialType {
 			type: 'string',
 			default: 'https://api.kie.ai',
 			description:
-				'Leave as is for kie.ai. Point it at the local simulator (for example http://127.0.0.1:8787) to try workflows without credits.',
+				'Leave as is. Only for testing: the address of a kie.ai simulator (for example http://127.0.0.1:8787) to try workflows without spending credits.',
 		},
 		{
 			displayName: 'Upload Base URL',
@@ -39,7 +39,7 @@ export class Veo3Api implements ICredentialType {
 			type: 'string',
 			default: 'https://kieai.redpandaai.co',
 			description:
-				"Host of kie.ai's file-upload API, used when images come from a binary property. The simulator serves it at <simulator URL>/upload.",
+				'Leave as is. Where images from a binary field are uploaded; only change it for the simulator (<simulator URL>/upload).',
 		},
 		{
 			displayName: 'Webhook HMAC Key',
@@ -48,7 +48,7 @@ export class Veo3Api implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			description:
-				'Optional. The webhookHmacKey from https://kie.ai/settings. When set, callbacks must carry a valid kie.ai signature or they are refused.',
+				'Optional. Copy it from https://kie.ai/settings. When set, results that kie.ai did not sign are refused.',
 		},
 	];
 

@@ -43,7 +43,7 @@ export class Veo3 implements INodeType {
 			},
 		],
 		waitingNodeTooltip:
-			'=Waiting for kie.ai to call back when the videos are done. Resume URL: {{ $execution.resumeUrl }}',
+			'Waiting for kie.ai to report that the videos are done. Nothing runs meanwhile.',
 		properties: [
 			// First, where n8n puts the description it adds to other nodes' tool variants.
 			...toolDescriptionProperties,

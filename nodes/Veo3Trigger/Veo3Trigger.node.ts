@@ -14,9 +14,9 @@ import {
 	respond,
 } from '../kie/callbacks/callbackRequest';
 import type { CallbackKind } from '../kie/records/normalize';
-import { unregisteredWebhookMethods } from '../kie/callbacks/webhookLifecycle';
 import { confirmWithKie } from './confirm';
 import { alreadySeen, seenBefore } from './dedupe';
+import { triggerWebhookMethods, UNREACHABLE_NOTICE } from './reachWarning';
 
 type CallbackEvent = 'success' | 'failure' | 'fourK';
 
@@ -45,8 +45,14 @@ export class Veo3Trigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Copy the Production URL above into the Callback URL option of the Veo3 node (or into callBackUrl of your own kie.ai request), and activate this workflow. Every callback is checked against kie.ai before a run starts; the webhook HMAC key in the credential also refuses unsigned callbacks before any check.',
+					"Copy the Production URL above into the Veo3 node's Callback URL option, then activate this workflow. Only results kie.ai confirms start the workflow; add the Webhook HMAC Key to the credential to also refuse unsigned calls.",
 				name: 'setupNotice',
+				type: 'notice',
+				default: '',
+			},
+			{
+				displayName: UNREACHABLE_NOTICE,
+				name: 'reachNotice',
 				type: 'notice',
 				default: '',
 			},
@@ -73,7 +79,7 @@ export class Veo3Trigger implements INodeType {
 				],
 				default: ['success', 'failure', 'fourK'],
 				required: true,
-				description: 'Which callbacks start the workflow; others are acknowledged and ignored',
+				description: 'Which results start the workflow; others are ignored',
 			},
 			{
 				displayName: 'Separate Outputs for Success and Failure',
@@ -96,7 +102,7 @@ export class Veo3Trigger implements INodeType {
 						type: 'boolean',
 						default: true,
 						description:
-							'Whether a callback already received for the same task and outcome starts nothing (kie.ai may deliver twice)',
+							'Whether a result already received for the same video starts nothing (kie.ai may send it twice)',
 					},
 					{
 						displayName: 'Signature Tolerance (Seconds)',
@@ -104,15 +110,14 @@ export class Veo3Trigger implements INodeType {
 						type: 'number',
 						default: DEFAULT_TOLERANCE_SECONDS,
 						typeOptions: { minValue: 1, maxValue: MAX_TOLERANCE_SECONDS, numberPrecision: 0 },
-						description:
-							'How far the X-Webhook-Timestamp may be from now before a callback is refused as stale',
+						description: 'How old a signed result from kie.ai may be before it is refused',
 					},
 				],
 			},
 		],
 	};
 
-	webhookMethods = unregisteredWebhookMethods;
+	webhookMethods = triggerWebhookMethods;
 
 	/**
 	 * Runs for each callback. The request is checked without network first; then kie's own record is

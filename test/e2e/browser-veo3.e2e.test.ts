@@ -1,16 +1,41 @@
 // Our nodes in the real editor (Debian Chromium + playwright-core), on every selected version:
 // sign in, open the node creator after a trigger, search "Veo3", open the entry (n8n shows the Veo3
 // node's actions and the Veo3 Trigger's events under one "Veo3" entry), add "Generate a video",
-// check the parameters panel and the credential. Screenshots go to test/e2e/artifacts/screenshots/;
-// on v2 the node-creator and parameters shots are also copied to docs/images/ for the README.
+// check the parameters panel (with the reworded hints and the Options list open) and the
+// credential; then open a Veo3 Trigger and check its set-up notices. Screenshots go to
+// test/e2e/artifacts/screenshots/; on v2 the node-creator, parameters, options and trigger shots
+// are also copied to docs/images/ for the README.
 import * as fs from 'fs';
 import * as path from 'path';
 
 import { launchBrowser, screenshot, signIn, type BrowserSession } from './lib/browser';
 import { E2E_OWNER, REPO_ROOT, selectedVersions, type N8nApi, type N8nHandle } from './lib';
-import { startVeo3Instance, type Veo3Instance, type Veo3Setup } from './lib/veo3';
+import { startVeo3Instance, veo3TriggerNode, type Veo3Instance, type Veo3Setup } from './lib/veo3';
 
 const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
+
+/** Every action of the Veo3 node, as the node creator lists them. */
+const ALL_ACTIONS = [
+	'Download a video',
+	'Extend a video',
+	'Generate a video',
+	'Get the 1080p version of a video',
+	'Get the 4K version of a video',
+	'Get the details of a video task',
+	'Get a download link for a video',
+	'Get remaining credits',
+	'Get the service status',
+	'Upload a file',
+];
+/** Tall enough for the node creator to list every action and trigger event without scrolling. */
+const TALL = { width: 1440, height: 1500 };
+const NORMAL = { width: 1440, height: 1000 };
+
+function copyToDocs(version: string, shot: string | undefined, name: string): void {
+	if (version !== 'v2' || !shot) return;
+	fs.mkdirSync(DOCS_IMAGES, { recursive: true });
+	fs.copyFileSync(shot, path.join(DOCS_IMAGES, name));
+}
 
 describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', (version) => {
 	let instance: Veo3Instance | undefined;
@@ -57,6 +82,7 @@ describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', 
 				.first()
 				.waitFor({ state: 'visible', timeout: 60_000 });
 
+			await page.setViewportSize(TALL);
 			await page.locator('[data-test-id=node-creator-plus-button]').first().click();
 			const search = page
 				.locator('[data-test-id=node-creator-search-bar] input, input[placeholder*="Search"]')
@@ -86,16 +112,20 @@ describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', 
 			await itemName(/^On video ready$/i)
 				.first()
 				.waitFor({ state: 'visible', timeout: 15_000 });
-			for (const action of [
-				'Get remaining credits',
-				'Download a video',
-				'Extend a video',
-				'Get the details of a video task',
-			]) {
-				expect(await itemName(new RegExp(`^${action}$`)).count()).toBe(1);
+			// All ten actions and the trigger events are on screen at once, so the screenshot shows them.
+			const onScreen = async (item: ReturnType<typeof itemName>) => {
+				const box = await item.first().boundingBox();
+				return box !== null && box.y >= 0 && box.y + box.height <= TALL.height;
+			};
+			for (const action of ALL_ACTIONS) {
+				const item = itemName(new RegExp(`^${action}$`));
+				expect(await item.count()).toBe(1);
+				await expect(onScreen(item)).resolves.toBe(true);
 			}
 			expect(await itemName(/^On video failed$/i).count()).toBe(1);
+			await expect(onScreen(itemName(/^On video failed$/i))).resolves.toBe(true);
 			shots.nodeCreator = await screenshot(page, `${version}-veo3-node-creator`);
+			await page.setViewportSize(NORMAL);
 
 			// Add "Generate a video": the parameters panel opens with our parameters and the credential.
 			await itemName(/^Generate a video$/)
@@ -123,8 +153,37 @@ describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', 
 			).resolves.toBe('Wait Until Done (Poll)');
 			const credentialInput = page.locator('[data-test-id=node-credentials-select] input').first();
 			await expect(credentialInput.inputValue()).resolves.toBe(veo.credential.name);
+			// The reworded texts, as the editor shows them: what to pick and what it costs.
+			const panel = await ndv.innerText();
+			expect(panel).toContain('4 and 6 seconds: Veo 3.1 Fast only, about 60 credits at 720p');
+			expect(panel).not.toMatch(/Jobs API|presumably|taskId/);
 			await page.waitForTimeout(500); // let the panel finish its open animation for the screenshot
 			shots.parameters = await screenshot(page, `${version}-veo3-parameters`);
+
+			// Options open: every option a user can add, with the spending guards among them.
+			await page.setViewportSize(TALL);
+			await ndv
+				.locator('[data-test-id=collection-parameter-add], input[placeholder="Add Option"]')
+				.last()
+				.click();
+			for (const option of ['Max Credits per Execution', 'Deduplicate By', 'Callback URL']) {
+				await page
+					.getByText(option, { exact: true })
+					.last()
+					.waitFor({ state: 'visible', timeout: 15_000 });
+			}
+			await page.waitForTimeout(300);
+			shots.options = await screenshot(page, `${version}-veo3-generate-options`);
+			await page.keyboard.press('Escape');
+			await page.setViewportSize(NORMAL);
+			if (!(await ndv.isVisible())) {
+				await page
+					.locator('[data-test-id=canvas-node]')
+					.filter({ hasText: 'Veo3' })
+					.first()
+					.dblclick();
+				await ndv.waitFor({ state: 'visible', timeout: 30_000 });
+			}
 
 			// The credential form: our credential type's display name and fields.
 			await page.locator('[data-test-id=credential-edit-button]').first().click();
@@ -153,10 +212,56 @@ describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', 
 		console.log(
 			`[e2e] ${version} editor flow ${Date.now() - t0} ms; screenshots:\n  ${Object.values(shots).join('\n  ')}`,
 		);
-		if (version === 'v2') {
-			fs.mkdirSync(DOCS_IMAGES, { recursive: true });
-			fs.copyFileSync(shots.nodeCreator, path.join(DOCS_IMAGES, 'node-creator.png'));
-			fs.copyFileSync(shots.parameters, path.join(DOCS_IMAGES, 'veo3-parameters.png'));
+		copyToDocs(version, shots.nodeCreator, 'node-creator.png');
+		copyToDocs(version, shots.parameters, 'veo3-parameters.png');
+		copyToDocs(version, shots.options, 'veo3-generate-options.png');
+	});
+
+	test('the Veo3 Trigger says where kie.ai must reach it, and how to fix a local URL', async () => {
+		const { page } = browser;
+		let shot: string | undefined;
+		try {
+			await page.setViewportSize(NORMAL);
+			const wf = await api.createWorkflow({
+				name: 'Veo3 Trigger in the editor',
+				nodes: [veo3TriggerNode(veo.credentials)],
+				connections: {},
+			});
+			await page.goto(`${n8n.baseUrl}/workflow/${wf.id}`, { waitUntil: 'domcontentloaded' });
+			const canvasNode = page.locator('[data-test-id=canvas-node]').first();
+			await canvasNode.waitFor({ state: 'visible', timeout: 60_000 });
+			await canvasNode.dblclick();
+			const ndv = page.locator('[data-test-id=ndv]');
+			await ndv.waitFor({ state: 'visible', timeout: 30_000 });
+			await page
+				.getByText(/reach the Production URL above from the internet/)
+				.first()
+				.waitFor({ state: 'visible', timeout: 15_000 });
+			// Show the Production URL the notices talk about (on this test instance it is a local one).
+			await ndv.getByText('Webhook URLs', { exact: true }).first().click();
+			const production = ndv.getByText('Production URL', { exact: true });
+			if ((await production.count()) > 0) await production.first().click();
+			await ndv
+				.getByText(/\/webhook\/[\w-]+\/?veo3/)
+				.first()
+				.waitFor({ state: 'visible', timeout: 15_000 });
+			const text = await ndv.innerText();
+			expect(text).toMatch(
+				/set WEBHOOK_URL \(n8n 2\.x: N8N_WEBHOOK_URL\) to a public URL or a tunnel/,
+			);
+			expect(text).toMatch(
+				/Copy the Production URL above into the Veo3 node's Callback URL option/,
+			);
+			expect(text).toMatch(/Events/);
+			await page.waitForTimeout(500);
+			shot = await screenshot(page, `${version}-veo3-trigger`);
+		} catch (error) {
+			console.log(
+				`[e2e] failure screenshot: ${await screenshot(page, `${version}-trigger-failure`)}`,
+			);
+			throw error;
 		}
+		console.log(`[e2e] ${version} trigger screenshot: ${shot}`);
+		copyToDocs(version, shot, 'veo3-trigger.png');
 	});
 });

@@ -218,8 +218,8 @@ describe('images by URL', () => {
 		[
 			'Reference to Video with the Quality model',
 			{ mode: 'reference', model: 'veo3', imageUrls: url(1) },
-			/veo3 does not support Reference to Video/,
-			/veo3_fast, veo3_lite/,
+			/Veo 3.1 Quality \(veo3\) does not support Reference to Video/,
+			/Veo 3.1 Fast \(veo3_fast\), Veo 3.1 Lite \(veo3_lite\)/,
 		],
 	])('%s is refused before sending', async (_label, parameters, problem, allowed) => {
 		const run = await fx.run([{}], generate({ imageSource: 'url', ...parameters }));

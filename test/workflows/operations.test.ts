@@ -145,7 +145,7 @@ describe('Get 1080p', () => {
 		);
 		expect(error.message).toMatch(/cannot be upgraded to 1080p/);
 		expect(error.message).toMatch(/fallback model/);
-		expect(error.description).toMatch(/fallback videos are already 1080p/);
+		expect(error.description).toMatch(/backup model are already 1080p/);
 		expect(fx.apiRequests(ENDPOINT.get1080p)).toHaveLength(1);
 	});
 

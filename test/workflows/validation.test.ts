@@ -144,8 +144,8 @@ const cases: Record<string, Case> = {
 	'Reference to Video with the Quality model': {
 		parameters: withImages('reference', URL1, { model: 'veo3' }),
 		field: 'Model',
-		problem: /veo3 does not support Reference to Video/,
-		allowed: /veo3_fast, veo3_lite/,
+		problem: /Veo 3.1 Quality \(veo3\) does not support Reference to Video/,
+		allowed: /Veo 3.1 Fast \(veo3_fast\), Veo 3.1 Lite \(veo3_lite\)/,
 	},
 	'unknown model from an expression': {
 		parameters: generate({ model: '={{ "veo4" }}' }),
@@ -312,14 +312,14 @@ const cases: Record<string, Case> = {
 		items: [{ id: '' }],
 		field: 'Task ID',
 		problem: /expected a task ID/,
-		allowed: /taskId returned by Generate or Extend/,
+		allowed: /Task ID from Generate or Extend/,
 	},
 	'missing task ID field in the item': {
 		parameters: video('get1080p', { taskId: '={{ $json.taskId }}' }),
 		items: [{ id: TASK }],
 		field: 'Task ID',
 		problem: /got nothing|got null/,
-		allowed: /taskId returned/,
+		allowed: /Task ID from Generate/,
 	},
 	'task ID with spaces': {
 		parameters: video('getDetails', { taskId: 'my task 1' }),
@@ -338,7 +338,7 @@ const cases: Record<string, Case> = {
 		items: [{ task: { id: TASK } }],
 		field: 'Task ID',
 		problem: /expected a task ID but got \{"id"/,
-		allowed: /taskId returned/,
+		allowed: /Task ID from Generate/,
 	},
 	'negative video index for 1080p': {
 		parameters: video('get1080p', { taskId: TASK, videoIndex: -1 }),

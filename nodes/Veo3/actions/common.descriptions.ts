@@ -13,18 +13,19 @@ const waitModeProperty: INodeProperties = {
 			name: "Don't Wait",
 			value: 'none',
 			description:
-				'Return the task ID at once; fetch the result later with Get Details or a Veo3 Trigger',
+				'Continue at once with the Task ID; get the video later with Get Details or a Veo3 Trigger',
 		},
 		{
-			name: 'Wait for Callback (Frees the Worker)',
+			name: 'Wait for Callback (Needs a Public URL)',
 			value: 'callback',
 			description:
-				'Pause the execution until kie.ai calls back; no worker is held while the video renders. n8n must be reachable from the internet (WEBHOOK_URL).',
+				'Pause the workflow until kie.ai reports the video is done; nothing runs meanwhile. Only works when kie.ai can reach your n8n from the internet (WEBHOOK_URL set to a public address).',
 		},
 		{
 			name: 'Wait Until Done (Poll)',
 			value: 'poll',
-			description: 'Check the task periodically until it is finished, then continue',
+			description:
+				'Check every few seconds until the video is ready, then continue. Works everywhere, also on localhost.',
 		},
 	],
 	default: 'poll',
@@ -61,7 +62,7 @@ const taskOutputProperties: INodeProperties[] = [
 	},
 	{
 		displayName:
-			"The execution pauses until kie.ai calls this execution's resume URL, and continues once every item's task is final. Use a Download operation after this node to get the files.",
+			'The workflow pauses here until kie.ai reports every video as done or failed, then continues. Add a Download operation after this node to get the files.',
 		name: 'callbackNotice',
 		type: 'notice',
 		default: '',
@@ -78,7 +79,7 @@ const waitOptions: INodeProperties[] = [
 		default: 20,
 		typeOptions: { minValue: 1 },
 		description:
-			'Client-side limit on new tasks, matching kie.ai (20 per 10 seconds), so batches never hit HTTP 429. Raise it if kie.ai raised your limit.',
+			'How many videos to start per 10 seconds. kie.ai allows 20; raise it only if kie.ai raised your limit.',
 	},
 	{
 		displayName: 'Max Wait Time (Minutes)',
@@ -86,7 +87,7 @@ const waitOptions: INodeProperties[] = [
 		type: 'number',
 		default: 30,
 		typeOptions: { minValue: 0.01, numberPrecision: 2 },
-		description: `Give up waiting after this long (default 30 minutes; ${TOOL_MAX_WAIT_MINUTES} as an AI agent tool). The task keeps running at kie.ai, and the item reports a timeout with its task ID (an agent is told to check back with Get Details).`,
+		description: `Stop waiting after this long (30 minutes; ${TOOL_MAX_WAIT_MINUTES} when an AI agent uses the node). The video keeps rendering at kie.ai; the item reports a timeout with its Task ID, so you can fetch it later with Get Details.`,
 	},
 	{
 		displayName: 'Poll Interval (Seconds)',
@@ -94,7 +95,7 @@ const waitOptions: INodeProperties[] = [
 		type: 'number',
 		default: 15,
 		typeOptions: { minValue: 0.05, numberPrecision: 2 },
-		description: 'First delay between status checks; later checks back off up to once a minute',
+		description: 'How soon to check the first time; later checks slow down to once a minute',
 	},
 ];
 
@@ -136,7 +137,7 @@ export const callbackOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. {{ $json.row_number }}',
 		description:
-			'Added to the Callback URL as "ref=…" so the Veo3 Trigger can tell which row or prompt a callback belongs to. Also repeated in this node\'s output.',
+			"A label such as the sheet row, sent back with the result so the Veo3 Trigger knows which row or prompt it belongs to. Also shown in this node's output.",
 	},
 	{
 		displayName: 'Callback URL',
@@ -145,7 +146,7 @@ export const callbackOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'Paste the Production URL of a Veo3 Trigger node',
 		description:
-			'Kie.ai POSTs the result here when the video is done. Ignored in "Wait for Callback" mode, which uses this execution\'s own resume URL.',
+			"Where kie.ai sends the result when the video is done, usually a Veo3 Trigger's Production URL. Must be reachable from the internet (not localhost or a private address). Not used with Wait for Callback.",
 	},
 	{
 		displayName: 'Signature Tolerance (Seconds)',
@@ -154,7 +155,7 @@ export const callbackOptions: INodeProperties[] = [
 		default: 300,
 		typeOptions: { minValue: 1 },
 		description:
-			'Wait for Callback only: how old a signed callback may be before it is refused (needs the webhook HMAC key in the credential)',
+			"Wait for Callback only: how old kie.ai's signed result may be before it is refused. Needs the Webhook HMAC Key in the credential.",
 	},
 ];
 
@@ -173,7 +174,7 @@ export const taskIdProperty: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'e.g. ee9c2715375b7837f8bb51d641ff5863',
-	description: 'The taskId returned by Generate or Extend',
+	description: 'The Task ID from Generate or Extend',
 };
 
 /** A result file's URL, as Generate and Get Details output it (Download, Get Download Link). */

@@ -10,18 +10,18 @@ export const spendOptions: INodeProperties[] = [
 			{
 				name: 'For Batches of 2+ Items',
 				value: 'batches',
-				description: 'One free balance read before a batch',
+				description: 'One free balance check when 2 or more videos are made',
 			},
 			{ name: 'Always', value: 'always' },
 			{
 				name: 'Never',
 				value: 'never',
-				description: 'Let kie.ai refuse each item it cannot pay for (error 402)',
+				description: 'Start every video; kie.ai refuses each one it cannot pay for',
 			},
 		],
 		default: 'batches',
 		description:
-			'Whether to read the kie.ai balance (free) before creating anything, and refuse the whole batch, sending nothing, when it cannot pay for every item',
+			'Whether to look at your kie.ai balance (free) first, and start nothing when it cannot pay for every video',
 	},
 	{
 		displayName: 'Deduplicate By',
@@ -30,7 +30,7 @@ export const spendOptions: INodeProperties[] = [
 		default: '',
 		placeholder: 'e.g. {{ $json.row_number }}',
 		description:
-			"A key per item, such as the sheet's row ID or the prompt. An item whose key this node already created a task for (within the Reuse Window) gets that task's video instead of a new paid one, marked reused. Remembered in the workflow's static data, by active (production) executions only.",
+			"A key per item, such as the sheet's row ID or the prompt. An item whose key this node already made a video for (within the Reuse Window) gets that video again instead of a new paid one, marked reused. Only the active (production) workflow remembers keys; test runs don't.",
 	},
 	{
 		displayName: 'Max Credits per Execution',
@@ -39,7 +39,7 @@ export const spendOptions: INodeProperties[] = [
 		default: 1000,
 		typeOptions: { minValue: 0 },
 		description:
-			"Refuse, sending nothing, when this batch's estimated credits plus what this node already spent in this execution (for example earlier rounds of a loop) would exceed this. Empty or not added: no cap.",
+			'Start nothing when this run would spend more credits than this, counting what this node already spent in the same run (for example earlier rounds of a loop). 1 credit is about $0.005. Not added: no limit.',
 	},
 	{
 		displayName: 'Reuse Window (Days)',
@@ -48,6 +48,6 @@ export const spendOptions: INodeProperties[] = [
 		default: 14,
 		typeOptions: { minValue: 0, maxValue: 14, numberPrecision: 3 },
 		description:
-			'With Deduplicate By: how long a created task is reused. kie.ai keeps videos for 14 days.',
+			'With Deduplicate By: for how many days a video is reused. kie.ai keeps videos for 14 days.',
 	},
 ];

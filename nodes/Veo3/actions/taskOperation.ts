@@ -17,6 +17,8 @@ import type { ApiConfig } from '../../kie/base/interfaces';
 import { runTasks } from '../tasks/tasks';
 import type { PreparedTask, WaitMode } from '../inputs/preparedTask';
 import { getApiConfig } from '../../kie/transport';
+import { settle } from '../../kie/base/settle';
+import { apiIsLocal, requireReachableCallback } from '../inputs/callbackReach';
 
 type PrepareTask = (
 	this: IExecuteFunctions,
@@ -37,11 +39,16 @@ export async function executeTaskOperation(
 	prepare: PrepareTask,
 ): Promise<INodeExecutionData[][]> {
 	const waitMode = toolWaitMode(ctx, ctx.getNodeParameter('waitMode', 0, 'poll') as WaitMode);
+	// Read once, reported below in its usual place (after the items' own errors) if it fails.
+	const credential = await settle(async () => await getApiConfig(ctx));
+	// A callback to a local URL can never arrive from kie.ai, unless kie's side is local too.
+	const checkReach = credential.ok && !apiIsLocal(credential.value);
 	// Sequential: preparation may upload images, and it must finish checking an item before
 	// anything is sent for it.
-	const prepared = await mapSettled(items, 1, async (item, itemIndex) =>
-		asToolTask(ctx, await prepare.call(ctx, itemIndex, item, waitMode)),
-	);
+	const prepared = await mapSettled(items, 1, async (item, itemIndex) => {
+		if (checkReach) requireReachableCallback(ctx, itemIndex, waitMode);
+		return asToolTask(ctx, await prepare.call(ctx, itemIndex, item, waitMode));
+	});
 	throwIfCancelled(ctx.getExecutionCancelSignal());
 	// Without "continue on fail" the node fails on an invalid item anyway: fail before any paid task
 	// is created for the valid ones, so a typo in one row never costs credits for the others.
@@ -49,7 +56,8 @@ export async function executeTaskOperation(
 	if (invalid !== -1 && !continuesOnFail(ctx)) {
 		throw toNodeError(ctx.getNode(), (prepared[invalid] as PromiseRejectedResult).reason, invalid);
 	}
-	const config = await getApiConfig(ctx);
+	if (!credential.ok) throw credential.error;
+	const config = credential.value;
 	const spend = await planSpend(ctx, config, prepared);
 	if (waitMode === 'callback' && !spend.reuses)
 		return await submitAndPark(ctx, items, spend.prepared);

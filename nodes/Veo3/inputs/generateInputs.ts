@@ -23,7 +23,12 @@ import {
 
 const DURATIONS = ['4', '6', '8'];
 const TIER_ONLY_HERE =
-	"kie.ai's Jobs API, the other way to generate, has no choice of tier: choose Veo 3.1 Fast to keep generating.";
+	'kie.ai now makes new videos with Veo 3.1 Fast only: choose it in Model to keep generating.';
+const MODEL_NAMES: Record<string, string> = {
+	veo3: 'Veo 3.1 Quality (veo3)',
+	veo3_fast: 'Veo 3.1 Fast (veo3_fast)',
+	veo3_lite: 'Veo 3.1 Lite (veo3_lite)',
+};
 
 /** Prompt, mode, model, aspect ratio and duration of a Generate item, with the rules that tie them. */
 export function readGenerationChoices(ctx: IExecuteFunctions, itemIndex: number) {
@@ -54,8 +59,8 @@ export function readGenerationChoices(ctx: IExecuteFunctions, itemIndex: number)
 		throw new ParameterError(
 			node,
 			'Model',
-			`${model} does not support Reference to Video`,
-			REFERENCE_MODELS.join(', '),
+			`${MODEL_NAMES[model] ?? model} does not support Reference to Video`,
+			REFERENCE_MODELS.map((m) => MODEL_NAMES[m]).join(', '),
 			itemIndex,
 		);
 	}
@@ -72,8 +77,8 @@ export function readGenerationChoices(ctx: IExecuteFunctions, itemIndex: number)
 		throw new ParameterError(
 			node,
 			'Duration',
-			`${duration} seconds needs kie.ai's Jobs API, which has no ${model} tier`,
-			'8 with any model; 4 or 6 with Veo 3.1 Fast',
+			`${duration}-second videos are made only with Veo 3.1 Fast, not ${MODEL_NAMES[model] ?? model}`,
+			'8 seconds with any model; 4 or 6 seconds with Veo 3.1 Fast',
 			itemIndex,
 		);
 	}

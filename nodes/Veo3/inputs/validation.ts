@@ -124,7 +124,7 @@ export function requireTaskId(node: INode, value: unknown, itemIndex: number): s
 			node,
 			'Task ID',
 			`expected a task ID but got ${describe(value)}`,
-			'the taskId returned by Generate or Extend',
+			'the Task ID from Generate or Extend',
 			itemIndex,
 		);
 	}

@@ -11,6 +11,34 @@ export class ParameterError extends NodeOperationError {
 	}
 }
 
+/**
+ * A callback URL kie.ai could never call (localhost, a private address, a name only the local
+ * network knows), refused before anything is sent. `origin` only: a resume URL carries a token.
+ */
+export class UnreachableCallbackError extends NodeOperationError {
+	constructor(
+		node: INode,
+		field: 'Wait Mode' | 'Callback URL',
+		origin: string,
+		fix: string,
+		itemIndex: number,
+	) {
+		const waiting = field === 'Wait Mode';
+		super(
+			node,
+			waiting
+				? `Invalid "Wait Mode": "Wait for Callback" cannot work here, kie.ai cannot reach this n8n at ${origin}`
+				: `Invalid "Callback URL": kie.ai cannot reach ${origin} from the internet`,
+			{
+				description: waiting
+					? `To fix it, ${fix}, or choose "Wait Until Done (Poll)". Allowed: Wait for Callback only when n8n is reachable from the internet. Nothing was sent to kie.ai and no credits were spent.`
+					: `To fix it, ${fix}, then copy the Veo3 Trigger's Production URL again, or leave Callback URL empty. Allowed: a public http(s) address. Nothing was sent to kie.ai and no credits were spent.`,
+				itemIndex,
+			},
+		);
+	}
+}
+
 /** An answer of kie.ai that lacks what it should carry (a file URL, a result URL). */
 export class UnexpectedAnswerError extends Error {
 	constructor(message: string) {
@@ -33,7 +61,7 @@ export class KieApiError extends Error {
 		/** A create answered with a server error: kie may have created (and charged) the task. */
 		readonly uncertainCreate = false,
 	) {
-		super(`kie.ai ${endpoint} answered code ${code}: ${kieMessage}`);
+		super(`kie.ai answered code ${code}: ${kieMessage}`);
 		this.name = 'KieApiError';
 	}
 }
@@ -123,7 +151,7 @@ export function not1080pUpgradableError(
 		{
 			message: `This video cannot be upgraded to 1080p: ${error.kieMessage}`,
 			description:
-				'Only successfully finished videos can be upgraded, and fallback videos are already 1080p. Check the task with Get Details.',
+				'Only finished videos can be upgraded; videos kie.ai made with its backup model are already 1080p. Check the video with Get Details.',
 			httpCode: '422',
 			itemIndex,
 		},

@@ -4,7 +4,7 @@ const HINTS: Record<number, string> = {
 	401: 'The API key was not accepted. Check the Veo3 credential: copy the key again from https://kie.ai/api-key.',
 	402: 'Your kie.ai account does not have enough credits. Top up at https://kie.ai and run again.',
 	404: 'kie.ai does not know this task or resource. Check the task ID.',
-	408: 'kie.ai upstream timed out (no result for over 10 minutes). Try again later.',
+	408: "kie.ai's video service took over 10 minutes without a result. Try again later.",
 	422: 'kie.ai rejected a parameter or the task is not in a state that allows this. The message says which.',
 	429: 'Rate limited by kie.ai (20 new tasks per 10 seconds per account). Try again in a few seconds.',
 	433: 'The usage limit set on this API key at kie.ai is used up. Raise it at https://kie.ai/api-key or use another key: trying again will not help until then.',

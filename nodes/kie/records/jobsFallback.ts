@@ -41,7 +41,7 @@ export async function sendWithJobsFallback<T extends Routable, R>(
 	if (retired && !task.jobsForm && task.noJobsForm) {
 		throw new KieApiError(
 			410,
-			`kie.ai no longer offers ${task.endpoint}. ${task.noJobsForm}`,
+			`kie.ai no longer offers this model the old way. ${task.noJobsForm}`,
 			404,
 			task.endpoint,
 		);
@@ -49,7 +49,8 @@ export async function sendWithJobsFallback<T extends Routable, R>(
 	if (!task.jobsForm || !isUnknownTask(first.error)) throw first.error;
 	const notice = retired
 		? {
-				notice: `kie.ai no longer offers ${task.endpoint}, so this request went through kie's Jobs API.`,
+				notice:
+					"kie.ai no longer offers the old way to order this video, so it was ordered the new way (kie.ai's Jobs API).",
 			}
 		: {};
 	const moved = {

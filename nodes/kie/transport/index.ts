@@ -121,7 +121,7 @@ function envelopeOf(raw: RawResponse): KieEnvelope {
 	const code = raw.statusCode >= 400 ? raw.statusCode : 500;
 	return {
 		code,
-		msg: `HTTP ${raw.statusCode}, an answer without a kie.ai envelope (a proxy or load balancer in between?)`,
+		msg: `HTTP ${raw.statusCode}, an answer that is not from kie.ai's API (a proxy or firewall in between?)`,
 		data: null,
 	};
 }

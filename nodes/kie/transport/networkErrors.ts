@@ -45,6 +45,16 @@ export function networkCodeOf(error: unknown, depth = 0): string | undefined {
 	return undefined;
 }
 
+/** A network code in words, with the code kept for whoever searches for it. */
+function plainNetworkCode(code: string): string {
+	const words: Record<string, string> = {
+		ECONNRESET: 'the connection was cut',
+		ETIMEDOUT: 'the connection timed out',
+		EPIPE: 'the connection was cut',
+	};
+	return words[code] ? `${words[code]}, ${code}` : code;
+}
+
 /** The error for a request that got no answer: it names the host to check when nothing was sent. */
 export function transportError(
 	request: { endpoint: string; resend: ResendPolicy; host?: 'api' | 'upload' },
@@ -65,7 +75,7 @@ export function transportError(
 			? ` ${UNCERTAIN_CREATE_TEXT}`
 			: '';
 	return new KieTransportError(
-		`No answer from kie.ai for ${request.endpoint} (${what}).${uncertain}`,
+		`No answer from kie.ai (${plainNetworkCode(what)}).${uncertain}`,
 		networkCode,
 		request.endpoint,
 	);

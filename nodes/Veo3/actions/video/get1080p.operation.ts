@@ -36,7 +36,8 @@ import { executePerItem } from '../taskOperation';
 const properties: INodeProperties[] = [
 	{
 		...taskIdProperty,
-		description: 'The taskId of a finished video (not a fallback video, which is already 1080p)',
+		description:
+			'The Task ID of a finished 16:9 video (videos kie.ai made with its backup model are already 1080p)',
 	},
 	videoIndexProperty,
 	{
@@ -76,7 +77,7 @@ const properties: INodeProperties[] = [
 				default: 20,
 				typeOptions: { minValue: 0.05, numberPrecision: 2 },
 				description:
-					'First delay between checks while kie.ai answers "1080P is processing". kie.ai advises 20–30 s.',
+					'How often to check while kie.ai prepares the 1080p version (kie.ai suggests every 20–30 seconds)',
 			},
 		],
 	},

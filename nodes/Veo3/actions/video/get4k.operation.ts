@@ -28,7 +28,7 @@ import { executeTaskOperation } from '../taskOperation';
 const properties: INodeProperties[] = [
 	{
 		...taskIdProperty,
-		description: 'The taskId of a finished video to upscale to 4K (120 credits, 5–10 minutes)',
+		description: 'The Task ID of a finished video to upscale to 4K (120 credits, 5–10 minutes)',
 	},
 	videoIndexProperty,
 	...taskProperties(callbackOptions),

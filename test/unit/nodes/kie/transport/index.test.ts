@@ -227,7 +227,7 @@ describe('envelope', () => {
 			const error = await caught(call({ ...credit, retry: NO_RETRY }, { baseUrl: proxyUrl() }));
 			expect(error).toBeInstanceOf(KieApiError);
 			expect((error as KieApiError).kieMessage).toMatch(
-				/HTTP 200, an answer without a kie.ai envelope/,
+				/HTTP 200, an answer that is not from kie.ai's API/,
 			);
 			expect((error as KieApiError).kieMessage).not.toContain('Checking your browser');
 		});
