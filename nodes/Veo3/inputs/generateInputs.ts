@@ -25,10 +25,18 @@ const DURATIONS = ['4', '6', '8'];
 const TIER_ONLY_HERE =
 	"kie.ai's Jobs API, the other way to generate, has no choice of tier: choose Veo 3.1 Fast to keep generating.";
 
-/** Prompt, mode, model, aspect ratio and duration of a Generate item, with the rules that tie them. */
-export function readGenerationChoices(ctx: IExecuteFunctions, itemIndex: number) {
+/**
+ * Prompt, mode, model, aspect ratio and duration of a Generate item, with the rules that tie them.
+ * `givenPrompt`: a prompt already read and checked elsewhere (scene 1 of a multi-scene video).
+ */
+export function readGenerationChoices(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	givenPrompt?: string,
+) {
 	const node = ctx.getNode();
-	const prompt = requirePrompt(node, ctx.getNodeParameter('prompt', itemIndex), itemIndex);
+	const prompt =
+		givenPrompt ?? requirePrompt(node, ctx.getNodeParameter('prompt', itemIndex), itemIndex);
 	const mode = requireOneOf<GenerationMode>(
 		node,
 		'Mode',
