@@ -3,7 +3,7 @@
  * task, one stitched video out; money judged for the whole chain before the first create, and a
  * retry continuing after the finished scenes.
  */
-import type { IConnections } from 'n8n-workflow';
+import type { IConnections, IDataObject } from 'n8n-workflow';
 
 import {
 	ITEMS_TYPE,
@@ -274,7 +274,7 @@ describe('a failing scene', () => {
 });
 
 describe('validation sends nothing', () => {
-	const cases: Array<[string, Record<string, unknown>, Record<string, unknown>, RegExp]> = [
+	const cases: Array<[string, IDataObject, IDataObject, RegExp]> = [
 		['an empty list', { scenes: '\n \n' }, {}, /Invalid "Scenes": no scene given/],
 		[
 			'22 scenes',
