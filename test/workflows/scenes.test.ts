@@ -98,6 +98,28 @@ describe('a 4-scene list', () => {
 
 const paid = () => fx.sim.tasks().reduce((sum, t) => sum + t.creditsCharged, 0);
 
+describe("when kie retires /api/v1/veo/* (only kie's Jobs API answers)", () => {
+	it('Fast: scene 1 through veo-3-1 and each extend through veo/extend of the previous task', async () => {
+		fx.sim.configure({ veoRetired: true });
+		const run = await fx.run([{ scenes: FOUR.slice(0, 3).join('\n') }], scenes());
+		const [out] = veo3Output(run);
+		const tasks = fx.sim.tasks();
+		expect(tasks.map((t) => t.kind)).toEqual(['generate', 'extend', 'extend']);
+		expect(tasks[2].parentId).toBe(tasks[1].id);
+		expect(tasks[1].parentId).toBe(tasks[0].id);
+		expect(fx.apiRequests('POST /api/v1/jobs/createTask')).toHaveLength(3);
+		expect(out.json).toMatchObject({ status: 'success', scenesDone: 3, taskId: tasks[2].id });
+		expect(String(out.json.videoUrl)).toContain(`${tasks[2].id}_0_full`);
+	});
+
+	it('Quality extensions: scene 1 is refused with the reason, nothing is created', async () => {
+		fx.sim.configure({ veoRetired: true });
+		const run = await fx.run([{ scenes: 'a\nb' }], { ...scenes(), model: 'veo3' });
+		expect(runError(run).message).toMatch(/^Scene 1 of 2 failed: .*no longer offers/);
+		expect(fx.sim.tasks()).toHaveLength(0);
+	});
+});
+
 describe('scene sources', () => {
 	it('an expression giving a list (strings or {prompt} objects) works like lines', async () => {
 		const run = await fx.run([{ list: [{ prompt: FOUR[0] }, FOUR[1]] }], {
