@@ -295,6 +295,57 @@ describe('a failing scene', () => {
 	});
 });
 
+describe('Max Wait Time per Scene', () => {
+	it('bounds each scene, not the video: 4 scenes of 200 ms each finish under a 0.6 s wait', async () => {
+		fx.sim.configure({ renderMs: 200 });
+		const run = await fx.run(
+			[{ scenes: FOUR.join('\n') }],
+			scenes({ options: { ...FAST_WAIT, maxWaitMinutes: 0.01 } }),
+		);
+		const [out] = veo3Output(run);
+		expect(out.json).toMatchObject({ status: 'success', scenesDone: 4 });
+		const tasks = fx.sim.tasks();
+		// The whole chain took longer than one scene's wait.
+		expect(tasks[3].completedAt! - tasks[0].createdAt).toBeGreaterThan(600);
+	});
+
+	it('a scene that outlasts it ends the video as a timeout, naming the scene and its task', async () => {
+		// [slow] renders 5 × 200 ms = 1 s, over the 0.6 s wait.
+		fx.sim.configure({ renderMs: 200 });
+		const list = [FOUR[0], `${FOUR[1]} [slow]`, FOUR[2]];
+		const first = await fx.run(
+			[{ scenes: list.join('\n') }],
+			scenes({ options: { ...FAST_WAIT, maxWaitMinutes: 0.01 } }),
+			{ onError: 'continueRegularOutput' },
+		);
+		const [timedOut] = veo3Output(first);
+		const slow = fx.sim.tasks()[1];
+		expect(timedOut.json).toMatchObject({
+			status: 'timeout',
+			failedScene: 2,
+			taskId: slow.id,
+			scenesDone: 1,
+		});
+		expect(fx.sim.tasks()).toHaveLength(2);
+	});
+
+	it('Retry execution after a timed-out scene waits for that same task, then goes on', async () => {
+		fx.sim.configure({ renderMs: 200 });
+		const list = [FOUR[0], `${FOUR[1]} [slow]`, FOUR[2]];
+		const first = await fx.run(
+			[{ scenes: list.join('\n') }],
+			scenes({ options: { ...FAST_WAIT, maxWaitMinutes: 0.01 } }),
+		);
+		expect(runError(first).message).toMatch(/^Scene 2 of 3 failed: .*not finished/);
+		const retried = await retryExecution(first);
+		const [out] = veo3Output(retried);
+		const tasks = fx.sim.tasks();
+		expect(tasks).toHaveLength(3);
+		expect(out.json).toMatchObject({ status: 'success', scenesDone: 3, taskId: tasks[2].id });
+		expect(tasks[2].parentId).toBe(tasks[1].id);
+	});
+});
+
 describe('validation sends nothing', () => {
 	const cases: Array<[string, IDataObject, IDataObject, RegExp]> = [
 		['an empty list', { scenes: '\n \n' }, {}, /Invalid "Scenes": no scene given/],
