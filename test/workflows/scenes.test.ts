@@ -476,6 +476,54 @@ describe('as an AI agent tool', () => {
 });
 
 describe('Deduplicate By', () => {
+	/** A production (webhook) run, with the workflow's static data as n8n saves and reloads it. */
+	async function production(parameters: IDataObject, staticData?: IDataObject) {
+		const run = await runWorkflow({
+			nodes: [
+				node('Items', ITEMS_TYPE, { items: JSON.stringify([{ scenes: 'a\nb\nc', row: 7 }]) }),
+				node('Veo3', VEO3_TYPE, parameters, { id: 'veo3-scenes-node' }),
+			],
+			connections: { Items: { main: [[{ node: 'Veo3', type: 'main', index: 0 }]] } },
+			credentials: fx.creds(),
+			mode: 'webhook',
+			staticData,
+		});
+		const data = run.workflow.staticData as IDataObject & { __dataChanged?: boolean };
+		return {
+			run,
+			saved: data.__dataChanged ? (JSON.parse(JSON.stringify(data)) as IDataObject) : staticData,
+		};
+	}
+
+	it('the same row in a second execution: the finished video is reused, nothing paid', async () => {
+		const parameters = scenes({ options: { ...FAST_WAIT, deduplicateBy: '={{ $json.row }}' } });
+		const first = await production(parameters);
+		const [made] = veo3Output(first.run);
+		expect(made.json).toMatchObject({ status: 'success', reused: false, estimatedCredits: 180 });
+		const second = await production(parameters, first.saved);
+		const [reused] = veo3Output(second.run);
+		expect(reused.json).toMatchObject({
+			status: 'success',
+			reused: true,
+			estimatedCredits: 0,
+			creditsConsumed: 0,
+			taskId: made.json.taskId,
+			videoUrl: made.json.videoUrl,
+		});
+		expect(fx.sim.tasks()).toHaveLength(3);
+	});
+
+	it('a video that failed is not remembered: the next execution makes it again', async () => {
+		const parameters = scenes({ options: { ...FAST_WAIT, deduplicateBy: '={{ $json.row }}' } });
+		fx.sim.configure({ forceOutcome: 'fail' });
+		const first = await production(parameters);
+		expect(runError(first.run).message).toMatch(/^Scene 1 of 3 failed/);
+		fx.sim.configure({ forceOutcome: null });
+		const second = await production(parameters, first.saved);
+		expect(veo3Output(second.run)[0].json).toMatchObject({ status: 'success', reused: false });
+		expect(fx.sim.tasks()).toHaveLength(4);
+	});
+
 	it('a finished chain is reused, not paid again, within one batch', async () => {
 		const run = await fx.run(
 			[

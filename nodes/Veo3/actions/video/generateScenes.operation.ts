@@ -50,6 +50,14 @@ export async function execute(
 		sparse[p.value.plan.itemIndex] = { status: 'fulfilled', value: probe };
 	});
 	const reuse = await planReuse(this, config, 'generateScenes', sparse);
+	// A remembered video that cannot be read now (kie down): without Continue On Fail, stop before any create.
+	const unreadable = [...probes.keys()].find((lead) => reuse.prepared[lead].status === 'rejected');
+	if (unreadable !== undefined && !continuesOnFail(this))
+		throw toNodeError(
+			this.getNode(),
+			(reuse.prepared[unreadable] as PromiseRejectedResult).reason,
+			unreadable,
+		);
 	const creates = planned.flatMap((p) => {
 		if (p.status !== 'fulfilled') return [];
 		const lead = p.value.plan.itemIndex;
