@@ -8,7 +8,7 @@ import { imageAndModelProperties } from './generate.operation';
 
 const sceneProperties: INodeProperties[] = [
 	{
-		displayName: `Scene 1 is generated like Generate (text or images); every further scene extends the video so far with its own prompt, about 7 seconds each. Up to ${MAX_SCENES} scenes (${MAX_EXTENSIONS} extensions: Google's limit, kie.ai documents none). Scenes render one after the other, so a 4-scene video takes about 4 renders.`,
+		displayName: `Scene 1 is an 8-second 720p clip generated like Generate (text or images); every further scene extends the video so far with its own prompt, by about 7 seconds. Up to ${MAX_SCENES} scenes (${MAX_EXTENSIONS} extensions: Google's limit, kie.ai documents none). Only 8-second 720p scenes: kie.ai cannot extend a 1080p or 4K video, and 4 or 6 second clips would need its Jobs API. Scenes render one after the other, so a 4-scene video takes about 4 renders.`,
 		name: 'scenesNotice',
 		type: 'notice',
 		default: '',
