@@ -80,6 +80,11 @@ export interface SimulatorConfig {
 	forceOutcome: Outcome | null;
 	/** Outcome of 4K jobs; 'fail' emits the failure callback (docs/kie-api.md#callback-4k; code 500). */
 	fourKOutcome: 'success' | 'fail';
+	/**
+	 * How many times one video may be extended (extend of extend …): the next extend answers 422.
+	 * kie.ai documents no limit; 20 is Google's Veo limit (docs/kie-api.md#extend). The message is ours.
+	 */
+	maxExtensions: number;
 
 	/** docs/kie-api.md#limits: 20 creates per 10 s. */
 	rateLimit: { max: number; windowMs: number; httpStatus: number };
@@ -183,6 +188,7 @@ export function defaultConfig(): SimulatorConfig {
 		fourKMs: null,
 		forceOutcome: null,
 		fourKOutcome: 'success',
+		maxExtensions: 20,
 		rateLimit: { max: 20, windowMs: 10_000, httpStatus: 200 },
 		maintenance: false,
 		veoRetired: false,

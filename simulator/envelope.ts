@@ -71,6 +71,8 @@ export const MSG = {
 	fourKUnavailable: 'The 4K version of this video is unavailable. Please try a different video.',
 	// docs/kie-api.md#extend: 404 "original video/task not found" — wording is ours.
 	extendNotFound: 'The original video task does not exist.',
+	// A video extended config.maxExtensions times already — kie.ai documents no limit; wording is ours.
+	tooManyExtensions: 'This video has reached the maximum number of extensions.',
 	// docs/kie-api.md#download-url, recorded live traffic
 	urlWrong: 'url is wrong',
 	// docs/kie-api.md#uploads, recorded live traffic

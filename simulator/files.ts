@@ -15,7 +15,7 @@ import {
 } from './media';
 import { isSuccessful } from './outcomes';
 import type { SimState } from './state';
-import { isExpired, RESULTS_PER_TASK } from './tasks';
+import { chainLength, isExpired, RESULTS_PER_TASK } from './tasks';
 import type { Task } from './types';
 import { hd1080Ready } from './upgrades';
 import { DOWNLOAD_RE, LARGE_FILE_RE, TASK_FILE_RE, UPLOAD_FILE_PREFIX, type Variant } from './urls';
@@ -60,7 +60,12 @@ function resolveTaskFile(state: SimState, m: RegExpExecArray): ResolvedFile | nu
 		return { source: largeMp4Source(task.largeBytes), contentType: 'video/mp4' };
 	// The "origin" of a 9:16 video is the pre-reframing 16:9 original (history, docs/kie-api.md#aspect-ratio, G1).
 	const portrait = task.aspectRatio === '9:16' && variant !== 'origin';
-	return { source: bufferSource(sampleVideo(portrait)), contentType: 'video/mp4' };
+	const sample = sampleVideo(portrait);
+	// The stitched video of an extend grows with its chain: one sample per clip, so a test can
+	// tell the whole story's file from the last pair's.
+	const clips = variant === 'full' ? chainLength(state, task) : 1;
+	const bytes = clips === 1 ? sample : Buffer.concat(Array.from({ length: clips }, () => sample));
+	return { source: bufferSource(bytes), contentType: 'video/mp4' };
 }
 
 /** Map a path under /files to what it serves, or null (→ 404). */

@@ -18,7 +18,7 @@ import { recordInfoAllowed } from './limits';
 import { extendPrice, generatePrice, PRICE_4K } from './pricing';
 import { hexId } from './random';
 import type { SimState } from './state';
-import { createTask, lookupSuccessfulTask, lookupTask } from './tasks';
+import { createTask, extensionRefusal, lookupSuccessfulTask, lookupTask } from './tasks';
 import type { JobsInfo, NewTask, Task } from './types';
 import { hd1080Job, markHd1080Ready, startFourK, upgradeRefusal, finishFourK } from './upgrades';
 import { validateTaskIdQuery } from './validation';
@@ -68,6 +68,8 @@ function extend(state: SimState, request: JobsRequest & { model: 'veo/extend' })
 	const found = lookupSuccessfulTask(state, request.input.taskId, 'any');
 	if ('error' in found) return found.error;
 	const parent = found.task;
+	const refused = extensionRefusal(state, parent);
+	if (refused) return refused;
 	const price = extendPrice('fast');
 	if (!state.charge(price)) return fail(402, MSG.insufficientCredits);
 	return created(

@@ -131,6 +131,24 @@ export function isVideoTask(task: Task): boolean {
 	return task.kind === 'generate' || task.kind === 'extend';
 }
 
+/** How many clips a video is made of: 1 for a generated video, plus 1 per extend in its lineage. */
+export function chainLength(state: SimState, task: Task): number {
+	let length = 1;
+	let current: Task | undefined = task;
+	while (current?.kind === 'extend' && current.parentId !== null) {
+		length++;
+		current = state.tasks.get(current.parentId);
+	}
+	return length;
+}
+
+/** The extension limit (config.maxExtensions): a 422 for a parent extended that often already. */
+export function extensionRefusal(state: SimState, parent: Task): ApiResult | null {
+	return chainLength(state, parent) - 1 >= state.config.maxExtensions
+		? fail(422, MSG.tooManyExtensions)
+		: null;
+}
+
 /** Control API: pretend the task was created `days` ago (for the retention rule). */
 export function ageTask(task: Task, days: number): void {
 	const shift = days * DAY_MS;

@@ -7,7 +7,7 @@ import { fail, MSG, ok, type ApiResult } from './envelope';
 import { extendPrice, generatePrice } from './pricing';
 import { recordData } from './record';
 import type { SimState } from './state';
-import { createTask, isExpired, isVideoTask, lookupTask } from './tasks';
+import { createTask, extensionRefusal, isExpired, isVideoTask, lookupTask } from './tasks';
 import { get1080p, request4k } from './upgrades';
 import { isSuccessful } from './outcomes';
 import {
@@ -66,6 +66,8 @@ export function handleExtend(state: SimState, body: unknown): ApiResult {
 	if (isExpired(state, parent)) return fail(422, MSG.retention);
 	if (!isVideoTask(parent)) return fail(422, MSG.notAVideo);
 	if (!isSuccessful(parent.outcome)) return fail(422, MSG.notSuccess);
+	const refused = extensionRefusal(state, parent);
+	if (refused) return refused;
 	const price = extendPrice(p.model);
 	if (!state.charge(price)) return fail(402, MSG.insufficientCredits);
 	const task = createTask(state, {

@@ -35,13 +35,14 @@ const PNG = Buffer.from(
 	'base64',
 );
 
-test('examples/ holds the six documented workflows, with community-prefixed node types', () => {
+test('examples/ holds the seven documented workflows, with community-prefixed node types', () => {
 	expect(listExamples()).toEqual([
 		'ai-agent-video.json',
 		'callback-generate.json',
 		'callback-trigger.json',
 		'image-to-video.json',
 		'prompts-to-drive-and-slack.json',
+		'scenes-to-drive.json',
 		'text-to-video-to-disk.json',
 	]);
 	for (const file of listExamples()) {

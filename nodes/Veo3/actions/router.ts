@@ -18,6 +18,7 @@ const operations: Record<string, Record<string, Operation>> = {
 		download: video.download,
 		extend: video.extend,
 		generate: video.generate,
+		generateScenes: video.generateScenes,
 		get1080p: video.get1080p,
 		get4k: video.get4k,
 		getDetails: video.getDetails,

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { TOOL_MAX_WAIT_MINUTES, TOOL_RETRY_AFTER_SECONDS } from '../engine/agentTool';
+import { MAX_SCENES } from '../inputs/scenes';
 
 /** What every answer looks like, said once for all operations. */
 const ANSWERS =
@@ -20,6 +21,12 @@ const TOOL_TEXT: Record<string, Record<string, string>> = {
 			`Arguments: prompt = what the video shows (a vivid scene description, up to 5000 characters); aspectRatio = "16:9" (landscape, YouTube), ` +
 			`"9:16" (portrait: Reels, Shorts, TikTok) or "Auto"; model = "veo3_fast" (default), "veo3_lite" (cheapest) or "veo3" (best quality, most credits); ` +
 			`imageUrls = public image URLs to animate, comma-separated, when the user gave images. It waits up to ${TOOL_MAX_WAIT_MINUTES} minutes for the render. ${ANSWERS}`,
+		generateScenes:
+			`Creates ONE continuous video from several scene prompts with Google Veo 3.1 (via kie.ai): scene 1 is about 8 seconds, each further scene adds about 7 seconds ` +
+			`(3 scenes make a video of about 22-24 seconds). It costs credits for every scene (Fast: 60 per scene, Lite: 30, Quality: 250) and is refused, sending nothing, ` +
+			`when the whole video would cost more than the credit cap. Call it once per video; calling it again with the same arguments continues or returns the same video. ` +
+			`Arguments: scenes = the scene prompts in order, one per line (at most ${MAX_SCENES}); aspectRatio = "16:9", "9:16" or "Auto"; model = "veo3_fast" (default), "veo3_lite" or "veo3". ` +
+			`It waits up to ${TOOL_MAX_WAIT_MINUTES} minutes per scene; a failed scene ends the video, and the answer says which scene failed (failedScene). videoUrl is the final, stitched video. ${ANSWERS}`,
 		getDetails:
 			`Checks a video by its taskId (from the video tool). Free: it never creates or charges anything. ` +
 			`status "success" gives videoUrl; "rendering" means it is not finished: wait about ${TOOL_RETRY_AFTER_SECONDS} seconds (retryAfterSeconds) and ask again; ` +

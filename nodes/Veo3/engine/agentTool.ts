@@ -93,6 +93,10 @@ export function toolAnswer(json: IDataObject): IDataObject {
 	const extras: IDataObject = {};
 	if (typeof json.estimatedCredits === 'number' && json.estimatedCredits > 0)
 		extras.estimatedCredits = json.estimatedCredits;
+	// A video made of scenes: how far it got, and where it stopped.
+	for (const key of ['sceneCount', 'scenesDone', 'failedScene']) {
+		if (typeof json[key] === 'number') extras[key] = json[key];
+	}
 	const withTask = (answer: IDataObject): IDataObject => ({
 		...answer,
 		...(taskId ? { taskId } : {}),
@@ -100,6 +104,16 @@ export function toolAnswer(json: IDataObject): IDataObject {
 	});
 
 	if (json.error !== undefined) {
+		if (json.status === 'timeout' && typeof json.failedScene === 'number') {
+			// Later scenes start only from this call: checking the scene's task would not finish the video.
+			return withTask({
+				status: 'failed',
+				message: oneLine(
+					`Scene ${json.failedScene} was still rendering when the wait ended.`,
+					'Calling this tool again with the same arguments continues from the finished scenes without paying for them again.',
+				),
+			});
+		}
 		if (json.status === 'timeout')
 			return { ...rendering(taskId, 'The video is still rendering.'), ...extras };
 		if (json.status === 'success' && videoUrl) {

@@ -24,7 +24,7 @@ export function continuesOnFail(ctx: IExecuteFunctions): boolean {
 }
 
 /** Fields that let a failed item be found again: its task, its state, kie's reason. */
-function errorDetails(error: unknown): IDataObject {
+export function errorDetails(error: unknown): IDataObject {
 	if (error instanceof TaskFailedError) {
 		return {
 			taskId: error.taskId,

@@ -30,10 +30,18 @@ const MODEL_NAMES: Record<string, string> = {
 	veo3_lite: 'Veo 3.1 Lite (veo3_lite)',
 };
 
-/** Prompt, mode, model, aspect ratio and duration of a Generate item, with the rules that tie them. */
-export function readGenerationChoices(ctx: IExecuteFunctions, itemIndex: number) {
+/**
+ * Prompt, mode, model, aspect ratio and duration of a Generate item, with the rules that tie them.
+ * `givenPrompt`: a prompt already read and checked elsewhere (scene 1 of a multi-scene video).
+ */
+export function readGenerationChoices(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	givenPrompt?: string,
+) {
 	const node = ctx.getNode();
-	const prompt = requirePrompt(node, ctx.getNodeParameter('prompt', itemIndex), itemIndex);
+	const prompt =
+		givenPrompt ?? requirePrompt(node, ctx.getNodeParameter('prompt', itemIndex), itemIndex);
 	const mode = requireOneOf<GenerationMode>(
 		node,
 		'Mode',

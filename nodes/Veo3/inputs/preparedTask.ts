@@ -26,6 +26,11 @@ export interface PreparedTask {
 	noJobsForm?: string;
 	/** Credits this request is expected to cost (price table). */
 	estimatedCredits: number;
+	/**
+	 * When this entry stands for several paid creates (the scenes of one video), each one's price,
+	 * in order: the spending guard judges them all before the first is sent.
+	 */
+	requestPrices?: number[];
 	/** Set when an earlier task is reused instead of creating one ("Deduplicate By"). */
 	existing?: { taskId: string; finished?: VideoResult };
 	/** Told the new task's ID as soon as kie has accepted the create. */

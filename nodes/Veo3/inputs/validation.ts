@@ -14,7 +14,7 @@ export const RESOLUTIONS = ['720p', '1080p', '4k'] as const;
 const SEED_MIN = 10000;
 const SEED_MAX = 99999;
 /** kie documents no prompt limit; 5000 characters is what its own tooling and peers use. */
-const PROMPT_MAX = 5000;
+export const PROMPT_MAX = 5000;
 
 export type GenerationMode = 'text' | 'image' | 'firstAndLast' | 'reference';
 

@@ -45,6 +45,22 @@ export function estimateCredits(request: PriceRequest): number {
 	}
 }
 
+/**
+ * Estimated credits of a multi-scene video: scene 1 is a 720p Generate, each further scene an
+ * Extend of the previous one at its own flat price. Returns each paid create's price, in order.
+ */
+export function chainPrices(request: {
+	model: PricedModel;
+	extendModel: PricedExtendModel;
+	scenes: number;
+}): number[] {
+	return Array.from({ length: request.scenes }, (_, scene) =>
+		scene === 0
+			? estimateCredits({ operation: 'generate', model: request.model })
+			: estimateCredits({ operation: 'extend', model: request.extendModel }),
+	);
+}
+
 /** How many videos of each model and resolution a balance pays for (Get Credits). */
 export function videosAffordable(
 	balance: number,

@@ -89,10 +89,11 @@ export async function guardSpend(
 	const runIndex = Number(ctx.getWorkflowDataProxy(0).$runIndex ?? 0);
 	const booking = (task: PreparedTask) => `${runIndex}:${task.itemIndex}`;
 	const fresh = creates.filter((task) => spent[booking(task)] === undefined);
-	const prices = fresh.map((task) => task.estimatedCredits);
+	// A multi-scene video is one entry standing for all its paid creates: each is judged here.
+	const prices = fresh.flatMap((task) => task.requestPrices ?? [task.estimatedCredits]);
 	const estimatedCredits = prices.reduce((sum, price) => sum + price, 0);
 	const spentBefore = Object.values(spent).reduce((sum, credits) => sum + credits, 0);
-	const itemCount = fresh.length;
+	const itemCount = prices.length;
 
 	if (maxCredits !== undefined && spentBefore + estimatedCredits > maxCredits) {
 		throw new SpendRefusedError(node, {

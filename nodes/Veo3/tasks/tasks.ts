@@ -142,26 +142,35 @@ export async function runTasks(
 	return await mapSettled(tasks, tasks.length, async (task) => {
 		// Creates are paced by the rate limiter, not by the read lanes, so checks never queue behind them.
 		const submitted = await submitOnce(ctx, config, task, signal);
-		// Max Wait Time bounds the status reads too: no resend or request runs past it.
-		const deadline = Date.now() + task.settings.wait.maxWaitMs;
-		const bounded = {
-			...submitted.task,
-			settings: {
-				...submitted.task.settings,
-				retry: { ...submitted.task.settings.retry, deadline },
-			},
-		};
-		const result =
-			submitted.finished ??
-			(await waitUntilFinal(
-				submitted.taskId,
-				async () =>
-					await reads.run(
-						async () => await checkTask(ctx, config, bounded, submitted.taskId, signal),
-					),
-				task.settings.wait,
-				signal,
-			));
+		const result = await waitForResult(ctx, config, submitted, reads, signal);
 		return await finishItem(ctx, submitted.task, result);
 	});
+}
+
+/**
+ * Polls a submitted task until it is final: its result on success; TaskFailedError or
+ * WaitTimeoutError otherwise. Max Wait Time bounds the status reads too: no resend or request
+ * runs past it.
+ */
+export async function waitForResult(
+	ctx: IExecuteFunctions,
+	config: ApiConfig,
+	submitted: SubmittedTask,
+	reads: Semaphore,
+	signal: AbortSignal | undefined,
+): Promise<VideoResult> {
+	if (submitted.finished) return submitted.finished;
+	const { task } = submitted;
+	const deadline = Date.now() + task.settings.wait.maxWaitMs;
+	const bounded = {
+		...task,
+		settings: { ...task.settings, retry: { ...task.settings.retry, deadline } },
+	};
+	return await waitUntilFinal(
+		submitted.taskId,
+		async () =>
+			await reads.run(async () => await checkTask(ctx, config, bounded, submitted.taskId, signal)),
+		task.settings.wait,
+		signal,
+	);
 }

@@ -24,17 +24,8 @@ import { MODE_RULES } from '../../inputs/validation';
 import { callbackOptions, renderOptions, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 
-const properties: INodeProperties[] = [
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		required: true,
-		default: '',
-		typeOptions: { rows: 4 },
-		placeholder: 'e.g. A golden retriever surfing a wave at sunset, cinematic, slow motion',
-		description: 'What the video should show. Up to 5000 characters.',
-	},
+/** Mode, images, model and aspect ratio: also scene 1 of Generate Long Video (Scenes). */
+export const imageAndModelProperties: INodeProperties[] = [
 	{
 		displayName: 'Mode',
 		name: 'mode',
@@ -124,6 +115,20 @@ const properties: INodeProperties[] = [
 		],
 		default: '16:9',
 	},
+];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		required: true,
+		default: '',
+		typeOptions: { rows: 4 },
+		placeholder: 'e.g. A golden retriever surfing a wave at sunset, cinematic, slow motion',
+		description: 'What the video should show. Up to 5000 characters.',
+	},
+	...imageAndModelProperties,
 	{
 		displayName: 'Duration',
 		name: 'duration',

@@ -3,12 +3,13 @@ import type { INodeProperties } from 'n8n-workflow';
 import * as download from './download.operation';
 import * as extend from './extend.operation';
 import * as generate from './generate.operation';
+import * as generateScenes from './generateScenes.operation';
 import * as get1080p from './get1080p.operation';
 import * as get4k from './get4k.operation';
 import * as getDetails from './getDetails.operation';
 import * as getDownloadLink from './getDownloadLink.operation';
 
-export { download, extend, generate, get1080p, get4k, getDetails, getDownloadLink };
+export { download, extend, generate, generateScenes, get1080p, get4k, getDetails, getDownloadLink };
 
 export const description: INodeProperties[] = [
 	{
@@ -38,6 +39,13 @@ export const description: INodeProperties[] = [
 					'Create a video from text or images (30 to 250 credits, depending on the model)',
 			},
 			{
+				name: 'Generate Long Video (Scenes)',
+				value: 'generateScenes',
+				action: 'Generate a long video from scenes',
+				description:
+					'Turn a list of scene prompts into one continuous video: scene 1 generated, each next scene extends it',
+			},
+			{
 				name: 'Get 1080p',
 				value: 'get1080p',
 				action: 'Get the 1080p version of a video',
@@ -65,6 +73,7 @@ export const description: INodeProperties[] = [
 		default: 'generate',
 	},
 	...generate.description,
+	...generateScenes.description,
 	...getDetails.description,
 	...get1080p.description,
 	...get4k.description,

@@ -1,5 +1,6 @@
 /** The price table against kie's published figures, the estimate for every request, what a balance is worth. */
 import {
+	chainPrices,
 	estimateCredits,
 	PRICE_TABLE,
 	videosAffordable,
@@ -64,5 +65,23 @@ describe('price table', () => {
 			veo3: { '720p': 2, '1080p': 1, '4k': 1 },
 		});
 		expect(videosAffordable(-3).veo3_lite['720p']).toBe(0);
+	});
+});
+
+describe('a video made of scenes', () => {
+	it.each<[string, 'veo3' | 'veo3_fast' | 'veo3_lite', 'fast' | 'quality' | 'lite', number[]]>([
+		['Lite', 'veo3_lite', 'lite', [30, 30, 30, 30]],
+		['Fast', 'veo3_fast', 'fast', [60, 60, 60, 60]],
+		['Quality', 'veo3', 'quality', [250, 250, 250, 250]],
+		['Quality with Fast extensions', 'veo3', 'fast', [250, 60, 60, 60]],
+	])(
+		'4 scenes, %s: scene 1 at the 720p Generate price, each extension at its own',
+		(_l, model, extendModel, prices) => {
+			expect(chainPrices({ model, extendModel, scenes: 4 })).toEqual(prices);
+		},
+	);
+
+	it('one scene is just the generate', () => {
+		expect(chainPrices({ model: 'veo3_fast', extendModel: 'lite', scenes: 1 })).toEqual([60]);
 	});
 });

@@ -1,0 +1,161 @@
+// Generate Long Video (Scenes) in a real n8n, on every selected version (E2E_VERSIONS, default
+// v1,v2): a 4-scene list started by a production webhook makes 1 generate + 3 extends, each
+// extending the previous task, and one stitched MP4; a chain refused by kie.ai at scene 3 (402),
+// retried from the executions list ("Retry execution", REST) after a top-up, pays for scenes 3 and
+// 4 only; and examples/scenes-to-drive.json runs with its Google Drive node disabled. One n8n
+// start per version; renders take ~100 ms.
+import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
+import {
+	callWebhook,
+	chain,
+	E2E_POLL,
+	EXAMPLE_THIRD_PARTY_TYPES,
+	executionError,
+	nodeOutput,
+	prepareExample,
+	readExample,
+	startVeo3Instance,
+	veo3Node,
+	webhookNode,
+	type Veo3Instance,
+	type Veo3Setup,
+} from './lib/veo3';
+
+const SCENES = [
+	'Morning light in a small bakery, flour dust in the air',
+	'Close-up: a croissant is torn open, steam rises',
+	'A customer takes the first bite and smiles',
+	'The camera pulls back; the sign reads SPRING MENU',
+];
+
+const GENERATE = 'POST /api/v1/veo/generate';
+const EXTEND = 'POST /api/v1/veo/extend';
+
+const scenesParameters = (options: Record<string, unknown> = {}) => ({
+	resource: 'video',
+	operation: 'generateScenes',
+	sceneSource: 'field',
+	scenes: '={{ $json.body.scenes.join("\\n") }}',
+	mode: 'text',
+	model: 'veo3_fast',
+	aspectRatio: '16:9',
+	extendModel: 'same',
+	waitMode: 'poll',
+	downloadVideo: true,
+	binaryPropertyOutput: 'data',
+	options: { ...E2E_POLL, ...options },
+});
+
+describe.each(selectedVersions())('Generate Long Video (Scenes) in real n8n %s', (version) => {
+	let instance: Veo3Instance | undefined;
+	let n8n: N8nHandle;
+	let api: N8nApi;
+	let veo: Veo3Setup;
+
+	beforeAll(async () => {
+		instance = await startVeo3Instance(version);
+		({ n8n, api, veo } = instance);
+	}, 300_000);
+
+	afterAll(async () => await instance?.stop(), 60_000);
+
+	beforeEach(() => veo?.sim.reset());
+
+	const creates = () =>
+		veo.sim
+			.requests()
+			.filter((r: { endpoint: string }) => r.endpoint === GENERATE || r.endpoint === EXTEND);
+	const charged = (tasks: Array<{ creditsCharged: number }>) =>
+		tasks.reduce((sum, t) => sum + t.creditsCharged, 0);
+
+	async function start(name: string, options: Record<string, unknown> = {}) {
+		const path = `${name}-${version}`;
+		const wf = await api.createWorkflow(
+			chain(path, [webhookNode(path), veo3Node(scenesParameters(options), veo.credentials)]),
+		);
+		await api.activateWorkflow(wf.id);
+		await callWebhook(n8n, path, { scenes: SCENES });
+		const execution = await api.waitForExecution(
+			(e) => e.status !== 'running' && e.status !== 'new',
+			60_000,
+			{ workflowId: wf.id },
+		);
+		return { wf, execution };
+	}
+
+	test('4 scenes: 1 generate + 3 extends of the previous task, one stitched video in binary', async () => {
+		const { execution } = await start('scenes4');
+		expect(execution.status).toBe('success');
+		const [video] = nodeOutput(execution, 'Veo3');
+		const tasks = veo.sim.tasks();
+		expect(creates().map((r: { endpoint: string }) => r.endpoint)).toEqual([
+			GENERATE,
+			EXTEND,
+			EXTEND,
+			EXTEND,
+		]);
+		for (let k = 1; k < 4; k++) expect(tasks[k].parentId).toBe(tasks[k - 1].id);
+		expect(video.json).toMatchObject({
+			status: 'success',
+			taskId: tasks[3].id,
+			sceneCount: 4,
+			scenesDone: 4,
+			estimatedCredits: 240,
+			creditsConsumed: 240,
+		});
+		expect(String(video.json.videoUrl)).toContain(`${tasks[3].id}_0_full`);
+		expect(video.json.scenes.map((s: { taskId: string }) => s.taskId)).toEqual(
+			tasks.map((t: { id: string }) => t.id),
+		);
+		expect(video.binary?.data?.mimeType).toBe('video/mp4');
+		expect(charged(tasks)).toBe(240);
+	});
+
+	test('kie refuses scene 3 (402); after a top-up, "Retry execution" pays for scenes 3 and 4 only', async () => {
+		veo.sim.configure({ credits: 130 });
+		const { wf, execution } = await start('scenes-retry', { checkBalanceFirst: 'never' });
+		expect(execution.status).toBe('error');
+		expect(executionError(execution)).toMatch(/Scene 3 of 4 failed: kie.ai error 402/);
+		const firstTasks = veo.sim.tasks();
+		expect(firstTasks).toHaveLength(2);
+
+		veo.sim.configure({ credits: 1000 });
+		await api.rest('POST', `/executions/${execution.id}/retry`, { loadWorkflow: false });
+		const retried = await api.waitForExecution(
+			(e: any) =>
+				String(e.retryOf ?? '') === String(execution.id) &&
+				e.status !== 'running' &&
+				e.status !== 'new',
+			60_000,
+			{ workflowId: wf.id },
+		);
+		expect(retried.status).toBe('success');
+		const tasks = veo.sim.tasks();
+		expect(tasks).toHaveLength(4);
+		expect(creates().filter((r: { endpoint: string }) => r.endpoint === GENERATE)).toHaveLength(1);
+		const [video] = nodeOutput(retried, 'Veo3');
+		expect(video.json.scenes.map((s: { taskId: string }) => s.taskId).slice(0, 2)).toEqual(
+			firstTasks.map((t: { id: string }) => t.id),
+		);
+		expect(charged(tasks.slice(2))).toBe(120);
+	});
+
+	test('examples/scenes-to-drive.json (Drive disabled): one 4-scene video per sheet video', async () => {
+		const example = prepareExample(readExample('scenes-to-drive.json'), veo.credential, {
+			disableTypes: EXAMPLE_THIRD_PARTY_TYPES,
+			pollIntervalSeconds: 0.2,
+		});
+		const wf = await api.createWorkflow(example);
+		const result = await api.runManual(wf.id);
+		const [video] = nodeOutput(result, 'Make Long Video');
+		expect(video.json).toMatchObject({
+			status: 'success',
+			group: 'spring-ad',
+			sceneCount: 4,
+			scenesDone: 4,
+		});
+		expect(video.binary?.data?.mimeType).toBe('video/mp4');
+		expect(nodeOutput(result, 'Upload to Google Drive')).toHaveLength(1);
+		expect(veo.sim.tasks()).toHaveLength(4);
+	});
+});
