@@ -132,9 +132,11 @@ export class Veo3Trigger implements INodeType {
 		const { callback, taskId, body, signed, delivery, credentials } = inspected;
 		const events = this.getNodeParameter('events', []) as CallbackEvent[];
 		const claimed = eventOf(callback.kind, callback.result.status);
-		// Kinds none of whose events are wanted cost no read at kie.
+		// Kinds none of whose events are wanted cost no read at kie. kie's record decides the kind: a
+		// body that looks like a generation callback may name a 4K task (one 4K callback example has
+		// the generation shape), while a 4K claim on a generation record is refused.
 		const possible: CallbackEvent[] =
-			callback.kind === '4k' ? ['fourK', 'failure'] : ['success', 'failure'];
+			callback.kind === '4k' ? ['fourK', 'failure'] : ['success', 'failure', 'fourK'];
 		if (!possible.some((e) => events.includes(e)))
 			return answer(200, { received: true, ignored: claimed });
 

@@ -326,6 +326,32 @@ describe('events and outputs', () => {
 		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId: fourKId, event: 'fourK' });
 	});
 
+	it("a 4K callback in the generation-like shape of kie's current callbacks page: kie's record makes it a fourK event", async () => {
+		fx.sim.configure({ fourKTaskId: 'new' });
+		server.useTrigger({ events: ['fourK'], options: {} }, signedCreds());
+		const source = await fx.finishedTask('a lighthouse at dawn');
+		const fourKId = await request4k(source);
+		await ctl.complete(source);
+		await ctl.delivered(fourKId);
+		server.useTrigger({ events: ['fourK'], options: {} }, signedCreds());
+		const current = {
+			code: 200,
+			msg: 'Video generated successfully.',
+			data: {
+				taskId: fourKId,
+				fallbackFlag: false,
+				info: { resultUrls: ['https://files.example/4k.mp4'] },
+			},
+		};
+		const answer = await postCallback(server.triggerUrl, current, signedHeaders(HMAC, fourKId));
+		expect(answer).toEqual({ status: 200, body: { received: true } });
+		expect(startedItem(server.triggerStarts[0])).toMatchObject({
+			taskId: fourKId,
+			event: 'fourK',
+			resolution: '4k',
+		});
+	});
+
 	it('separate outputs: successes (4K included) on the first output, failures on the second', async () => {
 		fx.sim.configure({ fourKTaskId: 'new' });
 		server.useTrigger({ events: ALL_EVENTS, separateOutputs: true, options: {} }, signedCreds());
