@@ -49,7 +49,8 @@ function prepareScratch(): void {
 	});
 	for (const file of listed.split('\0').filter(Boolean)) {
 		const from = join(ROOT, file);
-		if (!existsSync(from) || file.startsWith('test/e2e/')) continue;
+		// A worktree may hold node_modules as an untracked symlink: it is linked below, not copied.
+		if (!existsSync(from) || file.startsWith('test/e2e/') || file === 'node_modules') continue;
 		mkdirSync(dirname(join(SCRATCH, file)), { recursive: true });
 		cpSync(from, join(SCRATCH, file));
 	}

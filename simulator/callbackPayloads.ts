@@ -61,17 +61,19 @@ export function fourKPayload(
 	const code = job.failed ? 500 : 200;
 	const msg = job.failed ? MSG.fourKUnavailable : MSG.cb4kSuccess;
 	const urls = fourKUrls(state.publicUrl, task, index);
+	// The callback names the 4K render's own id when it has one (config fourKTaskId 'new').
+	const named = job.id ?? task.id;
 	if (state.config.fourKCallbackShape === 'openapi') {
 		const data = job.failed
-			? { task_id: task.id }
+			? { task_id: named }
 			: {
-					task_id: task.id,
+					task_id: named,
 					result_urls: urls.resultUrls,
-					media_ids: [`media_${task.id.slice(0, 12)}_${index}`],
+					media_ids: [`media_${named.slice(0, 12)}_${index}`],
 					image_urls: urls.imageUrls,
 				};
-		return { body: { code, msg, data }, taskId: task.id, code };
+		return { body: { code, msg, data }, taskId: named, code };
 	}
-	const data = job.failed ? { taskId: task.id } : { taskId: task.id, info: urls };
-	return { body: { code, msg, data }, taskId: task.id, code };
+	const data = job.failed ? { taskId: named } : { taskId: named, info: urls };
+	return { body: { code, msg, data }, taskId: named, code };
 }

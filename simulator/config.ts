@@ -123,6 +123,13 @@ export interface SimulatorConfig {
 	callbackTaskIdKey: 'taskId' | 'task_id';
 	/** docs/kie-api.md#callback-4k, where the kie.ai pages disagree: 4K callback shape of the callback page ('page') or of the OpenAPI schema ('openapi'). */
 	fourKCallbackShape: 'page' | 'openapi';
+	/**
+	 * docs/kie-api.md#get-4k leaves open which task id a 4K request answers with: 'source' echoes the
+	 * original task (the docs' example, and this simulator's default); 'new' gives the 4K render a
+	 * task id of its own, readable with record-info (no fallbackFlag, resolution 4k, mediaIds) and
+	 * named by its callback, as kie's record-info page describes 4K upgrade tasks.
+	 */
+	fourKTaskId: 'source' | 'new';
 	/** docs/kie-api.md#callback-delivery: 15 s. */
 	callbackTimeoutMs: number;
 	/** docs/kie-api.md#callback-delivery: "after 3 consecutive retry failures the system stops" → 1 attempt + 3 retries. */
@@ -207,6 +214,7 @@ export function defaultConfig(): SimulatorConfig {
 		callbackPromptJson: 'object',
 		callbackTaskIdKey: 'taskId',
 		fourKCallbackShape: 'page',
+		fourKTaskId: 'source',
 		callbackTimeoutMs: 15_000,
 		callbackRetries: 3,
 		callbackRetryDelayMs: null,
@@ -282,6 +290,7 @@ const ENUMS: Record<string, readonly (string | null)[]> = {
 	callbackPromptJson: ['object', 'string'],
 	callbackTaskIdKey: ['taskId', 'task_id'],
 	fourKCallbackShape: ['page', 'openapi'],
+	fourKTaskId: ['source', 'new'],
 	successRateScale: ['percent', 'fraction'],
 	scope: ['reads', 'creates', 'all'],
 };

@@ -41,6 +41,8 @@ export interface TaskView {
 		done: boolean;
 		failed: boolean;
 		callBackUrl: string | null;
+		/** The 4K render's own task id (config fourKTaskId 'new'), else null. */
+		id: string | null;
 	}>;
 	/** What the task's record endpoint (record-info or the Jobs API's recordInfo) would answer now (`data`). */
 	record: Record<string, unknown>;
@@ -82,6 +84,7 @@ export function taskView(state: SimState, task: Task): TaskView {
 			done: j.done,
 			failed: j.failed,
 			callBackUrl: j.callBackUrl,
+			id: j.id,
 		})),
 		record: task.api === 'jobs' ? jobsRecordData(state, task) : recordData(state, task),
 	};

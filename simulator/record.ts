@@ -2,11 +2,12 @@
  * The record-info `data` object (docs/kie-api.md#record-fields), in the current shape or the G0 legacy shape, with the time
  * and URL encodings chosen by config.
  */
-import { taskResultUrls } from './results';
+import { fourKUrls, taskResultUrls } from './results';
+import { MSG } from './envelope';
 import { encodeUrls, formatTime, sortedObject } from './formats';
 import { isSuccessful, OUTCOME_INFO, resultResolution } from './outcomes';
 import type { SimState } from './state';
-import type { Task } from './types';
+import type { FourKJob, Task } from './types';
 
 export function recordData(state: SimState, task: Task): Record<string, unknown> {
 	const c = state.config;
@@ -53,5 +54,39 @@ export function recordData(state: SimState, task: Task): Record<string, unknown>
 		...errors,
 		// docs/kie-api.md#record-fields: deprecated, but still present on generation tasks.
 		fallbackFlag: task.outcome === 'fallback',
+	};
+}
+
+/**
+ * record-info of a 4K render that has a task id of its own (config fourKTaskId 'new'): kie's
+ * record-info page says 4K upgrade tasks carry no fallbackFlag and answer with the 4K URLs and
+ * their mediaIds in `response`.
+ */
+export function fourKRecordData(
+	state: SimState,
+	source: Task,
+	index: number,
+	job: FourKJob,
+): Record<string, unknown> {
+	const c = state.config;
+	const id = job.id ?? source.id;
+	const urls = job.done && !job.failed ? fourKUrls(state.publicUrl, source, index) : null;
+	return {
+		taskId: id,
+		paramJson: JSON.stringify(sortedObject({ taskId: source.id, index })),
+		completeTime: formatTime(job.done ? job.startedAt + job.readyMs : null, c.timeFormat),
+		createTime: formatTime(job.startedAt, c.timeFormat),
+		response: urls
+			? {
+					taskId: id,
+					resultUrls: encodeUrls(urls.resultUrls, c.recordUrlFormat),
+					imageUrls: encodeUrls(urls.imageUrls, c.recordUrlFormat),
+					mediaIds: [`media_${id.slice(0, 12)}_${index}`],
+					resolution: '4k',
+				}
+			: null,
+		successFlag: !job.done ? 0 : job.failed ? 3 : 1,
+		errorCode: job.failed ? 500 : null,
+		errorMessage: job.failed ? MSG.fourKUnavailable : null,
 	};
 }

@@ -22,6 +22,8 @@ export interface FourKJob {
 	done: boolean;
 	failed: boolean;
 	callBackUrl: string | null;
+	/** The 4K render's own task id (config fourKTaskId 'new'), or null when it goes by its source's. */
+	id: string | null;
 	/** Cancels the completion timer (control API "complete now"). */
 	cancel: () => void;
 }

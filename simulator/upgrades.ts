@@ -5,7 +5,7 @@ import { fourKUrls } from './results';
 import { sendFourKCallback } from './callbacks';
 import { fail, MSG, ok, type ApiResult } from './envelope';
 import { PRICE_1080P, PRICE_4K } from './pricing';
-import { intBetween } from './random';
+import { hexId, intBetween } from './random';
 import type { SimState } from './state';
 import { lookupSuccessfulTask, RESULTS_PER_TASK } from './tasks';
 import type { FourKJob, Hd1080Job, Task } from './types';
@@ -91,7 +91,8 @@ export function get1080p(state: SimState, taskId: string, index: number): ApiRes
 /**
  * docs/kie-api.md#get-4k: first POST → 200 with null URLs and a 120-credit charge; repeats → 422 "processing" or 422
  * "generated successfully" with URL arrays. `data.taskId` echoes the ORIGINAL task id, as the docs'
- * example does (docs/kie-api.md#get-4k, which the kie.ai docs leave open).
+ * example does (docs/kie-api.md#get-4k, which the kie.ai docs leave open), or with config
+ * fourKTaskId 'new' the 4K render's own id, which record-info then answers for.
  */
 export function request4k(state: SimState, params: FourKParams): ApiResult {
 	const found = lookupSuccessfulTask(state, params.taskId);
@@ -100,14 +101,14 @@ export function request4k(state: SimState, params: FourKParams): ApiResult {
 	const refused = upgradeRefusal(task, params.index, '4k');
 	if (refused) return refused;
 	const data = (urls: { resultUrls: string[]; imageUrls: string[] } | null) => ({
-		taskId: task.id,
+		taskId: task.fourK.get(params.index)?.id ?? task.id,
 		resultUrls: urls?.resultUrls ?? null,
 		imageUrls: urls?.imageUrls ?? null,
 	});
 	const job = task.fourK.get(params.index);
 	if (!job) {
 		if (!state.charge(PRICE_4K)) return fail(402, MSG.insufficientCredits);
-		startFourK(state, task, params);
+		startFourK(state, task, params, state.config.fourKTaskId === 'new' ? hexId() : null);
 		return ok(data(null));
 	}
 	if (!job.done) return fail(422, MSG.fourKProcessing, data(null));
@@ -116,8 +117,14 @@ export function request4k(state: SimState, params: FourKParams): ApiResult {
 }
 
 /** Start a 4K job (already charged by the caller); it finishes on its own timer. */
-export function startFourK(state: SimState, task: Task, params: FourKParams): FourKJob {
+export function startFourK(
+	state: SimState,
+	task: Task,
+	params: FourKParams,
+	id: string | null = null,
+): FourKJob {
 	const job: FourKJob = {
+		id,
 		startedAt: Date.now(),
 		readyMs: pickMs(state, state.config.fourKMs, state.timings.fourKMs),
 		done: false,
@@ -149,4 +156,15 @@ export function finishUpgrades(state: SimState, task: Task): number {
 	for (const job of task.hd1080.values()) if (markHd1080Ready(state, job)) n++;
 	for (const [index, job] of task.fourK) if (finishFourK(state, task, index, job)) n++;
 	return n;
+}
+
+/** The 4K render that has `id` as its own task id (config fourKTaskId 'new'), if any. */
+export function findFourKById(
+	state: SimState,
+	id: string,
+): { task: Task; index: number; job: FourKJob } | undefined {
+	for (const task of state.tasks.values()) {
+		for (const [index, job] of task.fourK) if (job.id === id) return { task, index, job };
+	}
+	return undefined;
 }

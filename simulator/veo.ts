@@ -5,10 +5,10 @@
  */
 import { fail, MSG, ok, type ApiResult } from './envelope';
 import { extendPrice, generatePrice } from './pricing';
-import { recordData } from './record';
+import { fourKRecordData, recordData } from './record';
 import type { SimState } from './state';
 import { createTask, extensionRefusal, isExpired, isVideoTask, lookupTask } from './tasks';
-import { get1080p, request4k } from './upgrades';
+import { findFourKById, get1080p, request4k } from './upgrades';
 import { isSuccessful } from './outcomes';
 import {
 	parseIndex,
@@ -97,7 +97,10 @@ export function handleRecordInfo(state: SimState, query: URLSearchParams): ApiRe
 	const id = validateTaskIdQuery(query.get('taskId'));
 	if (!id.ok) return fail(422, id.msg);
 	const found = lookupTask(state, id.value);
-	if ('error' in found) return found.error;
+	if ('error' in found) {
+		const fourK = findFourKById(state, id.value);
+		return fourK ? ok(fourKRecordData(state, fourK.task, fourK.index, fourK.job)) : found.error;
+	}
 	return ok(recordData(state, found.task));
 }
 

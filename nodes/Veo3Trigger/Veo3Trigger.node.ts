@@ -1,4 +1,5 @@
 import type {
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	INodeExecutionData,
 	INodeType,
@@ -13,10 +14,11 @@ import {
 	inspectCallback,
 	respond,
 } from '../kie/callbacks/callbackRequest';
-import type { CallbackKind } from '../kie/records/normalize';
+import type { CallbackKind, NormalizedCallback } from '../kie/records/normalize';
 import { confirmWithKie } from './confirm';
 import { alreadySeen, seenBefore } from './dedupe';
 import { triggerWebhookMethods, UNREACHABLE_NOTICE } from './reachWarning';
+import { claimDelivery } from './replay';
 
 type CallbackEvent = 'success' | 'failure' | 'fourK';
 
@@ -132,52 +134,107 @@ export class Veo3Trigger implements INodeType {
 		const options = this.getNodeParameter('options', {}) as IDataObject;
 		const inspected = await inspectCallback(this, options.signatureToleranceSeconds);
 		if (!inspected.ok) return answer(inspected.status, { error: inspected.reason });
-		const { callback, taskId, body, signed, credentials } = inspected;
+		const { callback, taskId, body, signed, delivery, credentials } = inspected;
 		const events = this.getNodeParameter('events', []) as CallbackEvent[];
 		const claimed = eventOf(callback.kind, callback.result.status);
-		// Kinds none of whose events are wanted cost no read at kie.
+		// Kinds none of whose events are wanted cost no read at kie. kie's record decides the kind: a
+		// body that looks like a generation callback may name a 4K task (one 4K callback example has
+		// the generation shape), while a 4K claim on a generation record is refused.
 		const possible: CallbackEvent[] =
-			callback.kind === '4k' ? ['fourK', 'failure'] : ['success', 'failure'];
+			callback.kind === '4k' ? ['fourK', 'failure'] : ['success', 'failure', 'fourK'];
 		if (!possible.some((e) => events.includes(e)))
 			return answer(200, { received: true, ignored: claimed });
 
 		const scope = `${this.getWorkflow().id}:${this.getNode().id}`;
-		const checkDuplicates = options.ignoreDuplicates !== false && this.getMode() !== 'manual';
 		const staticData = this.getWorkflowStaticData('node');
-		// A repeat of a delivery that already ran costs no read either; only confirmed keys are stored.
-		if (
-			checkDuplicates &&
-			alreadySeen(scope, staticData, dedupeKey(taskId, callback.kind, callback.result.status))
-		) {
-			return answer(200, { received: true, duplicate: true });
+		// An exact repeat of a signed delivery already answered is a replay, whatever the options say.
+		const claim = delivery ? claimDelivery(scope, staticData, { taskId, ...delivery }) : undefined;
+		if (claim?.state === 'duplicate') return answer(200, { received: true, duplicate: true });
+		if (claim?.state === 'full')
+			return answer(503, { error: 'Too many signed callbacks to remember right now; retry later' });
+		// Answered 200: its exact repeats are replays from now on; refused or failed: kie may retry it.
+		let answered = 500;
+		try {
+			const outcome = await confirmAndStart.call(this, callback, taskId, body, signed, credentials);
+			answered = outcome.status;
+			if (outcome.start) {
+				respond(this, 200, { received: true });
+				return { noWebhookResponse: true, workflowData: outcome.start };
+			}
+			return answer(outcome.status, outcome.body);
+		} finally {
+			if (claim?.state === 'new') {
+				if (answered === 200) claim.accept();
+				else claim.release();
+			}
 		}
-		const confirmed = await confirmWithKie(this, credentials, taskId, callback.kind);
-		if (!confirmed.ok) return answer(confirmed.status, { error: confirmed.reason });
-		const { result, kind } = confirmed;
-		const event = eventOf(kind, result.status);
-		if (!events.includes(event)) return answer(200, { received: true, ignored: event });
-		if (checkDuplicates && seenBefore(scope, staticData, dedupeKey(taskId, kind, result.status))) {
-			return answer(200, { received: true, duplicate: true });
-		}
-		const query = this.getQueryData() as IDataObject;
-		const item: INodeExecutionData = {
-			json: {
-				...result,
-				videoUrl: result.videoUrls[0] ?? null,
-				event,
-				reference: typeof query.ref === 'string' ? query.ref : null,
-				query,
-				signatureVerified: signed,
-				confirmedByKie: true,
-				receivedAt: new Date().toISOString(),
-				raw: body,
-			},
-		};
-		respond(this, 200, { received: true });
-		const separate = this.getNodeParameter('separateOutputs', false) as boolean;
-		const workflowData = !separate ? [[item]] : event === 'failure' ? [[], [item]] : [[item], []];
-		return { noWebhookResponse: true, workflowData };
 	}
+}
+
+/** What webhook() answers kie, and the run it starts, if any. */
+interface Outcome {
+	status: number;
+	body: IDataObject;
+	start?: INodeExecutionData[][];
+}
+
+async function confirmAndStart(
+	this: IWebhookFunctions,
+	callback: NormalizedCallback,
+	taskId: string,
+	body: IDataObject,
+	signed: boolean,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<Outcome> {
+	const options = this.getNodeParameter('options', {}) as IDataObject;
+	const events = this.getNodeParameter('events', []) as CallbackEvent[];
+	const scope = `${this.getWorkflow().id}:${this.getNode().id}`;
+	const checkDuplicates = options.ignoreDuplicates !== false && this.getMode() !== 'manual';
+	const staticData = this.getWorkflowStaticData('node');
+	// A repeat of a delivery that already ran costs no read either; only confirmed keys are stored.
+	if (
+		checkDuplicates &&
+		alreadySeen(scope, staticData, dedupeKey(taskId, callback.kind, callback.result.status))
+	) {
+		return { status: 200, body: { received: true, duplicate: true } };
+	}
+	const confirmed = await confirmWithKie(this, credentials, taskId, callback.kind);
+	if (!confirmed.ok) {
+		if (confirmed.status === 200) {
+			this.logger.info(`Veo3 Trigger: callback for task ${taskId} not confirmed by kie.ai`);
+			return {
+				status: 200,
+				body: { received: true, confirmed: false, reason: confirmed.reason },
+			};
+		}
+		return { status: confirmed.status, body: { error: confirmed.reason } };
+	}
+	const { result, kind, record } = confirmed;
+	const event = eventOf(kind, result.status);
+	if (!events.includes(event)) return { status: 200, body: { received: true, ignored: event } };
+	if (checkDuplicates && seenBefore(scope, staticData, dedupeKey(taskId, kind, result.status))) {
+		return { status: 200, body: { received: true, duplicate: true } };
+	}
+	const query = this.getQueryData() as IDataObject;
+	const item: INodeExecutionData = {
+		json: {
+			...result,
+			videoUrl: result.videoUrls[0] ?? null,
+			event,
+			reference: typeof query.ref === 'string' ? query.ref : null,
+			query,
+			signatureVerified: signed,
+			confirmedByKie: true,
+			receivedAt: new Date().toISOString(),
+			// kie's own answer to the confirming read; the body that arrived is kept apart, under a
+			// name that says so: its signature (if any) covers only the task id and the time.
+			raw: record,
+			unverifiedCallbackBody: body,
+		},
+	};
+	const separate = this.getNodeParameter('separateOutputs', false) as boolean;
+	const start = !separate ? [[item]] : event === 'failure' ? [[], [item]] : [[item], []];
+	return { status: 200, body: { received: true }, start };
 }
 
 function eventOf(kind: CallbackKind, status: string): CallbackEvent {

@@ -125,6 +125,8 @@ interface WorkflowSpec {
 	continueOnFail?: boolean;
 	/** The workflow's saved static data, as n8n loads it for a production execution. */
 	staticData?: IDataObject;
+	/** Runs of one workflow share an id (default: a new workflow per run). */
+	workflowId?: string;
 }
 
 export interface HarnessRun {
@@ -222,7 +224,7 @@ export async function startWorkflow(spec: WorkflowSpec): Promise<StartedWorkflow
 	await initBinaryData();
 	const executionId = `e${randomUUID().slice(0, 8)}`;
 	const workflowData = {
-		id: `wf-${executionId}`,
+		id: spec.workflowId ?? `wf-${executionId}`,
 		name: 'harness',
 		active: false,
 		nodes: spec.nodes,

@@ -50,8 +50,42 @@ export const MUTANTS: Mutant[] = [
 		file: 'nodes/Veo3Trigger/Veo3Trigger.node.ts',
 		find: 'const confirmed = await confirmWithKie(this, credentials, taskId, callback.kind);',
 		replace:
-			'const confirmed = { ok: true as const, result: callback.result, kind: callback.kind };',
+			'const confirmed = { ok: true as const, result: callback.result, kind: callback.kind, record: body };',
 		tests: ['test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],
+	},
+	{
+		name: 'trigger confirms a 4K with the paid request',
+		harm: 'a forged or replayed "4K ready" callback for a video that never had a 4K starts, and charges, a 4K render',
+		file: 'nodes/Veo3Trigger/confirm.ts',
+		find: "	if (claimed === '4k' && !fourK)\n		return { ok: false, status: 200, unconfirmed: true, reason: unconfirmedFourKText(taskId) };",
+		replace:
+			"	if (claimed === '4k' && !fourK) {\n		const repeat = { ...readOf(taskId, 'recordInfo'), body: { taskId, index: 0 }, readBack: 'repeatFourKRequest' as const };\n		const paid = await settle(async () => await checkTask(ctx, config, repeat, taskId, undefined));\n		if (paid.ok && paid.value.status === 'success') return { ok: true, kind: '4k', record, result: paid.value };\n		return { ok: false, status: 400, reason: 'kie.ai has no 4K render for this task' };\n	}",
+		tests: [
+			'test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts',
+			'test/unit/nodes/Veo3Trigger/Veo3Trigger.node.test.ts',
+		],
+		testNamePattern: '4K',
+	},
+	{
+		name: 'trigger relays the received body as raw',
+		harm: 'the unsigned callback body reaches the workflow as `raw`, next to fields marked confirmed by kie',
+		file: 'nodes/Veo3Trigger/Veo3Trigger.node.ts',
+		find: '			raw: record,',
+		replace: '			raw: body,',
+		tests: [
+			'test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts',
+			'test/unit/nodes/Veo3Trigger/Veo3Trigger.node.test.ts',
+		],
+		testNamePattern: 'unverifiedCallbackBody|documented callback variant',
+	},
+	{
+		name: 'trigger accepts an exact replay',
+		harm: 'a captured signed delivery, replayed byte for byte, starts a new run each time when Ignore Duplicates is off',
+		file: 'nodes/Veo3Trigger/replay.ts',
+		find: '	if ((expiresAt !== undefined && expiresAt >= now) || memory.pending.has(digest))',
+		replace: '	if (false)',
+		tests: ['test/unit/nodes/Veo3Trigger/Veo3Trigger.trust.test.ts'],
+		testNamePattern: 'counts once',
 	},
 	{
 		name: 'bad signature accepted',

@@ -186,6 +186,49 @@ describe('4K (docs/kie-api.md#get-4k)', () => {
 		});
 	});
 
+	it('fourKTaskId new: the 4K render has its own id, named by its callback and readable with record-info', async () => {
+		h.sim.configure({ fourKTaskId: 'new' });
+		const id = await done();
+		const first = await post4k({ taskId: id, callBackUrl: rx.url });
+		const fourKId = String(first.data.taskId);
+		expect(fourKId).toMatch(/^[0-9a-f]{32}$/);
+		expect(fourKId).not.toBe(id);
+		expect(await recordInfo(h.api, fourKId)).toMatchObject({
+			code: 200,
+			data: { taskId: fourKId, successFlag: 0, response: null },
+		});
+		const [cb] = await rx.waitForCount(1);
+		expect(cb.body).toMatchObject({ code: 200, data: { taskId: fourKId } });
+		const record = (await recordInfo(h.api, fourKId)).data;
+		expect(record).toMatchObject({
+			taskId: fourKId,
+			successFlag: 1,
+			response: {
+				taskId: fourKId,
+				resultUrls: [expect.stringMatching(/_0_4k\.mp4$/)],
+				imageUrls: [expect.stringMatching(/_0_4k\.jpg$/)],
+				mediaIds: [expect.any(String)],
+				resolution: '4k',
+			},
+		});
+		expect(record).not.toHaveProperty('fallbackFlag');
+		// The source's own record shows nothing of its 4K, and repeats name the 4K id.
+		expect((await recordInfo(h.api, id)).data.response.resolution).not.toBe('4k');
+		expect(await post4k({ taskId: id })).toMatchObject({ code: 422, data: { taskId: fourKId } });
+	});
+
+	it('fourKTaskId new with a failed 4K: record-info answers successFlag 3 with the reason', async () => {
+		h.sim.configure({ fourKTaskId: 'new', fourKOutcome: 'fail' });
+		const id = await done();
+		const fourKId = String((await post4k({ taskId: id, callBackUrl: rx.url })).data.taskId);
+		await rx.waitForCount(1);
+		expect((await recordInfo(h.api, fourKId)).data).toMatchObject({
+			successFlag: 3,
+			errorCode: 500,
+			errorMessage: 'The 4K version of this video is unavailable. Please try a different video.',
+		});
+	});
+
 	it('fourKOutcome fail → code 500 failure callback and a 422 on repeat', async () => {
 		h.sim.configure({ fourKOutcome: 'fail' });
 		const id = await done();

@@ -14,9 +14,9 @@ import {
 	VEO3_TYPE,
 	type HarnessRun,
 } from '../harness/engine';
-import { postCallback, SimControl, successBody } from '../harness/kie';
+import { nowSeconds, postCallback, signedHeaders, SimControl, successBody } from '../harness/kie';
 import { CallbackServer } from '../harness/webhooks';
-import { useSimulator } from './helpers';
+import { ENDPOINT, runError, useSimulator } from './helpers';
 
 const API_KEY = 'sk-callback-wait-9c2e';
 const HMAC = 'hmac-callback-wait-71d4';
@@ -84,6 +84,16 @@ const generate = (extra: IDataObject = {}): IDataObject => ({
 	waitMode: 'callback',
 	...TUNING,
 	options: { ...WAIT, ...extra },
+});
+
+const get4k = (taskId: string): IDataObject => ({
+	resource: 'video',
+	operation: 'get4k',
+	taskId,
+	videoIndex: 0,
+	waitMode: 'callback',
+	...TUNING,
+	options: WAIT,
 });
 
 /** What record-info holds now for a finished task (the simulator's view). */
@@ -395,6 +405,68 @@ describe('wait → resume', () => {
 			expect(server.execution(run.executionId).continued).toBe(1);
 		},
 	);
+
+	it('Get 4K in callback mode, the 4K render with a task id of its own: its callback resumes, read free with record-info', async () => {
+		fx.sim.configure({ fourKTaskId: 'new' });
+		const source = await fx.finishedTask('a glacier');
+		const spentBefore = fx.sim.counters().creditsSpent;
+		const run = await park({ items: [{}], veo3: get4k(source) });
+		const fourKId = String(fx.sim.task(source)!.fourK[0].id);
+		expect(fourKId).not.toBe(source);
+		await ctl.complete(source);
+		const [item] = (await server.waitFor(run.executionId)).output('Veo3');
+		expect(item.json).toMatchObject({
+			taskId: source,
+			fourKTaskId: fourKId,
+			status: 'success',
+			resolution: '4k',
+		});
+		expect(String(item.json.videoUrl)).toMatch(/4k/i);
+		// One 4K request (the paid create); the resume read kie's record of the 4K task.
+		expect(fx.apiRequests(ENDPOINT.get4k)).toHaveLength(1);
+		expect(ctl.recordReads().get(fourKId)).toBeGreaterThanOrEqual(1);
+		expect(fx.sim.counters().creditsSpent - spentBefore).toBe(120);
+	});
+
+	it('Get 4K parked: forged and early "4K ready" callbacks cost nothing and resume nothing', async () => {
+		const source = await fx.finishedTask('a canyon');
+		const run = await park({ items: [{}], veo3: get4k(source) });
+		const spent = fx.sim.counters().creditsSpent;
+		const fourKJobs = fx.sim.counters().fourKJobs;
+		const resumeUrl = resumeUrlOf(run);
+		const forged = {
+			code: 200,
+			msg: '4K Video generated successfully.',
+			data: { taskId: source, info: { resultUrls: ['https://attacker.example/4k.mp4'] } },
+		};
+		for (let i = 0; i < 3; i++)
+			expect(
+				(await postCallback(resumeUrl, forged, signedHeaders(HMAC, source, nowSeconds() - i)))
+					.status,
+			).toBe(200);
+		expect(server.execution(run.executionId)).toMatchObject({ state: 'waiting', continued: 0 });
+		expect(fx.sim.counters().creditsSpent).toBe(spent);
+		expect(fx.sim.counters().fourKJobs).toBe(fourKJobs);
+	});
+
+	it('Get 4K parked without a ledger entry for the 4K: a callback never repeats the 4K request (it could be the first, paid one)', async () => {
+		const source = await fx.finishedTask('a fjord');
+		const run = await park({ items: [{}], veo3: get4k(source) });
+		// As if the saved context had lost the ledger: the batch alone does not prove the request.
+		const context = server.execution(run.executionId).saved.run.data.executionData!.contextData[
+			'node:Veo3'
+		] as IDataObject;
+		delete context.veo3Ledger;
+		const posts = fx.apiRequests(ENDPOINT.get4k).length;
+		await postCallback(
+			resumeUrlOf(run),
+			{ code: 200, msg: '4K Video generated successfully.', data: { taskId: source } },
+			signedHeaders(HMAC, source),
+		);
+		expect(fx.apiRequests(ENDPOINT.get4k)).toHaveLength(posts);
+		const resumed = await server.waitFor(run.executionId);
+		expect(runError(resumed).message).toMatch(/no record of requesting its 4K/);
+	});
 
 	it('Get 4K of a video already upscaled: kie answers at once, so the node does not park', async () => {
 		const source = await fx.finishedTask('a valley');

@@ -203,6 +203,7 @@ describe('Deduplicate By', () => {
 		items: IDataObject[],
 		parameters: IDataObject,
 		staticData?: IDataObject,
+		workflowId?: string,
 	): Promise<{ run: HarnessRun; saved: IDataObject | undefined }> {
 		const spec = {
 			nodes: [
@@ -218,6 +219,7 @@ describe('Deduplicate By', () => {
 			credentials: fx.creds(),
 			mode: 'webhook',
 			staticData,
+			workflowId,
 		});
 		// n8n saves the static data only when it changed (n8n-core: staticData.__dataChanged), as JSON.
 		const data = run.workflow.staticData as IDataObject & { __dataChanged?: boolean };
@@ -250,6 +252,70 @@ describe('Deduplicate By', () => {
 			reused: true,
 			estimatedCredits: 0,
 		});
+		expect(creates()).toBe(1);
+	});
+
+	it('two executions with the same key at the same time in one n8n process: one create, the second waits and reuses it', async () => {
+		fx.sim.configure({ renderMs: 50 });
+		const params = byRow({}, { waitMode: 'none' });
+		const [a, b] = await Promise.all([
+			production([{ prompt: 'a twin schedule', row: 21 }], params, {}, 'wf-twins'),
+			production([{ prompt: 'a twin schedule', row: 21 }], params, {}, 'wf-twins'),
+		]);
+		expect(creates()).toBe(1);
+		const items = [veo3Output(a.run)[0].json, veo3Output(b.run)[0].json];
+		expect(items.map((i) => i.taskId)).toEqual([fx.sim.tasks()[0].id, fx.sim.tasks()[0].id]);
+		expect(items.map((i) => i.reused).sort()).toEqual([false, true]);
+		// Only the item that created carries the notice; the reused one cost nothing.
+		const created = items.find((i) => i.reused === false)!;
+		expect(created.notice).toMatch(/another process.*may also have created, and paid/);
+		expect(items.find((i) => i.reused === true)!.notice).toBeUndefined();
+	});
+
+	it('two executions with the same key in two n8n processes (measured: nothing shared but the static data each loaded): both create and pay, both items say so, the last save wins', async () => {
+		const params = byRow({}, { waitMode: 'none' });
+		const loadedByBoth: IDataObject = {};
+		const first = await production(
+			[{ prompt: 'a twin worker', row: 22 }],
+			params,
+			{ ...loadedByBoth },
+			'wf-workers',
+		);
+		forgetProcessMemory(); // the second process never saw the first's memory
+		const second = await production(
+			[{ prompt: 'a twin worker', row: 22 }],
+			params,
+			{ ...loadedByBoth },
+			'wf-workers',
+		);
+		expect(creates()).toBe(2);
+		expect(fx.sim.counters().creditsSpent).toBe(2 * 60);
+		for (const run of [first.run, second.run])
+			expect(veo3Output(run)[0].json).toMatchObject({
+				reused: false,
+				notice: expect.stringMatching(/another process/),
+			});
+		// Each saved its own copy; the static data n8n keeps is whichever was saved last.
+		const remembered = (saved: IDataObject | undefined) =>
+			Object.values(
+				((saved?.['node:Veo3'] as IDataObject)?.[REUSE_FIELD] ?? {}) as Record<
+					string,
+					{ taskId: string }
+				>,
+			).map((e) => e.taskId);
+		expect(remembered(first.saved)).toEqual([veo3Output(first.run)[0].json.taskId]);
+		expect(remembered(second.saved)).toEqual([veo3Output(second.run)[0].json.taskId]);
+	});
+
+	it('a run refused by the spending cap lets a waiting execution with the same key go on and create', async () => {
+		const capped = byRow({ maxCreditsPerExecution: 10 }, { waitMode: 'none' });
+		const open = byRow({}, { waitMode: 'none' });
+		const [refused, created] = await Promise.all([
+			production([{ prompt: 'a capped twin', row: 23 }], capped, {}, 'wf-capped'),
+			production([{ prompt: 'a capped twin', row: 23 }], open, {}, 'wf-capped'),
+		]);
+		expect(refused.run.run.status).toBe('error');
+		expect(veo3Output(created.run)[0].json).toMatchObject({ reused: false });
 		expect(creates()).toBe(1);
 	});
 

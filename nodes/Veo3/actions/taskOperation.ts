@@ -59,6 +59,21 @@ export async function executeTaskOperation(
 	if (!credential.ok) throw credential.error;
 	const config = credential.value;
 	const spend = await planSpend(ctx, config, prepared);
+	try {
+		return await createAndCollect(ctx, items, config, spend, waitMode);
+	} finally {
+		// Creates are over (sent, refused or never sent): other executions may go on with these keys.
+		spend.plan.release();
+	}
+}
+
+async function createAndCollect(
+	ctx: IExecuteFunctions,
+	items: INodeExecutionData[],
+	config: ApiConfig,
+	spend: Awaited<ReturnType<typeof planSpend>>,
+	waitMode: WaitMode,
+): Promise<INodeExecutionData[][]> {
 	if (waitMode === 'callback' && !spend.reuses)
 		return await submitAndPark(ctx, items, spend.prepared);
 
@@ -96,6 +111,7 @@ async function planSpend(
 	const planned = await planReuse(ctx, config, operation, prepared);
 	const unreadable = planned.prepared.findIndex((p) => p.status === 'rejected');
 	if (unreadable !== -1 && !continuesOnFail(ctx)) {
+		planned.plan.release();
 		throw toNodeError(
 			ctx.getNode(),
 			(planned.prepared[unreadable] as PromiseRejectedResult).reason,
@@ -107,13 +123,20 @@ async function planSpend(
 			? [p.value]
 			: [],
 	);
-	// An agent's tool calls get a cap even when the user set none: a looping agent must not drain the account.
-	await guardSpend(
-		ctx,
-		config,
-		creates,
-		runsAsTool(ctx) ? { defaultMaxCredits: TOOL_DEFAULT_MAX_CREDITS } : {},
-	);
+	let guarded = false;
+	try {
+		// An agent's tool calls get a cap even when the user set none: a looping agent must not drain the account.
+		await guardSpend(
+			ctx,
+			config,
+			creates,
+			runsAsTool(ctx) ? { defaultMaxCredits: TOOL_DEFAULT_MAX_CREDITS } : {},
+		);
+		guarded = true;
+	} finally {
+		// Refused: nothing of this run will be created.
+		if (!guarded) planned.plan.release();
+	}
 	return { ...planned, reuses: planned.plan.reused.size > 0 || planned.plan.followers.size > 0 };
 }
 

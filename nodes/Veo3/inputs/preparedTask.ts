@@ -48,6 +48,8 @@ export interface SubmittedTask {
 	reused?: boolean;
 	/** 4K may already be done when requested again (kie answers 422 "generated successfully"). */
 	finished?: VideoResult;
+	/** Get 4K: the render's own task id, when kie answered with one. */
+	fourKTaskId?: string;
 }
 
 export type WaitMode = 'none' | 'poll' | 'callback';

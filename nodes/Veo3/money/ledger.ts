@@ -75,6 +75,20 @@ function currentRun(ctx: IExecuteFunctions): number {
 /** n8n builds a new context for every run and try of a node; a data proxy per create is not free. */
 const runIndexes = new WeakMap<IExecuteFunctions, number>();
 
+/**
+ * Whether the saved node context (a waiting execution's, read by its resume webhook) shows a task
+ * this execution created: the resume webhook repeats a 4K request only for such a task, because a
+ * repeat is free only once a 4K was requested.
+ */
+export function ledgerHasTask(context: IDataObject | undefined, taskId: string): boolean {
+	const stored = context?.[LEDGER_FIELD] as unknown as StoredLedger | undefined;
+	return (
+		stored?.version === 1 &&
+		Array.isArray(stored.entries) &&
+		stored.entries.some((entry) => entry.taskId === taskId)
+	);
+}
+
 function findInLedger(
 	ctx: IExecuteFunctions,
 	request: string,

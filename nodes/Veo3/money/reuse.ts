@@ -22,7 +22,19 @@ interface ReusePlan {
 	reused: Set<number>;
 	/** Items whose key an earlier item of the batch already has: follower → leader item index. */
 	followers: Map<number, number>;
+	/**
+	 * Lets other executions of this process go on with the keys this run claimed and did not create
+	 * (call it once the run's creates are over, whatever happened).
+	 */
+	release: () => void;
 }
+
+/**
+ * On every item that creates a task under a key: executions of one n8n process wait for each
+ * other's create of the same key, but n8n gives nodes no lock across processes.
+ */
+export const CONCURRENT_CREATE_NOTICE =
+	'Deduplicate By is checked within this n8n process: an execution with the same key running at the same time in another process (a queue-mode worker) may also have created, and paid for, a task';
 
 function readKey(value: unknown): string | undefined {
 	if (value === undefined || value === null) return undefined;
@@ -73,7 +85,7 @@ export async function planReuse(
 	operation: string,
 	prepared: Array<PromiseSettledResult<PreparedTask>>,
 ): Promise<{ prepared: Array<PromiseSettledResult<PreparedTask>>; plan: ReusePlan }> {
-	const plan: ReusePlan = { reused: new Set(), followers: new Map() };
+	const plan: ReusePlan = { reused: new Set(), followers: new Map(), release: () => {} };
 	const keyed = prepared.map((p, itemIndex) => {
 		if (p.status !== 'fulfilled') return undefined;
 		const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -83,6 +95,10 @@ export async function planReuse(
 	if (keyed.every((key) => key === undefined)) return { prepared, plan };
 
 	const memory = openReuseMemory(ctx);
+	// Another execution of this process creating a task for one of these keys now: wait for it and
+	// reuse its task, rather than both paying.
+	await memory.claimUnremembered(keyed.filter((key): key is string => key !== undefined));
+	plan.release = () => memory.releaseClaims();
 	const leaders = new Map<string, number>();
 	const result = [...prepared];
 	for (const [itemIndex, p] of prepared.entries()) {
@@ -121,6 +137,7 @@ export async function planReuse(
 		}
 		const request = task.readBack === 'repeatFourKRequest' ? { ...task.body } : undefined;
 		task.onCreated = (taskId) => memory.remember(key, taskId, request);
+		if (ctx.getMode() !== 'manual') task.echo = { ...task.echo, notice: CONCURRENT_CREATE_NOTICE };
 	}
 	return { prepared: result, plan };
 }

@@ -25,6 +25,17 @@ interface RememberedTask extends IDataObject {
 
 const processMemory = new Map<string, Map<string, RememberedTask>>();
 
+/**
+ * Keys whose create an execution of this process is about to send: another execution with the
+ * same key waits for it and then finds the task, instead of creating a second one. n8n offers no
+ * lock across processes (queue-mode workers), so this holds within one process only.
+ */
+interface Claim {
+	settled: Promise<void>;
+	settle: () => void;
+}
+const claims = new Map<string, Claim>();
+
 export function hashKey(operation: string, key: string): string {
 	return createHash('sha256').update(`${operation}\n${key}`).digest('base64url').slice(0, 24);
 }
@@ -41,6 +52,9 @@ function isRemembered(value: unknown): value is RememberedTask {
 
 export class ReuseMemory {
 	private readonly shared: Map<string, RememberedTask> | undefined;
+	private readonly scope: string | undefined;
+	/** The claims this instance holds, by hashed key. */
+	private readonly held = new Map<string, Claim>();
 
 	/**
 	 * @param staticData the node's workflow static data (n8n's observable object)
@@ -52,6 +66,7 @@ export class ReuseMemory {
 		private readonly windowMs: number,
 		private readonly now: () => number = Date.now,
 	) {
+		this.scope = scope;
 		if (scope !== undefined) {
 			this.shared = processMemory.get(scope) ?? new Map();
 			processMemory.set(scope, this.shared);
@@ -74,6 +89,50 @@ export class ReuseMemory {
 		const entry: RememberedTask = { taskId, at: this.now(), ...(request ? { request } : {}) };
 		this.shared?.set(hashedKey, entry);
 		this.write({ ...this.stored(), [hashedKey]: entry });
+		this.settle(hashedKey);
+	}
+
+	/**
+	 * Waits until no other execution of this process is creating a task for one of these keys, then
+	 * claims, in one step without waiting in between, every key that has no remembered task yet.
+	 * Waiting only ever happens while this instance holds no claim, so two executions with the same
+	 * keys in any order cannot wait for each other. Manual runs share nothing and claim nothing.
+	 */
+	async claimUnremembered(hashedKeys: string[]): Promise<void> {
+		if (this.scope === undefined) return;
+		const names = hashedKeys.map((key) => `${this.scope}\n${key}`);
+		for (;;) {
+			const others = names.flatMap((name, position) => {
+				const claim = claims.get(name);
+				return claim && !this.held.has(hashedKeys[position]) ? [claim.settled] : [];
+			});
+			if (others.length === 0) break;
+			await Promise.all(others);
+		}
+		for (const [position, key] of hashedKeys.entries()) {
+			const name = names[position];
+			if (this.find(key) || this.held.has(key)) continue;
+			let settle = () => {};
+			const settled = new Promise<void>((resolve) => (settle = resolve));
+			const claim = { settled, settle };
+			claims.set(name, claim);
+			this.held.set(key, claim);
+		}
+	}
+
+	/** Ends this instance's claim of a key: its task is remembered, or it will not be created. */
+	private settle(hashedKey: string): void {
+		const name = `${this.scope}\n${hashedKey}`;
+		const claim = this.held.get(hashedKey);
+		if (!claim) return;
+		this.held.delete(hashedKey);
+		if (claims.get(name) === claim) claims.delete(name);
+		claim.settle();
+	}
+
+	/** Ends every claim still held (the node's run is over: what was not created never will be). */
+	releaseClaims(): void {
+		for (const key of [...this.held.keys()]) this.settle(key);
 	}
 
 	forget(hashedKey: string): void {
@@ -100,4 +159,6 @@ export class ReuseMemory {
 /** Test helper: forget what this process remembers (the static data is the test's own). */
 export function forgetProcessMemory(): void {
 	processMemory.clear();
+	for (const claim of claims.values()) claim.settle();
+	claims.clear();
 }

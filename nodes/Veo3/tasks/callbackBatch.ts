@@ -20,6 +20,8 @@ export interface StoredTask {
 	/** The item's output when it failed before a task existed. */
 	error?: IDataObject;
 	task?: PreparedTask;
+	/** Get 4K: the render's own task id at kie, when it has one (its callback names it). */
+	fourKTaskId?: string;
 }
 
 export interface StoredBatch {

@@ -46,7 +46,12 @@ export async function submitAndPark(
 	const immediate = collectOutcomes(ctx, outcomes, undefined, echoes);
 	const tasks: StoredTask[] = submitted.map((s, itemIndex) =>
 		s.status === 'fulfilled'
-			? { itemIndex, taskId: s.value.taskId, task: s.value.task }
+			? {
+					itemIndex,
+					taskId: s.value.taskId,
+					task: s.value.task,
+					fourKTaskId: (s.value as SubmittedTask).fourKTaskId,
+				}
 			: { itemIndex, error: immediate[itemIndex].json },
 	);
 	const options = ctx.getNodeParameter('options', 0, {}) as IDataObject;

@@ -1,4 +1,4 @@
-import type { IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
+import type { IDataObject, IWebhookFunctions, IWebhookResponseData } from 'n8n-workflow';
 
 import { getApiConfig } from '../../kie/transport';
 import {
@@ -12,7 +12,9 @@ import {
 import { inspectCallback, respond } from '../../kie/callbacks/callbackRequest';
 import { mapSettled } from '../../kie/base/concurrency';
 import { failResumedNode, readWaitingNodeContext } from '../engine/engineInternals';
-import type { ApiConfig } from '../../kie/base/interfaces';
+import type { ApiConfig, VideoResult } from '../../kie/base/interfaces';
+import { TaskFailedError } from '../../kie/errors/errors';
+import { ledgerHasTask } from '../money/ledger';
 import { checkTask } from '../../kie/records/readTask';
 import type { PreparedTask } from '../inputs/preparedTask';
 import { isTransient } from '../../kie/records/waiting';
@@ -102,7 +104,10 @@ async function handleCallback(
 		return { noWebhookResponse: true };
 	}
 	const waiting = batch.tasks.filter((t) => t.taskId && t.task);
-	const own = waiting.find((t) => t.taskId === inspected.taskId);
+	// A Get 4K callback names the source task, or the 4K render's own id when kie gave it one.
+	const own = waiting.find(
+		(t) => t.taskId === inspected.taskId || t.fourKTaskId === inspected.taskId,
+	);
 	if (!own) {
 		respond(ctx, 400, { error: 'Unknown task ID for this execution' });
 		return { noWebhookResponse: true };
@@ -156,17 +161,12 @@ async function learn(
 	own: StoredTask,
 	waiting: StoredTask[],
 ): Promise<BatchState> {
+	const context = readWaitingNodeContext(ctx);
 	const read = async (stored: StoredTask): Promise<ReadResult> => {
 		const taskId = stored.taskId as string;
 		memory.lastRead.set(taskId, Date.now());
 		try {
-			const result = await checkTask(
-				ctx,
-				config,
-				withQuickRetries(stored.task as PreparedTask),
-				taskId,
-				undefined,
-			);
+			const result = await readState(ctx, config, stored, context);
 			if (result.status === 'generating') return 'unfinished';
 			memory.outcomes.set(taskId, { ok: true, result });
 		} catch (error) {
@@ -204,6 +204,43 @@ async function learn(
 		if (reads.some((r) => r.status !== 'fulfilled' || r.value !== 'final')) return 'waiting';
 	}
 	return done();
+}
+
+/**
+ * One task's state, read for free wherever kie offers a free read. A Get 4K item is read with
+ * record-info of the 4K render's own task id when kie answered the request with one. Otherwise
+ * the 4K request is repeated: kie answers a repeat with the 4K state at no charge, but only once a
+ * 4K was requested (for a video without one the same request starts a paid render). So it is
+ * repeated only for a 4K this execution's ledger shows it requested: nothing reached from the
+ * webhook can become a first, paid 4K request.
+ */
+async function readState(
+	ctx: IWebhookFunctions,
+	config: ApiConfig,
+	stored: StoredTask,
+	context: IDataObject | undefined,
+): Promise<VideoResult> {
+	const task = withQuickRetries(stored.task as PreparedTask);
+	const taskId = stored.taskId as string;
+	if (task.readBack !== 'repeatFourKRequest')
+		return await checkTask(ctx, config, task, taskId, undefined);
+	if (stored.fourKTaskId) {
+		const read = { ...task, readBack: 'recordInfo' as const };
+		const result = await checkTask(ctx, config, read, stored.fourKTaskId, undefined);
+		return {
+			...result,
+			taskId,
+			fourKTaskId: stored.fourKTaskId,
+			resolution: result.resolution ?? '4k',
+		};
+	}
+	if (!ledgerHasTask(context, taskId))
+		throw new TaskFailedError(
+			taskId,
+			null,
+			'this execution has no record of requesting its 4K, so it was not asked again (that request can be paid); read it with Get 4K',
+		);
+	return await checkTask(ctx, config, task, taskId, undefined);
 }
 
 /**

@@ -41,7 +41,12 @@ async function sendCreate(
 	if (task.readBack === 'repeatFourKRequest') {
 		const state = await requestFourK(ctx, config, task, body, signal, 'paid');
 		task.onCreated?.(state.taskId);
-		return { task, taskId: state.taskId, finished: state.status === 'success' ? state : undefined };
+		return {
+			task,
+			taskId: state.taskId,
+			fourKTaskId: state.fourKTaskId,
+			finished: state.status === 'success' ? state : undefined,
+		};
 	}
 	const data = await kieRequest<{ taskId?: string }>(ctx, config, {
 		method: 'POST',

@@ -29,6 +29,8 @@ export interface VideoResult extends IDataObject {
 	completedAt: string | null;
 	/** Credits kie reports for the task; only the Jobs API's record gives them. */
 	creditsConsumed?: number | null;
+	/** A 4K render's own task id, when kie answers the 4K request with one (record-info reads it). */
+	fourKTaskId?: string;
 }
 
 export interface ApiConfig {

@@ -1,7 +1,7 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IWebhookFunctions } from 'n8n-workflow';
 
 import { findTaskId, normalizeCallback, type NormalizedCallback } from '../records/normalize';
-import { SIGNATURE_FAILURE_TEXT, verifySignature } from './signature';
+import { SIGNATURE_FAILURE_TEXT, signedAtMs, verifySignature } from './signature';
 
 /** kie callbacks are a few KB of JSON; anything far larger is not from kie. */
 const MAX_CALLBACK_BYTES = 256 * 1024;
@@ -13,6 +13,12 @@ export const TOLERANCE_FIELD = 'Signature Tolerance (Seconds)';
 /** kie's task ids are short tokens; anything else is refused before it is stored or sent anywhere. */
 const TASK_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
+export interface SignedDelivery {
+	timestamp: string;
+	signature: string;
+	expiresAtMs: number;
+}
+
 type InspectedCallback =
 	| {
 			ok: true;
@@ -20,6 +26,8 @@ type InspectedCallback =
 			taskId: string;
 			callback: NormalizedCallback;
 			signed: boolean;
+			/** A verified signature: the signed pair, and when the tolerance stops accepting it. */
+			delivery?: SignedDelivery;
 			credentials: ICredentialDataDecryptedObject;
 	  }
 	| { ok: false; status: 400 | 401 | 413 | 500; reason: string };
@@ -106,6 +114,7 @@ export async function inspectCallback(
 	const credentials = await ctx.getCredentials('veo3Api');
 	const hmacKey =
 		typeof credentials.webhookHmacSecret === 'string' ? credentials.webhookHmacSecret : '';
+	let delivery: SignedDelivery | undefined;
 	if (hmacKey) {
 		const headers = ctx.getHeaderData();
 		const check = verifySignature({
@@ -118,10 +127,20 @@ export async function inspectCallback(
 		});
 		if (!check.valid)
 			return { ok: false, status: 401, reason: SIGNATURE_FAILURE_TEXT[check.reason] };
+		const timestamp = String(single(headers['x-webhook-timestamp'])).trim();
+		delivery = {
+			timestamp,
+			signature: String(single(headers['x-webhook-signature'])).trim(),
+			expiresAtMs: signedAtMs(timestamp) + tolerance * 1000,
+		};
 	}
 	const callback = normalizeCallback(body);
 	if (!callback) return { ok: false, status: 400, reason: 'Callback body has no task id' };
-	return { ok: true, body, taskId, callback, signed: hmacKey !== '', credentials };
+	return { ok: true, body, taskId, callback, signed: hmacKey !== '', delivery, credentials };
+}
+
+function single(header: string | string[] | undefined): string | undefined {
+	return Array.isArray(header) ? header[0] : header;
 }
 
 /** Answers the request directly; used for refusals and for callbacks that start nothing. */

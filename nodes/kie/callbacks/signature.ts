@@ -31,6 +31,13 @@ function single(header: string | string[] | undefined): string | undefined {
 	return Array.isArray(header) ? header[0] : header;
 }
 
+/** The time an X-Webhook-Timestamp names, in epoch ms. */
+export function signedAtMs(timestamp: string): number {
+	// kie sends seconds; accept milliseconds too rather than refusing a plausible variant.
+	const n = Number(timestamp);
+	return n < 1e12 ? n * 1000 : n;
+}
+
 /** Never throws; compares in constant time after the length check, like n8n's own helpers. */
 export function verifySignature(input: SignatureInput): SignatureCheck {
 	const timestamp = single(input.timestampHeader)?.trim();
@@ -38,9 +45,7 @@ export function verifySignature(input: SignatureInput): SignatureCheck {
 	if (!timestamp || !signature) return { valid: false, reason: 'missing-headers' };
 	if (!input.taskId) return { valid: false, reason: 'missing-task-id' };
 	if (!/^\d{1,13}$/.test(timestamp)) return { valid: false, reason: 'bad-timestamp' };
-	// kie sends seconds; accept milliseconds too rather than refusing a plausible variant.
-	const n = Number(timestamp);
-	const sentMs = n < 1e12 ? n * 1000 : n;
+	const sentMs = signedAtMs(timestamp);
 	// Written so that a tolerance that is not a number (NaN) refuses rather than accepts.
 	if (!(Math.abs(input.nowMs - sentMs) <= input.toleranceSeconds * 1000))
 		return { valid: false, reason: 'stale' };

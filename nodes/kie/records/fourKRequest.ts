@@ -52,6 +52,10 @@ export async function requestFourK(
 		originalTaskId,
 	);
 	result.taskId = originalTaskId;
+	// kie's docs leave open whether the answer names the source task or a 4K task of its own; an
+	// id of its own can be read with record-info, for free.
+	const answered = typeof data?.taskId === 'string' ? data.taskId : '';
+	if (answered && answered !== originalTaskId) result.fourKTaskId = answered;
 	result.resolution = '4k';
 	if (result.videoUrls.length > 0) result.status = 'success';
 	if (task.includeRaw) result.raw = { ...(data ?? {}), msg: message || undefined };

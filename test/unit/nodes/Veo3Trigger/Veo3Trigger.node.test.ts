@@ -3,6 +3,7 @@
  * the trigger's URL on a loopback server that parses and answers like n8n, and the test checks what
  * the started execution would receive.
  */
+import axios from 'axios';
 import type { IDataObject } from 'n8n-workflow';
 
 import { forgetAllCallbacks, storedKey } from '../../../../nodes/Veo3Trigger/dedupe';
@@ -75,6 +76,30 @@ function lastBodyReceived(): IDataObject {
 	return JSON.parse(last!.requestBody.toString('utf8')) as IDataObject;
 }
 
+/** kie's record-info `data` of a task, as the simulator answers it now. */
+async function kieRecord(taskId: string): Promise<IDataObject> {
+	const answer = await axios.get(`${fx.sim.url}/api/v1/veo/record-info`, {
+		params: { taskId },
+		headers: { Authorization: `Bearer ${API_KEY}` },
+	});
+	return answer.data.data as IDataObject;
+}
+
+/** POSTs to get-4k-video the trigger sent (the test's own setup requests use another client). */
+function fourKPosts(): number {
+	return fx.sim.requests().filter((r) => r.endpoint === 'POST /api/v1/veo/get-4k-video').length;
+}
+
+/** Starts a 4K of `source` with the trigger as callback, the way the Veo3 node's Get 4K does. */
+async function request4k(source: string): Promise<string> {
+	const answer = await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
+		taskId: source,
+		index: 0,
+		callBackUrl: server.triggerUrl,
+	});
+	return String((answer.data as IDataObject).taskId);
+}
+
 async function getDetails(taskId: string): Promise<IDataObject> {
 	return veo3Output(await fx.run([{}], { resource: 'video', operation: 'getDetails', taskId }))[0]
 		.json;
@@ -141,7 +166,9 @@ describe('every documented callback variant gives the Get Details shape, plus ra
 			expect(Object.keys(item)).toEqual(expect.arrayContaining(SHAPE_OF_GET_DETAILS));
 			for (const key of COMPARED) expect({ [key]: item[key] }).toEqual({ [key]: details[key] });
 			expect(item).toMatchObject({ taskId, event, signatureVerified: true, reference: null });
-			expect(item.raw).toEqual(lastBodyReceived());
+			// raw is kie's record, read when the callback came; the body is kept apart, named unverified.
+			expect(item.raw).toEqual(await kieRecord(taskId));
+			expect(item.unverifiedCallbackBody).toEqual(lastBodyReceived());
 			if (event === 'success') expect(item.videoUrl).toMatch(new RegExp(`^${fx.sim.url}/files/`));
 			else expect(item.errorMessage).toEqual(expect.any(String));
 		},
@@ -161,29 +188,26 @@ describe('every documented callback variant gives the Get Details shape, plus ra
 		const details = await getDetails(extendId);
 		for (const key of COMPARED) expect({ [key]: item[key] }).toEqual({ [key]: details[key] });
 		expect(item).toMatchObject({ taskId: extendId, event: 'success', status: 'success' });
-		expect((item.raw as IDataObject).msg).toMatch(/extension/i);
+		expect((item.unverifiedCallbackBody as IDataObject).msg).toMatch(/extension/i);
 	});
 
 	it.each(['page', 'openapi'] as const)(
-		'4K ready, %s shape: event fourK with the 4K video and its thumbnail',
+		'4K ready, %s shape, the 4K render with a task id of its own: event fourK with the 4K video and its thumbnail, from record-info',
 		async (shape) => {
-			fx.sim.configure({ fourKCallbackShape: shape });
+			fx.sim.configure({ fourKCallbackShape: shape, fourKTaskId: 'new' });
 			const source = await fx.finishedTask('a harbour at night');
-			await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
-				taskId: source,
-				index: 0,
-				callBackUrl: server.triggerUrl,
-			});
+			const fourKId = await request4k(source);
+			const posts = fourKPosts();
 			await ctl.complete(source); // finishes the pending 4K job, which sends the 4K callback
-			await ctl.delivered(source);
+			await ctl.delivered(fourKId);
 			const item = startedItem(server.triggerStarts[0]);
 			const raw = lastBodyReceived();
 			const data = raw.data as IDataObject;
 			const sentUrls = shape === 'page' ? (data.info as IDataObject).resultUrls : data.result_urls;
 			const sentImages = shape === 'page' ? (data.info as IDataObject).imageUrls : data.image_urls;
-			expect(shape === 'page' ? data.taskId : data.task_id).toBe(source);
+			expect(shape === 'page' ? data.taskId : data.task_id).toBe(fourKId);
 			expect(item).toMatchObject({
-				taskId: source,
+				taskId: fourKId,
 				event: 'fourK',
 				status: 'success',
 				resolution: '4k',
@@ -192,31 +216,51 @@ describe('every documented callback variant gives the Get Details shape, plus ra
 				signatureVerified: true,
 			});
 			expect(item.videoUrl).toBe((sentUrls as string[])[0]);
+			expect(item.raw).toEqual(await kieRecord(fourKId));
 			expect(Object.keys(item)).toEqual(expect.arrayContaining(SHAPE_OF_GET_DETAILS));
+			expect(fourKPosts()).toBe(posts);
 		},
 	);
 
 	it.each(['page', 'openapi'] as const)(
-		"4K unavailable, %s shape: event failure with the reason kie's 4K endpoint gives",
+		"4K unavailable, %s shape, the 4K with its own task id: event failure with kie's record's reason",
 		async (shape) => {
-			fx.sim.configure({ fourKCallbackShape: shape, fourKOutcome: 'fail' });
+			fx.sim.configure({ fourKCallbackShape: shape, fourKOutcome: 'fail', fourKTaskId: 'new' });
 			const source = await fx.finishedTask('a harbour at noon');
-			await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
-				taskId: source,
-				index: 0,
-				callBackUrl: server.triggerUrl,
-			});
+			const fourKId = await request4k(source);
 			await ctl.complete(source);
-			await ctl.delivered(source);
+			await ctl.delivered(fourKId);
 			expect(startedItem(server.triggerStarts[0])).toMatchObject({
-				taskId: source,
+				taskId: fourKId,
 				event: 'failure',
 				status: 'failed',
-				errorCode: 422,
+				errorCode: 500,
 				errorMessage: 'The 4K version of this video is unavailable. Please try a different video.',
 				videoUrls: [],
 				videoUrl: null,
 			});
+		},
+	);
+
+	it.each(['page', 'openapi'] as const)(
+		'4K ready, %s shape, named by its source task (kie offers no free read of it): acknowledged with confirmed false, nothing started, nothing sent to get-4k-video',
+		async (shape) => {
+			fx.sim.configure({ fourKCallbackShape: shape });
+			const source = await fx.finishedTask('a harbour at dusk');
+			await request4k(source);
+			const posts = fourKPosts();
+			const credits = fx.sim.counters().credits;
+			await ctl.complete(source);
+			await ctl.delivered(source);
+			expect(ctl.deliveries(source).map((d) => d.status)).toEqual([200]);
+			expect(JSON.parse(server.log.at(-1)!.body)).toEqual({
+				received: true,
+				confirmed: false,
+				reason: expect.stringMatching(/no 4K result.*never sends a 4K request.*Get 4K/),
+			});
+			expect(server.triggerStarts).toHaveLength(0);
+			expect(fourKPosts()).toBe(posts);
+			expect(fx.sim.counters().credits).toBe(credits);
 		},
 	);
 
@@ -231,7 +275,8 @@ describe('every documented callback variant gives the Get Details shape, plus ra
 		const details = await getDetails(taskId);
 		const item = startedItem(server.triggerStarts[0]);
 		for (const key of COMPARED) expect({ [key]: item[key] }).toEqual({ [key]: details[key] });
-		expect(item.raw).toEqual(body);
+		expect(item.raw).toEqual(await kieRecord(taskId));
+		expect(item.unverifiedCallbackBody).toEqual(body);
 	});
 
 	it('the webhook guide sample shape: top-level taskId and data.task_id, signed over data.task_id', async () => {
@@ -270,31 +315,51 @@ describe('events and outputs', () => {
 	});
 
 	it('"Upscaled Video Ready" alone ignores generation callbacks and starts on a 4K callback', async () => {
+		fx.sim.configure({ fourKTaskId: 'new' });
 		server.useTrigger({ events: ['fourK'], options: {} }, signedCreds());
 		const source = await generateAndCallBack('a lighthouse');
 		expect(server.triggerStarts).toHaveLength(0);
-		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
-			taskId: source,
-			index: 0,
-			callBackUrl: server.triggerUrl,
-		});
+		const fourKId = await request4k(source);
 		await ctl.complete(source);
-		await ctl.delivered(source, 2);
+		await ctl.delivered(fourKId);
 		expect(server.triggerStarts).toHaveLength(1);
-		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId: source, event: 'fourK' });
+		expect(startedItem(server.triggerStarts[0])).toMatchObject({ taskId: fourKId, event: 'fourK' });
+	});
+
+	it("a 4K callback in the generation-like shape of kie's current callbacks page: kie's record makes it a fourK event", async () => {
+		fx.sim.configure({ fourKTaskId: 'new' });
+		server.useTrigger({ events: ['fourK'], options: {} }, signedCreds());
+		const source = await fx.finishedTask('a lighthouse at dawn');
+		const fourKId = await request4k(source);
+		await ctl.complete(source);
+		await ctl.delivered(fourKId);
+		server.useTrigger({ events: ['fourK'], options: {} }, signedCreds());
+		const current = {
+			code: 200,
+			msg: 'Video generated successfully.',
+			data: {
+				taskId: fourKId,
+				fallbackFlag: false,
+				info: { resultUrls: ['https://files.example/4k.mp4'] },
+			},
+		};
+		const answer = await postCallback(server.triggerUrl, current, signedHeaders(HMAC, fourKId));
+		expect(answer).toEqual({ status: 200, body: { received: true } });
+		expect(startedItem(server.triggerStarts[0])).toMatchObject({
+			taskId: fourKId,
+			event: 'fourK',
+			resolution: '4k',
+		});
 	});
 
 	it('separate outputs: successes (4K included) on the first output, failures on the second', async () => {
+		fx.sim.configure({ fourKTaskId: 'new' });
 		server.useTrigger({ events: ALL_EVENTS, separateOutputs: true, options: {} }, signedCreds());
 		const ok = await generateAndCallBack('a green field');
 		const bad = await generateAndCallBack('[content-policy] a red field');
-		await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
-			taskId: ok,
-			index: 0,
-			callBackUrl: server.triggerUrl,
-		});
+		const fourKId = await request4k(ok);
 		await ctl.complete(ok);
-		await ctl.delivered(ok, 2);
+		await ctl.delivered(fourKId);
 		const [success, failure, fourK] = server.triggerStarts;
 		expect(success.outputs.map((o) => o.map((i) => i.json.taskId))).toEqual([[ok], []]);
 		expect(failure.outputs.map((o) => o.map((i) => i.json.taskId))).toEqual([[], [bad]]);
@@ -351,7 +416,8 @@ describe('signature and duplicates', () => {
 	it('with "Ignore Duplicate Deliveries" off every delivery starts an execution', async () => {
 		server.useTrigger({ events: ALL_EVENTS, options: { ignoreDuplicates: false } }, signedCreds());
 		const taskId = await generateAndCallBack('a crane');
-		await ctl.resend(taskId);
+		// kie's own re-delivery is signed anew (a later time): not a replay.
+		await ctl.resend(taskId, { timestamp: Math.floor(Date.now() / 1000) + 1 });
 		await ctl.delivered(taskId, 2);
 		expect(server.triggerStarts.map((s) => startedItem(s).taskId)).toEqual([taskId, taskId]);
 	});

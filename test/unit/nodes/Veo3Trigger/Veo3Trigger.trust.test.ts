@@ -12,6 +12,12 @@ import {
 	seenBefore,
 } from '../../../../nodes/Veo3Trigger/dedupe';
 import {
+	claimDelivery,
+	forgetAcceptedDeliveries,
+	MAX_REPLAY_ENTRIES,
+	MAX_SAVED_REPLAY_BYTES,
+} from '../../../../nodes/Veo3Trigger/replay';
+import {
 	nowSeconds,
 	postCallback,
 	replay,
@@ -44,8 +50,195 @@ beforeAll(async () => await server.start());
 afterAll(async () => await server.stop());
 beforeEach(() => {
 	forgetAllCallbacks();
+	forgetAcceptedDeliveries();
 	server.log.length = 0;
 	server.useTrigger({ events: ALL_EVENTS, options: {} }, unsigned());
+});
+
+/** A 4K-ready callback body in the callback page's shape, with the attacker's URLs. */
+function fourKBody(taskId: string): Record<string, unknown> {
+	return {
+		code: 200,
+		msg: '4K Video generated successfully.',
+		data: {
+			task_id: taskId,
+			result_urls: [ATTACKER_URL],
+			image_urls: [ATTACKER_URL],
+			media_ids: ['m1'],
+		},
+	};
+}
+
+/** What the account paid and the paid requests kie received: the simulator's balance and log. */
+function spending(): IDataObject {
+	const counters = fx.sim.counters();
+	const paid = fx.sim
+		.requests()
+		.filter((r) =>
+			/^POST \/api\/v1\/(veo\/(generate|extend|get-4k-video)|jobs\/createTask)$/.test(r.endpoint),
+		)
+		.concat(fx.sim.requests().filter((r) => r.endpoint === 'GET /api/v1/veo/get-1080p-video'));
+	return {
+		credits: counters.credits,
+		creditsSpent: counters.creditsSpent,
+		fourKJobs: counters.fourKJobs,
+		paidRequests: paid.length,
+	};
+}
+
+describe('no callback spends credits: a 4K claim is confirmed with free reads or refused', () => {
+	it('a forged unsigned "4K ready" naming a real finished task that never had a 4K: 0 credits, 0 paid requests, nothing starts', async () => {
+		const taskId = await ctl.createTask(API_KEY, 'a finished video, no 4K');
+		await ctl.complete(taskId);
+		const spent = spending();
+		expect(spent.credits).toBe(9940);
+		const answer = await postCallback(server.triggerUrl, fourKBody(taskId));
+		expect(answer).toEqual({
+			status: 200,
+			body: {
+				received: true,
+				confirmed: false,
+				reason: expect.stringMatching(/no 4K result.*never sends a 4K request/),
+			},
+		});
+		expect(server.triggerStarts).toHaveLength(0);
+		expect(spending()).toEqual(spent);
+		expect(fx.sim.counters().credits).toBe(9940);
+	});
+
+	it('the same claim in every 4K body shape kie documents, forged ten times: still nothing paid', async () => {
+		const taskId = await ctl.createTask(API_KEY, 'a finished video, many claims');
+		await ctl.complete(taskId);
+		const spent = spending();
+		const shapes = [
+			fourKBody(taskId),
+			{
+				code: 200,
+				msg: '4K Video generated successfully.',
+				data: { taskId, info: { resultUrls: [ATTACKER_URL], imageUrls: [ATTACKER_URL] } },
+			},
+			{ code: 500, msg: 'The 4K version of this video is unavailable.', data: { taskId } },
+		];
+		for (let i = 0; i < 10; i++) await postCallback(server.triggerUrl, shapes[i % shapes.length]);
+		expect(server.triggerStarts).toHaveLength(0);
+		expect(spending()).toEqual(spent);
+	});
+
+	it("a 4K render with a task id of its own is confirmed by its record-info, free; the item is kie's record", async () => {
+		fx.sim.configure({ fourKTaskId: 'new', fourKMs: 60_000 });
+		const source = await ctl.createTask(API_KEY, 'a 4K source with its own 4K id');
+		await ctl.complete(source);
+		const answer = await ctl.post(API_KEY, '/api/v1/veo/get-4k-video', {
+			taskId: source,
+			index: 0,
+			callBackUrl: server.triggerUrl,
+		});
+		const fourKId = String((answer.data as IDataObject).taskId);
+		const spent = spending();
+		await ctl.complete(source);
+		await ctl.delivered(fourKId);
+		expect(server.triggerStarts).toHaveLength(1);
+		const item = server.triggerStarts[0].outputs[0][0].json;
+		expect(item).toMatchObject({ taskId: fourKId, event: 'fourK', status: 'success' });
+		expect(spending()).toEqual(spent);
+		// A forged body naming that id gets kie's URLs, not the attacker's.
+		forgetAllCallbacks();
+		server.useTrigger({ events: ALL_EVENTS, options: { ignoreDuplicates: false } }, unsigned());
+		await postCallback(server.triggerUrl, fourKBody(fourKId));
+		const forged = server.triggerStarts[0].outputs[0][0].json;
+		const { unverifiedCallbackBody, ...rest } = forged;
+		expect(rest).toMatchObject({ taskId: fourKId, event: 'fourK', status: 'success' });
+		expect(JSON.stringify(rest)).not.toContain(ATTACKER_URL);
+		expect(JSON.stringify(unverifiedCallbackBody)).toContain(ATTACKER_URL);
+		expect(spending()).toEqual(spent);
+	});
+});
+
+describe("the item is kie's word", () => {
+	it('no byte of the received body outside unverifiedCallbackBody, in every field the body can fill', async () => {
+		const taskId = await ctl.createTask(API_KEY, 'a video an attacker describes');
+		await ctl.complete(taskId);
+		const marker = 'ATTACKER-MARKER-5c1e';
+		const body = {
+			code: 200,
+			msg: `${marker} msg`,
+			data: {
+				taskId,
+				info: {
+					resultUrls: [`https://${marker}.example/v.mp4`],
+					originUrls: [`https://${marker}.example/o.mp4`],
+					fullResultUrls: [`https://${marker}.example/f.mp4`],
+					imageUrls: [`https://${marker}.example/i.jpg`],
+					resolution: `${marker}-4k`,
+				},
+				promptJson: { prompt: marker },
+				fallbackFlag: true,
+				[marker]: marker,
+			},
+			[marker]: marker,
+		};
+		const answer = await postCallback(server.triggerUrl, body);
+		expect(answer.status).toBe(200);
+		const item = server.triggerStarts[0].outputs[0][0].json;
+		const { unverifiedCallbackBody, ...rest } = item;
+		expect(JSON.stringify(rest)).not.toContain(marker);
+		expect(unverifiedCallbackBody).toEqual(body);
+		expect(rest).toMatchObject({ confirmedByKie: true, signatureVerified: false, fallback: false });
+		// raw is kie's record-info answer for the task.
+		expect(rest.raw).toMatchObject({ taskId, successFlag: 1, fallbackFlag: false });
+	});
+});
+
+describe('an accepted signed delivery counts once', () => {
+	it('an exact replay of an accepted (timestamp, signature) starts 0 runs with "Ignore Duplicate Deliveries" off', async () => {
+		server.useTrigger({ events: ALL_EVENTS, options: { ignoreDuplicates: false } }, signed());
+		const taskId = await ctl.createTask(API_KEY, 'replayed', { callBackUrl: server.triggerUrl });
+		await ctl.complete(taskId);
+		await ctl.delivered(taskId);
+		expect(server.triggerStarts).toHaveLength(1);
+		const genuine = server.log.find((l) => l.path === '/webhook/veo3')!;
+		const reads = ctl.recordReads().get(taskId);
+		for (let i = 0; i < 3; i++)
+			expect(await replay(server, genuine)).toEqual({
+				status: 200,
+				body: { received: true, duplicate: true },
+			});
+		expect(server.triggerStarts).toHaveLength(1);
+		// Answered from memory: not even a free read.
+		expect(ctl.recordReads().get(taskId)).toBe(reads);
+		// kie's own re-delivery, signed at another time, still starts its run with the option off.
+		await ctl.resend(taskId, { timestamp: nowSeconds() + 1 });
+		await ctl.delivered(taskId, 2);
+		expect(server.triggerStarts).toHaveLength(2);
+	});
+
+	it('the saved copy stops a replay in another process (process memory gone)', async () => {
+		server.useTrigger({ events: ALL_EVENTS, options: { ignoreDuplicates: false } }, signed());
+		const taskId = await ctl.createTask(API_KEY, 'replayed later', {
+			callBackUrl: server.triggerUrl,
+		});
+		await ctl.complete(taskId);
+		await ctl.delivered(taskId);
+		forgetAcceptedDeliveries();
+		const genuine = server.log.find((l) => l.path === '/webhook/veo3')!;
+		expect((await replay(server, genuine)).body).toEqual({ received: true, duplicate: true });
+		expect(server.triggerStarts).toHaveLength(1);
+	});
+
+	it('a delivery refused with an error (task still rendering) may come again: its retry is read again', async () => {
+		server.useTrigger({ events: ALL_EVENTS, options: { ignoreDuplicates: false } }, signed());
+		const taskId = await ctl.createTask(API_KEY, 'early');
+		const headers = signedHeaders(HMAC, taskId);
+		expect((await postCallback(server.triggerUrl, successBody(taskId), headers)).status).toBe(503);
+		await ctl.complete(taskId);
+		expect((await postCallback(server.triggerUrl, successBody(taskId), headers)).status).toBe(200);
+		expect(server.triggerStarts).toHaveLength(1);
+		expect((await postCallback(server.triggerUrl, successBody(taskId), headers)).body).toEqual({
+			received: true,
+			duplicate: true,
+		});
+		expect(server.triggerStarts).toHaveLength(1);
+	});
 });
 
 describe('unsigned callbacks (no HMAC key): kie decides what happened', () => {
@@ -74,10 +267,10 @@ describe('unsigned callbacks (no HMAC key): kie decides what happened', () => {
 			confirmedByKie: true,
 			signatureVerified: false,
 		});
-		// The body is kept only as raw data, never as the result.
-		const { raw, ...rest } = item;
+		// The body is kept only under a name that says unverified, never as the result or as raw.
+		const { unverifiedCallbackBody, ...rest } = item;
 		expect(JSON.stringify(rest)).not.toContain(ATTACKER_URL);
-		expect(JSON.stringify(raw)).toContain(ATTACKER_URL);
+		expect(JSON.stringify(unverifiedCallbackBody)).toContain(ATTACKER_URL);
 	});
 
 	it('a made-up task ID: 400 with the reason, nothing started', async () => {
@@ -156,27 +349,32 @@ describe('signed callbacks: an observed signature replayed with a rewritten body
 		});
 	});
 
-	it('a generation callback relabelled as a 4K one: kie has no 4K render for it, nothing starts', async () => {
+	it("kie's genuine signature of a generation callback, replayed with a 4K body: 0 credits, 0 paid requests, nothing starts", async () => {
 		const taskId = await ctl.createTask(API_KEY, 'relabelled', { callBackUrl: server.triggerUrl });
 		await ctl.complete(taskId);
 		await ctl.delivered(taskId);
 		expect(server.triggerStarts).toHaveLength(1);
-		const fourK = {
-			code: 200,
-			msg: '4K Video generated successfully.',
-			data: {
-				task_id: taskId,
-				result_urls: [ATTACKER_URL],
-				image_urls: [ATTACKER_URL],
-				media_ids: ['m1'],
-			},
-		};
-		const answer = await postCallback(server.triggerUrl, fourK, signedHeaders(HMAC, taskId));
-		expect(answer).toMatchObject({
-			status: 400,
-			body: { error: 'kie.ai has no 4K render for this task' },
+		const genuine = server.log.find((l) => l.path === '/webhook/veo3')!;
+		const spent = spending();
+		// The observed signature covers only taskId.timestamp: the same headers with a 4K body.
+		const replayed = await postCallback(server.triggerUrl, fourKBody(taskId), {
+			'x-webhook-timestamp': String(genuine.headers['x-webhook-timestamp']),
+			'x-webhook-signature': String(genuine.headers['x-webhook-signature']),
+		});
+		expect(replayed).toEqual({ status: 200, body: { received: true, duplicate: true } });
+		// A signature of kie's that the trigger never accepted (its delivery was held back): the
+		// 4K claim is checked, and refused, with free reads only.
+		const unseen = await postCallback(
+			server.triggerUrl,
+			fourKBody(taskId),
+			signedHeaders(HMAC, taskId, nowSeconds() - 1),
+		);
+		expect(unseen).toMatchObject({
+			status: 200,
+			body: { received: true, confirmed: false, reason: expect.stringMatching(/no 4K result/) },
 		});
 		expect(server.triggerStarts).toHaveLength(1);
+		expect(spending()).toEqual(spent);
 	});
 
 	it('a genuine 4K callback relabelled as a generation one gives the generation record, not the body', async () => {
@@ -292,5 +490,48 @@ describe('the duplicate store', () => {
 		expect((old.seenCallbacks as Array<[string, number]>).map(([key]) => key.length)).toEqual([
 			22, 22,
 		]);
+	});
+});
+
+describe('the replay store', () => {
+	const delivery = (i: number, expiresAtMs: number) => ({
+		taskId: `task${i}`,
+		timestamp: String(1_800_000_000 + i),
+		signature: `sig${i}`,
+		expiresAtMs,
+	});
+
+	it('keeps an accepted pair until its timestamp leaves the tolerance, then forgets it', () => {
+		const staticData: IDataObject = {};
+		const now = 1_000_000;
+		const claim = claimDelivery('scope-time', staticData, delivery(1, now + 300_000), now);
+		expect(claim.state).toBe('new');
+		if (claim.state === 'new') claim.accept();
+		expect(claimDelivery('scope-time', staticData, delivery(1, now + 300_000), now).state).toBe(
+			'duplicate',
+		);
+		const later = now + 300_001;
+		const again = claimDelivery('scope-time', {}, delivery(1, later + 300_000), later);
+		expect(again.state).toBe('new');
+	});
+
+	it('is bounded: full of unexpired pairs it refuses (503) rather than forget one; the saved copy stays under its byte cap', () => {
+		const staticData: IDataObject = {};
+		const now = 1_000_000;
+		for (let i = 0; i < MAX_REPLAY_ENTRIES; i++) {
+			const claim = claimDelivery('scope-full', staticData, delivery(i, now + 60_000 + i), now);
+			if (claim.state === 'new') claim.accept();
+		}
+		expect(JSON.stringify(staticData).length).toBeLessThanOrEqual(MAX_SAVED_REPLAY_BYTES + 64);
+		expect(claimDelivery('scope-full', staticData, delivery(-1, now + 60_000), now).state).toBe(
+			'full',
+		);
+		// Still a duplicate, not forgotten: the first pair of all.
+		expect(claimDelivery('scope-full', staticData, delivery(0, now + 60_000), now).state).toBe(
+			'duplicate',
+		);
+		// Once they expire there is room again.
+		const later = now + 60_000 + MAX_REPLAY_ENTRIES + 1;
+		expect(claimDelivery('scope-full', {}, delivery(-1, later + 60_000), later).state).toBe('new');
 	});
 });
