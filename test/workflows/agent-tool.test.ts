@@ -7,10 +7,7 @@
 import type { IConnections, IDataObject, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import {
-	TOOL_MAX_WAIT_MINUTES,
-	TOOL_RETRY_AFTER_SECONDS,
-} from '../../nodes/Veo3/engine/agentTool';
+import { TOOL_MAX_WAIT_MINUTES, TOOL_RETRY_AFTER_SECONDS } from '../../nodes/Veo3/engine/agentTool';
 import { readTaskSettings } from '../../nodes/Veo3/inputs/settings';
 import {
 	ITEMS_TYPE,

@@ -3,10 +3,7 @@
  * `response` (parsed) preferred over `resultJson` (JSON text), string or number `failCode`, every
  * not-final `state`, and `creditsConsumed` carried when kie reports it.
  */
-import {
-	normalizeCallback,
-	normalizeJobsRecord,
-} from '../../../../../nodes/kie/records/normalize';
+import { normalizeCallback, normalizeJobsRecord } from '../../../../../nodes/kie/records/normalize';
 
 const URL_A = 'https://tempfile.aiquickdraw.com/v/a.mp4';
 
