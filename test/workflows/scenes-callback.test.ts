@@ -300,6 +300,47 @@ describe('two videos in one execution', () => {
 	});
 });
 
+describe('one input item per scene', () => {
+	it('grouped rows: one output item per video, paired with all of its rows', async () => {
+		const rows = [
+			{ video: 'b', scene: 2, prompt: 'b lands' },
+			{ video: 'a', scene: 1, prompt: 'a lifts off' },
+			{ video: 'b', scene: 1, prompt: 'b lifts off' },
+			{ video: 'a', scene: 2, prompt: 'a lands' },
+		];
+		const run = await park(
+			rows,
+			scenes({ sceneSource: 'items', scenes: undefined, groupByField: 'video' }),
+		);
+		const byPrompt = () => new Map(fx.sim.tasks().map((t) => [t.prompt, t]));
+		for (const [prompt, count] of [
+			['a lifts off', 3],
+			['b lifts off', 4],
+		] as const) {
+			await ctl.complete(byPrompt().get(prompt)!.id);
+			await until(
+				() =>
+					fx.sim.tasks().length === count && server.execution(run.executionId).state === 'waiting',
+			);
+		}
+		await ctl.complete(byPrompt().get('a lands')!.id);
+		await until(() => server.execution(run.executionId).state === 'waiting');
+		await ctl.complete(byPrompt().get('b lands')!.id);
+		const done = await server.waitFor(run.executionId);
+		const out = done.output('Veo3');
+		expect(out.map((i) => [i.json.group, i.json.status, i.json.taskId])).toEqual([
+			['b', 'success', byPrompt().get('b lands')!.id],
+			['a', 'success', byPrompt().get('a lands')!.id],
+		]);
+		expect(out.map((i) => i.pairedItem)).toEqual([
+			[{ item: 0 }, { item: 2 }],
+			[{ item: 1 }, { item: 3 }],
+		]);
+		expect(byPrompt().get('b lands')!.parentId).toBe(byPrompt().get('b lifts off')!.id);
+		expect(creates()).toHaveLength(4);
+	});
+});
+
 describe('Max Wait per scene', () => {
 	it('no callback in time: the items come out as a timeout naming the scene, its task and the finished part', async () => {
 		const run = await park([{ scenes: THREE.slice(0, 2).join('\n'), row: 7 }]);
