@@ -15,6 +15,7 @@ import * as video from './actions/video';
 import { tuningProperties } from './actions/common.descriptions';
 import { toolDescriptionProperties } from './actions/toolDescriptions';
 import { resumeFromCallback } from './tasks/callbackResume';
+import { resumeSceneChain, waitingSceneChains } from './tasks/chainResume';
 import { unregisteredWebhookMethods } from '../kie/callbacks/webhookLifecycle';
 
 export class Veo3 implements INodeType {
@@ -69,6 +70,8 @@ export class Veo3 implements INodeType {
 	webhookMethods = unregisteredWebhookMethods;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		const chains = waitingSceneChains(this);
+		if (chains) return await resumeSceneChain(this, chains);
 		return await resumeFromCallback.call(this);
 	}
 

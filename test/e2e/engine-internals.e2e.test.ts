@@ -120,6 +120,52 @@ describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n
 		}
 	});
 
+	test('rerunResumedNode: a resumed node re-enabled by webhook() runs execute() again with its own input, parks again, then its output flows on', async () => {
+		veo.sim.configure({ renderMs: 600_000 });
+		const path = `internals-rerun-${version}`;
+		const wf = await api.createWorkflow(
+			chain(path, [
+				webhookNode(path, 'responseNode'),
+				respondWithExecutionIdNode(),
+				veo3Node(
+					{
+						resource: 'video',
+						operation: 'generateScenes',
+						scenes: '={{ $json.body.scenes.join("\\n") }}',
+						model: 'veo3_fast',
+						waitMode: 'callback',
+						options: { ...E2E_POLL, maxWaitMinutes: 2 },
+					},
+					veo.credentials,
+					{},
+					NODE_NAME,
+				),
+				noOpNode('After'),
+			]),
+		);
+		await api.activateWorkflow(wf.id);
+		const started = await callWebhook(n8n, path, {
+			scenes: ['a paper boat', 'the boat sails off'],
+		});
+		const id = String(started.data.executionId);
+		await api.waitForExecutionStatus(id, ['waiting'], 20_000);
+		const [first] = veo.sim.tasks();
+		await complete(veo, first.id);
+		// Only execute() creates tasks: a second task means n8n ran the node again after the resume.
+		await until(() => (veo.sim.tasks().length === 2 ? true : null), 20_000, 'scene 2 created');
+		await api.waitForExecutionStatus(id, ['waiting'], 20_000);
+		const second = veo.sim.tasks()[1];
+		expect(second.parentId).toBe(first.id);
+		await complete(veo, second.id);
+		const done = await api.waitForExecutionDone(id, 30_000);
+		expect(done.status).toBe('success');
+		expect(nodeOutput(done, NODE_NAME).map((i) => [i.json.taskId, i.json.scenesDone])).toEqual([
+			[second.id, 2],
+		]);
+		expect(nodeRuns(done, NODE_NAME)).toBe(1);
+		expect(nodeOutput(done, 'After')).toHaveLength(1);
+	});
+
 	test("stop while polling: the execution's custom data names every created task", async () => {
 		veo.sim.configure({ renderMs: 600_000 });
 		const id = await startBatch('internals-stop', ['a drum', 'a flute', 'a harp'], 'poll');

@@ -2,7 +2,8 @@
 // v1,v2): a 4-scene list started by a production webhook makes 1 generate + 3 extends, each
 // extending the previous task, and one stitched MP4; a chain refused by kie.ai at scene 3 (402),
 // retried from the executions list ("Retry execution", REST) after a top-up, pays for scenes 3 and
-// 4 only; and examples/scenes-to-drive.json runs with its Google Drive node disabled. One n8n
+// 4 only; with Wait for Callback, a 3-scene video parks the execution (status waiting, no worker)
+// while each scene renders and ends with one stitched video; and examples/scenes-to-drive.json runs with its Google Drive node disabled. One n8n
 // start per version; renders take ~100 ms.
 import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import {
@@ -11,10 +12,15 @@ import {
 	E2E_POLL,
 	EXAMPLE_THIRD_PARTY_TYPES,
 	executionError,
+	noOpNode,
 	nodeOutput,
+	nodeRuns,
 	prepareExample,
 	readExample,
+	respondWithExecutionIdNode,
+	sleep,
 	startVeo3Instance,
+	until,
 	veo3Node,
 	webhookNode,
 	type Veo3Instance,
@@ -138,6 +144,79 @@ describe.each(selectedVersions())('Generate Long Video (Scenes) in real n8n %s',
 			firstTasks.map((t: { id: string }) => t.id),
 		);
 		expect(charged(tasks.slice(2))).toBe(120);
+	});
+
+	test('Wait for Callback: 3 scenes, the execution waits (no worker) while each renders, 1 generate + 2 extends, one stitched video', async () => {
+		// Scenes render until the test finishes them, so "waiting while a scene renders" is observed, not raced.
+		veo.sim.configure({ renderMs: 600_000 });
+		const path = `scenes-cb-${version}`;
+		const wf = await api.createWorkflow(
+			chain(path, [
+				webhookNode(path, 'responseNode'),
+				respondWithExecutionIdNode(),
+				veo3Node(
+					{
+						...scenesParameters({ maxWaitMinutes: 5 }),
+						scenes: '={{ $json.body.scenes.slice(0, 3).join("\\n") }}',
+						waitMode: 'callback',
+					},
+					veo.credentials,
+				),
+				noOpNode('After'),
+			]),
+		);
+		await api.activateWorkflow(wf.id);
+		const started = await callWebhook(n8n, path, { scenes: SCENES });
+		const id = String(started.data.executionId);
+		for (let scene = 1; scene <= 3; scene++) {
+			const parked = await api.waitForExecutionStatus(id, ['waiting'], 30_000);
+			expect(parked.waitTill).toBeTruthy();
+			const tasks = veo.sim.tasks();
+			expect(tasks).toHaveLength(scene);
+			const current = tasks[scene - 1];
+			expect(current.state).toBe('generating');
+			expect(current.kind).toBe(scene === 1 ? 'generate' : 'extend');
+			if (scene > 1) expect(current.parentId).toBe(tasks[scene - 2].id);
+			expect(current.callBackUrl).toContain(`/webhook-waiting/${id}`);
+			if (version === 'v2') expect(current.callBackUrl).toMatch(/\?signature=[0-9a-f]{64}/);
+			// Still waiting a moment later: nothing is polling, the execution holds no worker.
+			await sleep(1500);
+			expect((await api.getExecution(id, false)).status).toBe('waiting');
+			await fetch(`${veo.sim.controlUrl}/tasks/${current.id}/complete`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: '{}',
+			});
+			if (scene < 3)
+				await until(async () => veo.sim.tasks().length === scene + 1, 30_000, `scene ${scene + 1}`);
+		}
+		const done = await api.waitForExecutionDone(id, 60_000);
+		expect(done.status).toBe('success');
+		const tasks = veo.sim.tasks();
+		expect(creates().map((r: { endpoint: string }) => r.endpoint)).toEqual([
+			GENERATE,
+			EXTEND,
+			EXTEND,
+		]);
+		const [video] = nodeOutput(done, 'Veo3');
+		expect(video.json).toMatchObject({
+			status: 'success',
+			taskId: tasks[2].id,
+			sceneCount: 3,
+			scenesDone: 3,
+			creditsConsumed: 180,
+		});
+		expect(String(video.json.videoUrl)).toContain(`${tasks[2].id}_0_full`);
+		expect(nodeRuns(done, 'Veo3')).toBe(1);
+		expect(nodeOutput(done, 'After')).toHaveLength(1);
+		expect(charged(tasks)).toBe(180);
+		// Every callback got an answer kie accepts, and none paid for anything.
+		for (let waited = 0; veo.sim.callbacks().length < 3 && waited < 15_000; waited += 250)
+			await sleep(250);
+		expect(
+			veo.sim.callbacks().every((c: { status: number }) => c.status === 200 || c.status === 409),
+		).toBe(true);
+		expect(veo.sim.tasks()).toHaveLength(3);
 	});
 
 	test('examples/scenes-to-drive.json (Drive disabled): one 4-scene video per sheet video', async () => {

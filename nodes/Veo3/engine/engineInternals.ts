@@ -1,6 +1,7 @@
 import type {
 	ExecutionError,
 	IDataObject,
+	INodeExecutionData,
 	IRunExecutionData,
 	IWebhookFunctions,
 } from 'n8n-workflow';
@@ -49,6 +50,28 @@ export function failResumedNode(ctx: IWebhookFunctions, error: ExecutionError): 
 	if (!entry || entry.node.name !== ctx.getNode().name) return false;
 	entry.metadata = { ...entry.metadata, resumeError: error } as typeof entry.metadata;
 	return true;
+}
+
+/**
+ * Makes n8n run the resumed node's execute() again, instead of passing webhook()'s items through,
+ * and returns the items the node was given when it parked, for webhook() to hand back unchanged
+ * (so execute() sees the same input, and its output pairs with the same items). On a resume call
+ * n8n's WaitingWebhooks.getWebhookExecutionData sets `disabled = true` on the node of the first
+ * stack entry, clears `waitTill` and removes the parked run from the run data, before webhook()
+ * runs; WebhookHelpers then sets that entry's `data.main` to webhook()'s items and runs the
+ * execution; WorkflowExecute.runNode passes the input of a disabled node through, and otherwise
+ * runs the node with that input, under the same run index as the parked run (whose run data was
+ * removed). handleWaitingState does not disable the node again: it acts only while `waitTill` is
+ * set, which is the timeout path. Read in n8n 1.123.x and 2.41.x (cli WaitingWebhooks and
+ * WebhookHelpers, n8n-core WorkflowExecute). undefined when the entry is not this node's.
+ */
+export function rerunResumedNode(ctx: IWebhookFunctions): INodeExecutionData[][] | undefined {
+	const entry = waitingExecution(ctx)?.executionData?.nodeExecutionStack?.[0];
+	if (!entry || entry.node.name !== ctx.getNode().name) return undefined;
+	const input = entry.data?.main;
+	if (!Array.isArray(input) || !Array.isArray(input[0])) return undefined;
+	entry.node.disabled = false;
+	return [input[0]];
 }
 
 /**

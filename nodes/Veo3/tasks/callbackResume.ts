@@ -51,7 +51,7 @@ function memoryOf(batchId: string): BatchMemory {
 // Callbacks of one batch are handled one after the other in this process. kie may deliver a
 // callback twice at the same moment; without this, both deliveries could find every task final
 // and both resume the execution (n8n only refuses an execution that is already marked running).
-async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+export async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
 	const previous = queues.get(key) ?? Promise.resolve();
 	const run = previous.then(work);
 	const tail = run.then(
@@ -247,7 +247,7 @@ async function readState(
  * kie waits 15 s for the answer and retries a callback that failed, so a read made while kie waits
  * gives up sooner than in poll mode: a 503 lets kie's own retry try again later.
  */
-function withQuickRetries(task: PreparedTask): PreparedTask {
+export function withQuickRetries(task: PreparedTask): PreparedTask {
 	const { retry } = task.settings;
 	return {
 		...task,

@@ -54,7 +54,7 @@ export class SceneChainError extends Error {
 }
 
 /** Scene k's Extend of the previous scene's task (the Jobs form for Fast, whose tier it bills). */
-function extendTask(plan: ScenePlan, scene: number, parentId: string): PreparedTask {
+export function extendTask(plan: ScenePlan, scene: number, parentId: string): PreparedTask {
 	const body: IDataObject = {
 		taskId: parentId,
 		prompt: plan.prompts[scene],
@@ -79,7 +79,7 @@ function extendTask(plan: ScenePlan, scene: number, parentId: string): PreparedT
 }
 
 /** What kie charged for a task where it says so (Jobs API), else the price table's estimate. */
-function charged(result: VideoResult | undefined, estimate: number): number {
+export function charged(result: VideoResult | undefined, estimate: number): number {
 	const reported = result?.creditsConsumed;
 	return typeof reported === 'number' && Number.isFinite(reported) ? reported : estimate;
 }

@@ -12,7 +12,7 @@ export function paired(source: SceneSource, grouped: boolean): INodeExecutionDat
 }
 
 /** The node error of a failed video: which scene, why, and what was finished (and paid) before. */
-function chainNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
+export function chainNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: number) {
 	if (!(error instanceof SceneChainError)) return toNodeError(ctx.getNode(), error, itemIndex);
 	const nodeError = toNodeError(ctx.getNode(), error.reason, itemIndex);
 	const finished = error.scenes.map((s) => `scene ${s.scene}: ${s.taskId}`).join(', ');
@@ -31,7 +31,7 @@ function chainNodeError(ctx: IExecuteFunctions, error: unknown, itemIndex: numbe
 	return nodeError;
 }
 
-function failureExtra(error: unknown, echo: IDataObject): IDataObject {
+export function failureExtra(error: unknown, echo: IDataObject): IDataObject {
 	if (!(error instanceof SceneChainError)) return echo;
 	return {
 		...echo,

@@ -91,21 +91,36 @@ const sceneProperties: INodeProperties[] = [
 	},
 ];
 
-/** Only "Wait Until Done": a scene can start only once the previous one is finished. */
+/** Each scene must be finished before the next starts, so "Don't Wait" is not offered. */
 const sceneWaitMode: INodeProperties = {
 	displayName: 'Wait Mode',
 	name: 'waitMode',
 	type: 'options',
 	options: [
 		{
+			name: 'Wait for Callback (Needs a Public URL)',
+			value: 'callback',
+			description:
+				'Pause the workflow while each scene renders; nothing runs meanwhile. When kie.ai reports a scene done, the next one starts, and the workflow continues after the last. Only works when kie.ai can reach your n8n from the internet (WEBHOOK_URL set to a public address).',
+		},
+		{
 			name: 'Wait Until Done (Poll)',
 			value: 'poll',
 			description:
-				'Check each scene until it is finished, then start the next. Wait for Callback is not available for this operation.',
+				'Check each scene until it is finished, then start the next. Works everywhere, also on localhost.',
 		},
 	],
 	default: 'poll',
 	description: 'How to wait for the scenes to be finished',
+};
+
+const sceneCallbackNotice: INodeProperties = {
+	displayName:
+		'The workflow pauses while each scene renders and continues once every video is done or has failed. Add a Download operation after this node to get the files.',
+	name: 'callbackNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { waitMode: ['callback'] } },
 };
 
 function sceneTaskProperties(): INodeProperties[] {
@@ -122,7 +137,7 @@ function sceneTaskProperties(): INodeProperties[] {
 	return [
 		sceneWaitMode,
 		...rest
-			.filter((property) => property.name !== 'callbackNotice')
+			.map((property) => (property.name === 'callbackNotice' ? sceneCallbackNotice : property))
 			.map((property) =>
 				property.name === 'options'
 					? {

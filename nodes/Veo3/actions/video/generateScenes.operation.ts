@@ -7,12 +7,15 @@ import { planReuse } from '../../money/reuse';
 import { guardSpend } from '../../money/spendGuard';
 import { chainItem, runSceneChain } from '../../tasks/chain';
 import { collectVideos, paired } from '../../tasks/chainItems';
+import { continueSceneChains, resumedChains, startSceneChains } from '../../tasks/chainPark';
 import { waitForResult } from '../../tasks/tasks';
+import { apiIsLocal, requireReachableCallback } from '../../inputs/callbackReach';
+import { settle } from '../../../kie/base/settle';
 import { Semaphore, mapSettled } from '../../../kie/base/concurrency';
 import { throwIfCancelled } from '../../../kie/base/pause';
 import { toNodeError } from '../../../kie/errors/toNodeError';
 import { getApiConfig } from '../../../kie/transport';
-import { planVideo, readSources, type Planned } from './generateScenes.plan';
+import { planVideo, readSceneWaitMode, readSources, type Planned } from './generateScenes.plan';
 
 export { description } from './generateScenes.description';
 
@@ -20,13 +23,20 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
+	// A run n8n makes after a callback resumed the execution: carry on with the saved videos.
+	const resumed = resumedChains(this);
+	if (resumed) return await continueSceneChains(this, items, resumed);
+
+	const waitMode = readSceneWaitMode(this);
 	const sources = readSources(this, items);
 	const grouped = this.getNodeParameter('sceneSource', 0, 'field') === 'items';
-	const planned = await mapSettled(
-		sources,
-		1,
-		async (source) => await planVideo(this, items[source.lead], source),
-	);
+	// A callback to a local URL can never arrive from kie.ai, unless kie's side is local too.
+	const credential = await settle(async () => await getApiConfig(this));
+	const checkReach = waitMode === 'callback' && credential.ok && !apiIsLocal(credential.value);
+	const planned = await mapSettled(sources, 1, async (source) => {
+		if (checkReach && !source.error) requireReachableCallback(this, source.lead, waitMode);
+		return await planVideo(this, items[source.lead], source, waitMode);
+	});
 	throwIfCancelled(this.getExecutionCancelSignal());
 	const invalid = planned.findIndex((p) => p.status === 'rejected');
 	if (invalid !== -1 && !continuesOnFail(this))
@@ -36,7 +46,8 @@ export async function execute(
 			sources[invalid].lead,
 		);
 
-	const config = await getApiConfig(this);
+	if (!credential.ok) throw credential.error;
+	const config = credential.value;
 	// Deduplicate By, per video: the probe stands for the whole video and remembers its last scene.
 	const probes = new Map<number, PreparedTask>();
 	const sparse: Array<PromiseSettledResult<PreparedTask>> = items.map(() => ({
@@ -80,6 +91,15 @@ export async function execute(
 		creates,
 		runsAsTool(this) ? { defaultMaxCredits: TOOL_DEFAULT_MAX_CREDITS } : {},
 	);
+
+	const echoes = planned.map((p) =>
+		p.status === 'fulfilled' ? (probes.get(p.value.plan.itemIndex)?.echo ?? p.value.echo) : {},
+	);
+	// With Deduplicate By, a video may be answered by a task of another execution, whose callbacks
+	// go there: such a batch waits by polling, as the other operations do.
+	const deduplicating = [...probes.values()].some((probe) => probe.onCreated || probe.existing);
+	if (waitMode === 'callback' && !deduplicating && reuse.plan.followers.size === 0)
+		return await startSceneChains(this, items, sources, planned, echoes, grouped);
 
 	const signal = this.getExecutionCancelSignal();
 	const reads = new Semaphore(10);
@@ -136,8 +156,5 @@ export async function execute(
 			value: { ...led.value, json, pairedItem: paired(sources[position], grouped) },
 		};
 	});
-	const echoes = planned.map((p) =>
-		p.status === 'fulfilled' ? (probes.get(p.value.plan.itemIndex)?.echo ?? p.value.echo) : {},
-	);
 	return [collectVideos(this, outcomes, sources, echoes, grouped)];
 }

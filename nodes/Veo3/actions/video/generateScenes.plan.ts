@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { asToolTask } from '../../engine/agentTool';
+import { asToolTask, toolWaitMode } from '../../engine/agentTool';
 import { readCommonCreateOptions, readDownloadTarget } from '../../inputs/createInputs';
 import {
 	generateRoute,
@@ -34,6 +34,7 @@ export async function planVideo(
 	ctx: IExecuteFunctions,
 	item: INodeExecutionData,
 	source: SceneSource,
+	waitMode: 'poll' | 'callback',
 ): Promise<Planned> {
 	if (source.error) throw source.error;
 	const node = ctx.getNode();
@@ -67,7 +68,7 @@ export async function planVideo(
 		);
 	}
 	const settings = readTaskSettings(ctx, i);
-	const downloadTo = readDownloadTarget(ctx, i, 'poll');
+	const downloadTo = readDownloadTarget(ctx, i, waitMode);
 	const { imageUrls, uploadedImages } = await readGenerationImages(
 		ctx,
 		item,
@@ -120,18 +121,20 @@ export async function planVideo(
 	};
 }
 
+/** "Wait Until Done" or "Wait for Callback" (an agent's tool call always waits by polling). */
+export function readSceneWaitMode(ctx: IExecuteFunctions): 'poll' | 'callback' {
+	const chosen = requireOneOf(
+		ctx.getNode(),
+		'Wait Mode',
+		ctx.getNodeParameter('waitMode', 0, 'poll'),
+		['poll', 'callback'],
+		0,
+	);
+	return toolWaitMode(ctx, chosen);
+}
+
 export function readSources(ctx: IExecuteFunctions, items: INodeExecutionData[]): SceneSource[] {
 	const node = ctx.getNode();
-	const waitMode = ctx.getNodeParameter('waitMode', 0, 'poll');
-	if (waitMode !== 'poll') {
-		throw new ParameterError(
-			node,
-			'Wait Mode',
-			`${JSON.stringify(waitMode)} is not available for a video made of scenes (each scene must finish before the next starts)`,
-			'poll',
-			0,
-		);
-	}
 	const kind = requireOneOf(
 		node,
 		'Scenes Source',
