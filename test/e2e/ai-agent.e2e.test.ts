@@ -40,6 +40,9 @@ const ANSWER_FIELDS = [
 	'retryAfterSeconds',
 	'model',
 	'aspectRatio',
+	'sceneCount',
+	'scenesDone',
+	'failedScene',
 ];
 
 const fromAI = (key: string, description: string) =>
@@ -70,6 +73,27 @@ const detailsTool = (name: string): ToolSpec => ({
 		taskId: fromAI('taskId', 'The task ID a video tool returned'),
 	},
 });
+
+/** Generate Long Video (Scenes) as a tool: the model gives the scene prompts, one per line. */
+const scenesTool = (name: string, parameters: Record<string, unknown> = {}): ToolSpec => ({
+	name,
+	parameters: {
+		resource: 'video',
+		operation: 'generateScenes',
+		sceneSource: 'field',
+		scenes: fromAI('scenes', 'The scene prompts in order, one per line'),
+		mode: 'text',
+		aspectRatio: fromAI('aspectRatio', 'Allowed: 16:9, 9:16, Auto'),
+		model: 'veo3_fast',
+		extendModel: 'same',
+		waitMode: 'poll',
+		options: { pollIntervalSeconds: 0.2 },
+		...parameters,
+	},
+});
+
+const GENERATE = 'POST /api/v1/veo/generate';
+const EXTEND = 'POST /api/v1/veo/extend';
 
 /** The only answer item of a tool call (n8n hands the model the items' JSON as a list). */
 function only(answer: ToolAnswer): any {
@@ -325,5 +349,97 @@ describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (
 		expect(answers[2].message).toMatch(/cap|Max Credits/i);
 		expect(veo.sim.tasks().map((t: any) => t.prompt)).toEqual(prompts.slice(0, 2));
 		expect(String(reply.data.output)).toContain(answers[2].message);
+	});
+
+	test('"make a 24-second video of these three scenes": one call, 1 generate + 2 extends, the reply has the stitched URL', async () => {
+		const scenes = [
+			'A lighthouse on a cliff at dawn, waves below',
+			'The lamp turns on as fog rolls in',
+			'A small boat passes safely in the beam',
+		];
+		const { reply, conversation, execution } = await ask(
+			[scenesTool('Make Long Video')],
+			({ tools, toolAnswers }) => {
+				if (toolAnswers.length === 0)
+					return {
+						toolCalls: [
+							{
+								name: toolNameOf(tools, 'Make Long Video'),
+								args: { scenes: scenes.join('\n'), aspectRatio: '16:9' },
+							},
+						],
+					};
+				return { answer: `Here is your 24-second video: ${only(toolAnswers[0]).videoUrl}` };
+			},
+			`Make a 24-second video of these three scenes: ${scenes.join('; ')}`,
+		);
+		expect(reply.status).toBe(200);
+		expect(execution.status).toBe('success');
+		const creates = veo.sim
+			.requests()
+			.filter((r: { endpoint: string }) => r.endpoint === GENERATE || r.endpoint === EXTEND);
+		expect(creates.map((r: { endpoint: string }) => r.endpoint)).toEqual([
+			GENERATE,
+			EXTEND,
+			EXTEND,
+		]);
+		const tasks = veo.sim.tasks() as any[];
+		expect(tasks.map((t) => t.prompt)).toEqual(scenes);
+		for (let k = 1; k < 3; k++) expect(tasks[k].parentId).toBe(tasks[k - 1].id);
+		expect(conversation.toolAnswers).toHaveLength(1);
+		const answer = only(conversation.toolAnswers[0]);
+		expectCompact(answer);
+		expect(answer).toMatchObject({
+			status: 'success',
+			taskId: tasks[2].id,
+			sceneCount: 3,
+			scenesDone: 3,
+			estimatedCredits: 180,
+		});
+		// The final, stitched video of the last scene, not a scene's own clip.
+		expect(answer.videoUrl).toContain(`${tasks[2].id}_0_full`);
+		expect(String(reply.data.output)).toContain(answer.videoUrl);
+		// The model was told what the operation does and that scenes go one per line.
+		const offered = conversation.tools.find(
+			(t) => t.name === toolNameOf(conversation.tools, 'Make Long Video'),
+		)!;
+		expect(offered.description).toMatch(/scene/i);
+		expect(Object.keys(offered.parameters.properties ?? {})).toEqual(
+			expect.arrayContaining(['scenes', 'aspectRatio']),
+		);
+	});
+
+	test("3 Quality scenes (750 credits) are over the tool's default cap of 600: refused, nothing created, the model relays why", async () => {
+		const { reply, conversation } = await ask(
+			[scenesTool('Make Long Video', { model: 'veo3' })],
+			({ tools, toolAnswers }) => {
+				if (toolAnswers.length === 0)
+					return {
+						toolCalls: [
+							{
+								name: toolNameOf(tools, 'Make Long Video'),
+								args: {
+									scenes: 'A castle at dawn\nA castle at noon\nA castle at dusk',
+									aspectRatio: '16:9',
+								},
+							},
+						],
+					};
+				return { answer: `Sorry: ${only(toolAnswers[0]).message}` };
+			},
+			'Make a 24-second video of a castle from dawn to dusk, in three scenes, best quality.',
+		);
+		const answer = only(conversation.toolAnswers[0]);
+		expectCompact(answer);
+		expect(answer.status).toBe('refused');
+		expect(answer.taskId).toBeUndefined();
+		expect(answer.message).toContain('750 credits');
+		expect(answer.message).toMatch(/Max Credits per Execution of 600/);
+		expect(veo.sim.tasks()).toEqual([]);
+		expect(
+			veo.sim.requests().filter((r: { endpoint: string }) => r.endpoint !== 'GET /files'),
+		).toEqual([]);
+		expect(veo.sim.counters()).toMatchObject({ tasksCreated: 0, creditsSpent: 0 });
+		expect(String(reply.data.output)).toContain(answer.message);
 	});
 });

@@ -3,7 +3,8 @@
 // extending the previous task, and one stitched MP4; a chain refused by kie.ai at scene 3 (402),
 // retried from the executions list ("Retry execution", REST) after a top-up, pays for scenes 3 and
 // 4 only; with Wait for Callback, a 3-scene video parks the execution (status waiting, no worker)
-// while each scene renders and ends with one stitched video; and examples/scenes-to-drive.json runs with its Google Drive node disabled. One n8n
+// while each scene renders and ends with one stitched video; a Max Credits per Execution below the
+// chain's estimate refuses it before any request; and examples/scenes-to-drive.json runs with its Google Drive node disabled. One n8n
 // start per version; renders take ~100 ms.
 import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
 import {
@@ -144,6 +145,24 @@ describe.each(selectedVersions())('Generate Long Video (Scenes) in real n8n %s',
 			firstTasks.map((t: { id: string }) => t.id),
 		);
 		expect(charged(tasks.slice(2))).toBe(120);
+	});
+
+	test("a Max Credits per Execution below the chain's estimate makes 0 requests", async () => {
+		// 4 Fast scenes: 60 credits each, 240 in all; the cap of 200 would be passed at scene 4,
+		// so the whole chain is refused before scene 1 rather than stopping part-way, paid.
+		const { execution } = await start('scenes-cap', { maxCreditsPerExecution: 200 });
+		expect(execution.status).toBe('error');
+		expect(executionError(execution)).toContain(
+			'Spending cap reached: this batch of 4 paid requests is estimated at 240 credits, over the Max Credits per Execution of 200. Nothing was sent.',
+		);
+		expect(creates()).toEqual([]);
+		// Not even the free balance read: the cap is judged first, from the prices alone.
+		expect(
+			veo.sim.requests().filter((r: { endpoint: string }) => r.endpoint !== 'GET /files'),
+		).toEqual([]);
+		expect(veo.sim.tasks()).toEqual([]);
+		expect(veo.sim.counters()).toMatchObject({ tasksCreated: 0, creditsSpent: 0 });
+		expect(nodeRuns(execution, 'Veo3')).toBe(1);
 	});
 
 	test('Wait for Callback: 3 scenes, the execution waits (no worker) while each renders, 1 generate + 2 extends, one stitched video', async () => {
