@@ -130,6 +130,61 @@ export async function startVeo3Instance(
 	};
 }
 
+interface UseVeo3InstanceOptions {
+	/** Extra n8n environment; a function when it depends on what an earlier beforeAll made. */
+	env?: Record<string, string> | (() => Record<string, string>);
+	/** Reset the simulator before each test (default true). */
+	resetEachTest?: boolean;
+}
+
+/**
+ * A live view of `current()`'s value: every property read goes to the object of the moment, so
+ * a describe block can hand out `n8n`, `api` and `veo` before beforeAll has started anything.
+ */
+function lateBound<T extends object>(current: () => T | undefined, what: string): T {
+	const target = (): T => {
+		const value = current();
+		if (!value) throw new Error(`${what} used before useVeo3Instance's beforeAll started n8n`);
+		return value;
+	};
+	return new Proxy({} as T, {
+		get(_, key) {
+			const real = target();
+			const value = Reflect.get(real, key, real) as unknown;
+			return typeof value === 'function' ? value.bind(real) : value;
+		},
+		has: (_, key) => Reflect.has(target(), key),
+		ownKeys: () => Reflect.ownKeys(target()),
+		getOwnPropertyDescriptor: (_, key) => {
+			const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+			return descriptor && { ...descriptor, configurable: true };
+		},
+	});
+}
+
+/**
+ * The jest hooks of a describe block that drives one Veo3 instance (startVeo3Instance): started
+ * in beforeAll, stopped in afterAll, the simulator reset before each test. The returned `n8n`,
+ * `api` and `veo` are usable in tests and in helpers the block defines.
+ */
+export function useVeo3Instance(
+	version: N8nVersion,
+	options: UseVeo3InstanceOptions = {},
+): Pick<Veo3Instance, 'n8n' | 'api' | 'veo'> {
+	let instance: Veo3Instance | undefined;
+	beforeAll(async () => {
+		const env = typeof options.env === 'function' ? options.env() : options.env;
+		instance = await startVeo3Instance(version, env);
+	}, 300_000);
+	afterAll(async () => await instance?.stop(), 60_000);
+	if (options.resetEachTest !== false) beforeEach(() => instance?.veo.sim.reset());
+	return {
+		n8n: lateBound(() => instance?.n8n, 'n8n'),
+		api: lateBound(() => instance?.api, 'api'),
+		veo: lateBound(() => instance?.veo, 'veo'),
+	};
+}
+
 // ---- workflow builders -----------------------------------------------------------------------
 
 type Node = Record<string, any>;
