@@ -1,25 +1,33 @@
 /**
  * The default suite, `npm test` (what CI and the README run): every test under test/ except the
  * real-n8n end-to-end suite, which has its own config (test/e2e/jest.e2e.config.js, run by
- * test/e2e/run.sh).
+ * test/e2e/run.sh), and the slow suites of test/setup/slowSuites.js, which `npm run test:slow`
+ * runs (jest.slow.config.js). CI runs both.
  *
  * - Unit tests: test/unit/, laid out like the code they test (test/unit/nodes/kie/records/
  *   normalize.test.ts tests nodes/kie/records/normalize.ts). `npm run test:unit` runs only these:
  *   the fast loop while you change the node.
  * - Integration tests: the simulator's contract with kie.ai (test/simulator/), whole workflows run
- *   through n8n-core's engine against the simulator (test/workflows/), faults, soak and secrets
- *   (test/reliability/), and the release checks of the built package (test/release/).
- *   `npm run test:integration` runs only these.
+ *   through n8n-core's engine against the simulator (test/workflows/), faults and secrets
+ *   (test/reliability/), the release checks (test/release/). `npm run test:integration` runs only
+ *   these.
  *
- * globalSetup builds dist/ first when it is missing or out of date and the run includes the
- * release checks, which inspect the compiled package.
+ * JEST_ALL_SUITES=1 (scripts/mutations.ts sets it) keeps the slow suites in, with the globalSetup
+ * of jest.slow.config.js, so a test named by a mutant is found wherever it lives.
  */
+const { SLOW_SUITE_PATTERNS } = require('./test/setup/slowSuites');
+
+const all = process.env.JEST_ALL_SUITES === '1';
+
 module.exports = {
 	testEnvironment: 'node',
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
-	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
+	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', ...(all ? [] : SLOW_SUITE_PATTERNS)],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
-	globalSetup: '<rootDir>/test/setup/buildDist.ts',
+	// Most suites wait on loopback HTTP and timers more than they compute: two workers on the
+	// 2-core machine (jest's default there is one) nearly halve the wall time.
+	maxWorkers: 2,
+	...(all ? { globalSetup: '<rootDir>/test/setup/buildDist.ts' } : {}),
 	testTimeout: 30000,
 };
