@@ -10,6 +10,7 @@ import { plainClient } from './http';
 import { startN8n, type N8nHandle } from './n8n';
 import { setupOwner } from './owner';
 import { ourPackageDirForTests } from './package-link';
+import { sharedInstance } from './shared-n8n';
 import { REPO_ROOT, type N8nVersion } from './paths';
 import { startSimulatorForE2E } from './simulator';
 
@@ -110,6 +111,29 @@ export interface Veo3Instance {
 	stop(): Promise<void>;
 }
 
+/**
+ * The shared n8n of `version` (lib/shared-n8n.ts) with a simulator and credential of the caller's
+ * own. stop() stops the simulator and deactivates every active workflow, so the next file finds
+ * no webhook of this one registered; n8n keeps running for the next file.
+ */
+async function attachVeo3Instance(shared: { n8n: N8nHandle; api: N8nApi }): Promise<Veo3Instance> {
+	const { n8n, api } = shared;
+	const veo = await setupVeo3(api);
+	return {
+		n8n,
+		api,
+		veo,
+		stop: async () => {
+			const active = await api.publicApi<{ data: Array<{ id: string }> }>(
+				'GET',
+				'/workflows?active=true&limit=250',
+			);
+			for (const wf of active.data) await api.deactivateWorkflow(wf.id);
+			await veo.sim.stop();
+		},
+	};
+}
+
 /** One n8n with our package, its owner and API key, and the simulator behind a `veo3Api` credential. */
 export async function startVeo3Instance(
 	version: N8nVersion,
@@ -163,8 +187,9 @@ function lateBound<T extends object>(current: () => T | undefined, what: string)
 }
 
 /**
- * The jest hooks of a describe block that drives one Veo3 instance (startVeo3Instance): started
- * in beforeAll, stopped in afterAll, the simulator reset before each test. The returned `n8n`,
+ * The jest hooks of a describe block that drives one Veo3 instance: started in beforeAll
+ * (without `env`, on the run's shared n8n when there is one, lib/shared-n8n.ts; else
+ * startVeo3Instance), stopped in afterAll, the simulator reset before each test. The returned `n8n`,
  * `api` and `veo` are usable in tests and in helpers the block defines.
  */
 export function useVeo3Instance(
@@ -174,7 +199,9 @@ export function useVeo3Instance(
 	let instance: Veo3Instance | undefined;
 	beforeAll(async () => {
 		const env = typeof options.env === 'function' ? options.env() : options.env;
-		instance = await startVeo3Instance(version, env);
+		const shared = env ? undefined : sharedInstance(version);
+		if (shared) console.log(`[e2e] using ${shared.n8n.name}`);
+		instance = shared ? await attachVeo3Instance(shared) : await startVeo3Instance(version, env);
 	}, 300_000);
 	afterAll(async () => await instance?.stop(), 60_000);
 	if (options.resetEachTest !== false) beforeEach(() => instance?.veo.sim.reset());
