@@ -111,25 +111,20 @@ export interface Veo3Instance {
 	stop(): Promise<void>;
 }
 
-/**
- * The shared n8n of `version` (lib/shared-n8n.ts) with a simulator and credential of the caller's
- * own. stop() stops the simulator and deactivates every active workflow, so the next file finds
- * no webhook of this one registered; n8n keeps running for the next file.
- */
-async function attachVeo3Instance(shared: { n8n: N8nHandle; api: N8nApi }): Promise<Veo3Instance> {
-	const { n8n, api } = shared;
+/** The simulator and credential of a Veo3Instance on `n8n`; stop() stops the simulator, then `release`s n8n. */
+async function withVeo3(
+	n8n: N8nHandle,
+	api: N8nApi,
+	release: () => Promise<void>,
+): Promise<Veo3Instance> {
 	const veo = await setupVeo3(api);
 	return {
 		n8n,
 		api,
 		veo,
 		stop: async () => {
-			const active = await api.publicApi<{ data: Array<{ id: string }> }>(
-				'GET',
-				'/workflows?active=true&limit=250',
-			);
-			for (const wf of active.data) await api.deactivateWorkflow(wf.id);
 			await veo.sim.stop();
+			await release();
 		},
 	};
 }
@@ -141,17 +136,23 @@ export async function startVeo3Instance(
 ): Promise<Veo3Instance> {
 	const n8n = await startN8n({ version, packageDir: ourPackageDirForTests(), env });
 	console.log(`[e2e] ${n8n.name} ready in ${n8n.startupMs} ms`);
-	const api = await setupOwner(n8n);
-	const veo = await setupVeo3(api);
-	return {
-		n8n,
-		api,
-		veo,
-		stop: async () => {
-			await veo.sim.stop();
-			await n8n.stop();
-		},
-	};
+	return await withVeo3(n8n, await setupOwner(n8n), async () => await n8n.stop());
+}
+
+/**
+ * The shared n8n of a version (lib/shared-n8n.ts) with a simulator and credential of the caller's
+ * own. stop() leaves n8n running for the next file but deactivates every active workflow, so that
+ * file finds no webhook of this one registered.
+ */
+async function attachVeo3Instance(shared: { n8n: N8nHandle; api: N8nApi }): Promise<Veo3Instance> {
+	const { n8n, api } = shared;
+	return await withVeo3(n8n, api, async () => {
+		const active = await api.publicApi<{ data: Array<{ id: string }> }>(
+			'GET',
+			'/workflows?active=true&limit=250',
+		);
+		for (const wf of active.data) await api.deactivateWorkflow(wf.id);
+	});
 }
 
 interface UseVeo3InstanceOptions {
