@@ -152,6 +152,7 @@ async function attachVeo3Instance(shared: { n8n: N8nHandle; api: N8nApi }): Prom
 			'/workflows?active=true&limit=250',
 		);
 		for (const wf of active.data) await api.deactivateWorkflow(wf.id);
+		console.log(`[e2e] ${n8n.name}: deactivated the ${active.data.length} active workflow(s)`);
 	});
 }
 
