@@ -12,12 +12,19 @@
  *   (test/reliability/), the release checks (test/release/). `npm run test:integration` runs only
  *   these.
  *
- * JEST_ALL_SUITES=1 (scripts/mutations.ts sets it) keeps the slow suites in, with the globalSetup
- * of jest.slow.config.js, so a test named by a mutant is found wherever it lives.
+ * JEST_ALL_SUITES=1 (scripts/mutations.ts sets it), or a slow suite named by its path on the
+ * command line, keeps the slow suites in, with the globalSetup of jest.slow.config.js (dist/ built
+ * when stale), so a test named by a mutant or a developer is found wherever it lives.
  */
-const { SLOW_SUITE_PATTERNS } = require('./test/setup/slowSuites');
+const path = require('path');
 
-const all = process.env.JEST_ALL_SUITES === '1';
+const { SLOW_SUITES, SLOW_SUITE_PATTERNS } = require('./test/setup/slowSuites');
+
+/** `npx jest test/reliability/soak.test.ts`: a slow suite named by its path still runs. */
+const namesSlowSuite = process.argv.some((arg) =>
+	SLOW_SUITES.some((file) => path.resolve(arg) === path.resolve(__dirname, file)),
+);
+const all = process.env.JEST_ALL_SUITES === '1' || namesSlowSuite;
 
 module.exports = {
 	testEnvironment: 'node',
