@@ -31,6 +31,12 @@ module.exports = {
 	roots: ['<rootDir>/test'],
 	testMatch: ['**/*.test.ts'],
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/', ...(all ? [] : SLOW_SUITE_PATTERNS)],
+	// The e2e installs (~4.5 GB of n8n node_modules), which CI writes while this suite runs.
+	modulePathIgnorePatterns: [
+		'<rootDir>/test/e2e/n8n-v1/',
+		'<rootDir>/test/e2e/n8n-v2/',
+		'<rootDir>/test/e2e/browser/',
+	],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] },
 	// Most suites wait on loopback HTTP and timers more than they compute: two workers on the
 	// 2-core machine (jest's default there is one) nearly halve the wall time.
