@@ -27,6 +27,7 @@ export const SHARED_INSTANCE_FILES = [
 	'kie-apis.e2e.test.ts',
 	'spend.e2e.test.ts',
 	'browser-veo3.e2e.test.ts',
+	'scenes.e2e.test.ts',
 ];
 
 interface SharedEntry {
