@@ -26,14 +26,10 @@ apt_side() {
   if [[ $QUEUE == 1 ]]; then "$E2E_DIR/install-queue.sh"; fi
 }
 
+npm_side() { "$E2E_DIR/install.sh" "$WHICH"; }
+
 START=$SECONDS
-"$E2E_DIR/install.sh" "$WHICH" 2>&1 | sed -u 's/^/[npm] /' &
-npm_pid=$!
-apt_side 2>&1 | sed -u 's/^/[apt] /' &
-apt_pid=$!
-npm_rc=0
-apt_rc=0
-wait "$npm_pid" || npm_rc=$?
-wait "$apt_pid" || apt_rc=$?
-log "install-all.sh $WHICH finished in $((SECONDS - START))s (npm side exit $npm_rc, apt side exit $apt_rc)"
-[[ $npm_rc == 0 && $apt_rc == 0 ]]
+rc=0
+side_by_side npm npm_side apt apt_side || rc=$?
+log "install-all.sh $WHICH finished in $((SECONDS - START))s"
+exit $rc

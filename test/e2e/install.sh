@@ -117,15 +117,7 @@ if [[ "$WHICH" == all && "${E2E_INSTALL_SEQUENTIAL:-}" != 1 ]]; then
   # lines prefixed with the version. Measured on the 2-core machine with a warm npm cache: 327 s
   # for both (npm install 191 s / 234 s, sqlite3 builds 95 s / 85 s side by side) against 479 s
   # one after the other. E2E_INSTALL_SEQUENTIAL=1 installs them one after the other.
-  install_v2 2>&1 | sed -u 's/^/[v2] /' &
-  v2_pid=$!
-  install_v1 2>&1 | sed -u 's/^/[v1] /' &
-  v1_pid=$!
-  v2_rc=0
-  v1_rc=0
-  wait "$v2_pid" || v2_rc=$?
-  wait "$v1_pid" || v1_rc=$?
-  [[ $v2_rc == 0 && $v1_rc == 0 ]] || die "install failed (v2 exit $v2_rc, v1 exit $v1_rc)"
+  side_by_side v2 install_v2 v1 install_v1 || die "install failed"
 else
   [[ "$WHICH" == v2 || "$WHICH" == all ]] && install_v2
   [[ "$WHICH" == v1 || "$WHICH" == all ]] && install_v1
