@@ -3,11 +3,12 @@
  *
  * The repository is copied to a scratch directory (the files git tracks or would track, with this
  * repository's node_modules linked in), then each mutant of test/mutations/mutants.ts is applied
- * there in turn and the default jest config runs, with --bail: first the mutant's own test files,
- * and if they pass, every test related to the mutated file (--findRelatedTests). A mutant is caught
- * when a test fails. Each catching file is then run once on the unmutated copy: it must pass there,
- * or the catch proves nothing. Prints a table; exits 1 if any mutant survived, no longer applies,
- * or was "caught" by a test that also fails without it.
+ * there in turn and the default jest config runs, with the slow suites (JEST_ALL_SUITES=1) and
+ * --bail: first the mutant's own test files, and if they pass, every test related to the mutated
+ * file (--findRelatedTests). A mutant is caught when a test fails. Each catching file is then run
+ * once on the unmutated copy: it must pass there, or the catch proves nothing. Prints a table;
+ * exits 1 if any mutant survived, no longer applies, or was "caught" by a test that also fails
+ * without it.
  *
  * Options: --only <text> runs the mutants whose name contains the text.
  */
@@ -70,7 +71,8 @@ function runJest(args: string[]): { passed: boolean; failedFile?: string; proble
 			encoding: 'utf8',
 			timeout: PER_RUN_TIMEOUT_MS,
 			maxBuffer: 64 * 1024 * 1024,
-			env: { ...process.env, CI: 'true' },
+			// The slow suites too (jest.config.js): a mutant may name one, like the engine soak.
+			env: { ...process.env, CI: 'true', JEST_ALL_SUITES: '1' },
 		},
 	);
 	if (result.status === 0) return { passed: true };

@@ -42,110 +42,96 @@ export interface ApiRoute {
 const asObject = (v: unknown): Record<string, unknown> =>
 	typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 
-const API_ROUTES: readonly ApiRoute[] = [
-	{
-		method: 'POST',
-		path: '/api/v1/veo/generate',
-		kind: 'create',
-		body: 'json',
-		handle: (c) => handleGenerate(c.state, c.json),
-	},
-	{
-		method: 'GET',
-		path: '/api/v1/veo/record-info',
-		kind: 'read',
-		body: 'none',
-		handle: (c) => handleRecordInfo(c.state, c.query),
-	},
-	{
-		method: 'GET',
-		path: '/api/v1/veo/get-1080p-video',
-		kind: 'read',
-		body: 'none',
-		handle: (c) => handle1080p(c.state, c.query),
-	},
-	// docs/kie-api.md#endpoints: 4K is POST (1080p is GET) — the 4K page stresses the difference.
-	{
-		method: 'POST',
-		path: '/api/v1/veo/get-4k-video',
-		kind: 'create',
-		body: 'json',
-		handle: (c) => handle4k(c.state, c.json),
-	},
-	{
-		method: 'POST',
-		path: '/api/v1/veo/extend',
-		kind: 'create',
-		body: 'json',
-		handle: (c) => handleExtend(c.state, c.json),
-	},
-	{
-		method: 'POST',
-		path: '/api/v1/jobs/createTask',
-		kind: 'create',
-		body: 'json',
-		handle: (c) => handleCreateTask(c.state, c.json),
-	},
-	{
-		method: 'GET',
-		path: '/api/v1/jobs/recordInfo',
-		kind: 'read',
-		body: 'none',
-		handle: (c) => handleJobsRecordInfo(c.state, c.query),
-	},
-	{
-		method: 'GET',
-		path: '/api/v1/models',
-		kind: 'read',
-		body: 'none',
-		handle: (c) => handleModels(c.state, c.query),
-	},
-	...(['price', 'schema', 'success-rate'] as ModelAspect[]).map(
-		(aspect): ApiRoute => ({
-			method: 'GET',
-			path: `/api/v1/models/{model}/${aspect}`,
-			pattern: new RegExp(`^/api/v1/models/(.+)/${aspect}$`),
-			kind: 'read',
-			body: 'none',
-			handle: (c) => handleModelAspect(c.state, c.params[0], aspect),
-		}),
-	),
-	{
-		method: 'GET',
-		path: '/api/v1/chat/credit',
-		kind: 'read',
-		body: 'none',
-		handle: (c) => handleCredit(c.state),
-	},
-	{
-		method: 'POST',
-		path: '/api/v1/common/download-url',
-		kind: 'read',
-		body: 'json',
-		handle: (c) => handleDownloadUrl(c.state, c.json),
-	},
-	{
-		method: 'POST',
-		path: `${UPLOAD_PREFIX}/api/file-stream-upload`,
-		kind: 'upload',
-		body: 'multipart',
-		handle: (c) => handleStreamUpload(c.state, c.req.headers, c.raw),
-	},
-	{
-		method: 'POST',
-		path: `${UPLOAD_PREFIX}/api/file-url-upload`,
-		kind: 'upload',
-		body: 'json',
-		handle: (c) => handleUrlUpload(c.state, asObject(c.json)),
-	},
-	{
-		method: 'POST',
-		path: `${UPLOAD_PREFIX}/api/file-base64-upload`,
-		kind: 'upload',
-		body: 'json',
-		handle: (c) => handleBase64Upload(c.state, asObject(c.json)),
-	},
+/**
+ * One route: `'<METHOD> <path below the prefix>'`, its endpoint kind, its handler. GET routes have
+ * no body and POST routes a JSON one, unless the row says `multipart`. A `{param}` in the path
+ * matches anything, slashes included (a model id may contain one, sent plain or as %2F).
+ */
+type Row = readonly [
+	route: `${ApiRoute['method']} /${string}`,
+	kind: EndpointKind,
+	handle: ApiRoute['handle'],
+	body?: 'multipart',
 ];
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+
+function table(prefix: string, rows: readonly Row[]): ApiRoute[] {
+	return rows.map(([route, kind, handle, multipart]) => {
+		const [method, below] = route.split(' ') as [ApiRoute['method'], string];
+		const path = prefix + below;
+		const parts = path.split(/\{[a-z]+\}/i);
+		return {
+			method,
+			path,
+			...(parts.length > 1
+				? { pattern: new RegExp(`^${parts.map(escapeRegExp).join('(.+)')}$`) }
+				: {}),
+			kind,
+			body: multipart ?? (method === 'GET' ? 'none' : 'json'),
+			handle,
+		};
+	});
+}
+
+const VEO_PREFIX = '/api/v1/veo/';
+
+const API_ROUTES: readonly ApiRoute[] = [
+	// The dedicated Veo API, which `veoRetired` removes.
+	...table(VEO_PREFIX.slice(0, -1), [
+		['POST /generate', 'create', (c) => handleGenerate(c.state, c.json)],
+		['GET /record-info', 'read', (c) => handleRecordInfo(c.state, c.query)],
+		['GET /get-1080p-video', 'read', (c) => handle1080p(c.state, c.query)],
+		// docs/kie-api.md#endpoints: 4K is POST (1080p is GET) — the 4K page stresses the difference.
+		['POST /get-4k-video', 'create', (c) => handle4k(c.state, c.json)],
+		['POST /extend', 'create', (c) => handleExtend(c.state, c.json)],
+	]),
+	// The Jobs API, the model catalog and the account.
+	...table('/api/v1', [
+		['POST /jobs/createTask', 'create', (c) => handleCreateTask(c.state, c.json)],
+		['GET /jobs/recordInfo', 'read', (c) => handleJobsRecordInfo(c.state, c.query)],
+		['GET /models', 'read', (c) => handleModels(c.state, c.query)],
+		...(['price', 'schema', 'success-rate'] as ModelAspect[]).map(
+			(aspect): Row => [
+				`GET /models/{model}/${aspect}`,
+				'read',
+				(c) => handleModelAspect(c.state, c.params[0], aspect),
+			],
+		),
+		['GET /chat/credit', 'read', (c) => handleCredit(c.state)],
+		['POST /common/download-url', 'read', (c) => handleDownloadUrl(c.state, c.json)],
+	]),
+	// The File Upload API, on its own host in reality.
+	...table(`${UPLOAD_PREFIX}/api`, [
+		[
+			'POST /file-stream-upload',
+			'upload',
+			(c) => handleStreamUpload(c.state, c.req.headers, c.raw),
+			'multipart',
+		],
+		['POST /file-url-upload', 'upload', (c) => handleUrlUpload(c.state, asObject(c.json))],
+		['POST /file-base64-upload', 'upload', (c) => handleBase64Upload(c.state, asObject(c.json))],
+	]),
+];
+
+/**
+ * What answers a path: the control API (`/__sim`, no auth, never in the request log), the result
+ * and upload files (`/files/...`, no auth, only the outage applies), or else the kie API above.
+ */
+export type Area = 'control' | 'files' | 'api';
+
+const AREAS: ReadonlyArray<{ area: Exclude<Area, 'api'>; root: string }> = [
+	{ area: 'control', root: '/__sim' },
+	{ area: 'files', root: '/files' },
+];
+
+export function areaOf(pathname: string): Area {
+	const mount = AREAS.find(
+		({ area, root }) =>
+			pathname.startsWith(`${root}/`) || (area === 'control' && pathname === root),
+	);
+	return mount?.area ?? 'api';
+}
 
 export function routeName(route: ApiRoute): string {
 	return `${route.method} ${route.path}`;
@@ -175,5 +161,5 @@ export function findRoute(method: string | undefined, pathname: string): RouteMa
 
 /** The dedicated Veo endpoints, which `veoRetired` removes. */
 export function isVeoPath(pathname: string): boolean {
-	return pathname.startsWith('/api/v1/veo/');
+	return pathname.startsWith(VEO_PREFIX);
 }

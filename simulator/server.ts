@@ -13,7 +13,14 @@ import { fail, MSG, writeJson, type ApiResult } from './envelope';
 import { createWindowFull, decideFaults, rateLimited, recordCreate, serverError } from './faults';
 import { handleFile } from './files';
 import { chance } from './random';
-import { findRoute, isVeoPath, routeName, type ApiRoute, type RouteContext } from './router';
+import {
+	areaOf,
+	findRoute,
+	isVeoPath,
+	routeName,
+	type ApiRoute,
+	type RouteContext,
+} from './router';
 import type { SimState } from './state';
 
 const API_BODY_LIMIT = 10 * 1024 * 1024;
@@ -33,8 +40,8 @@ export function requestHandler(
 async function handle(state: SimState, req: IncomingMessage, res: ServerResponse): Promise<void> {
 	const url = new URL(req.url ?? '/', 'http://simulator.invalid');
 	const { pathname } = url;
-	if (pathname === '/__sim' || pathname.startsWith('/__sim/'))
-		return handleControl(state, req, res, url);
+	const area = areaOf(pathname);
+	if (area === 'control') return handleControl(state, req, res, url);
 
 	if (Date.now() < state.outageUntil) {
 		// "Unreachable": no response at all, the client sees a connection reset.
@@ -53,7 +60,7 @@ async function handle(state: SimState, req: IncomingMessage, res: ServerResponse
 			code,
 		});
 
-	if (pathname.startsWith('/files/')) {
+	if (area === 'files') {
 		state.countRequest('GET /files');
 		const status = await handleFile(state, req, res, pathname);
 		log('GET /files', status, null);

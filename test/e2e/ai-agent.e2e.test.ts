@@ -2,7 +2,7 @@
 // model played by a fake OpenAI-compatible server (lib/fake-llm.ts) whose script decides the tool
 // calls, the kie.ai simulator behind the Veo3 credential. One n8n per version; each scenario is a
 // workflow Webhook → AI Agent (← model, ← Veo3 Tool nodes) called once through its webhook.
-import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
+import { selectedVersions } from './lib';
 import {
 	agentWorkflow,
 	createFakeOpenAiCredential,
@@ -18,13 +18,7 @@ import {
 	type Script,
 	type ToolAnswer,
 } from './lib/fake-llm';
-import {
-	callWebhook,
-	nodeOutput,
-	startVeo3Instance,
-	type Veo3Instance,
-	type Veo3Setup,
-} from './lib/veo3';
+import { callWebhook, nodeOutput, useVeo3Instance } from './lib/veo3';
 
 /** The AI Agent version a new workflow gets (n8n 1.123: 3, n8n 2.41: 3.1); both run tools as engine requests. */
 const AGENT_VERSION = { v1: 3, v2: 3.1 } as const;
@@ -109,32 +103,23 @@ function expectCompact(answer: any): void {
 }
 
 describe.each(selectedVersions())('Veo3 Tool under a real AI Agent in n8n %s', (version) => {
-	let instance: Veo3Instance | undefined;
-	let n8n: N8nHandle;
-	let api: N8nApi;
-	let veo: Veo3Setup;
 	let llm: FakeLlm;
 	let openAi: AgentSetup;
 	let scenario = 0;
 
 	beforeAll(async () => {
 		llm = await startFakeLlm();
-		instance = await startVeo3Instance(version, {
-			N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
-		});
-		({ n8n, api, veo } = instance);
-		openAi = await createFakeOpenAiCredential(api, llm);
-	}, 300_000);
-
-	afterAll(async () => {
-		await llm?.stop();
-		await instance?.stop();
-	}, 60_000);
-
-	beforeEach(() => {
-		veo.sim.reset();
-		llm.reset();
 	});
+	const { n8n, api, veo } = useVeo3Instance(version, {
+		env: { N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true' },
+	});
+	beforeAll(async () => {
+		openAi = await createFakeOpenAiCredential(api, llm);
+	});
+
+	afterAll(async () => await llm?.stop());
+
+	beforeEach(() => llm.reset());
 
 	/** Creates and activates the agent workflow, sends `message`, returns the agent's reply and the model's view. */
 	async function ask(

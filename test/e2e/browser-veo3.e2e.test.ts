@@ -9,8 +9,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { launchBrowser, screenshot, signIn, type BrowserSession } from './lib/browser';
-import { E2E_OWNER, REPO_ROOT, selectedVersions, type N8nApi, type N8nHandle } from './lib';
-import { startVeo3Instance, veo3TriggerNode, type Veo3Instance, type Veo3Setup } from './lib/veo3';
+import { E2E_OWNER, REPO_ROOT, selectedVersions } from './lib';
+import { useVeo3Instance, veo3TriggerNode } from './lib/veo3';
 
 const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 
@@ -38,22 +38,14 @@ function copyToDocs(version: string, shot: string | undefined, name: string): vo
 }
 
 describe.each(selectedVersions())('Veo3 nodes in the n8n %s editor (Chromium)', (version) => {
-	let instance: Veo3Instance | undefined;
-	let n8n: N8nHandle;
-	let api: N8nApi;
-	let veo: Veo3Setup;
+	const { n8n, api, veo } = useVeo3Instance(version, { resetEachTest: false });
 	let browser: BrowserSession;
 
 	beforeAll(async () => {
-		instance = await startVeo3Instance(version);
-		({ n8n, api, veo } = instance);
 		browser = await launchBrowser();
-	}, 300_000);
-
-	afterAll(async () => {
-		await browser?.close();
-		await instance?.stop();
 	}, 60_000);
+
+	afterAll(async () => await browser?.close(), 60_000);
 
 	test('search "Veo3", see actions and trigger events, add Generate, parameters and credential render', async () => {
 		const { page } = browser;

@@ -6,26 +6,14 @@
 // (every input item exactly once), the execution's final state, and at the simulator exactly
 // one create per input item. Plus stops (mid-poll, while submitting, while parked): every task
 // created is named in the saved execution. One n8n and one simulator per version for the file.
-import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
-import { startVeo3Instance, type Veo3Instance, type Veo3Setup } from './lib/veo3';
+import { selectedVersions } from './lib';
+import { useVeo3Instance } from './lib/veo3';
 import { buildCell, CELLS, cellLabel, type Cell, type Built } from './fixtures/composition-cells';
 import { checkCell, stopCase, type StopCase } from './fixtures/composition-checks';
 
 describe.each(selectedVersions())('Veo3 composition in real n8n %s', (version) => {
-	let instance: Veo3Instance | undefined;
-	let n8n: N8nHandle;
-	let api: N8nApi;
-	let veo: Veo3Setup;
+	const { n8n, api, veo } = useVeo3Instance(version);
 	let seq = 0;
-
-	beforeAll(async () => {
-		instance = await startVeo3Instance(version);
-		({ n8n, api, veo } = instance);
-	}, 300_000);
-
-	afterAll(async () => await instance?.stop(), 60_000);
-
-	beforeEach(() => veo?.sim.reset());
 
 	test.each(CELLS.map((cell) => [cellLabel(cell), cell] as [string, Cell]))(
 		'%s',

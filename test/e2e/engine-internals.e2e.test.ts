@@ -1,7 +1,7 @@
 // The n8n internals the Veo3 node relies on (nodes/Veo3/engine/engineInternals.ts), checked in a
 // real n8n of each major: if n8n changes underneath, these fail. Plus the custom data that names
 // paid tasks after a stop, which is public API but only useful if n8n really saves it then.
-import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
+import { selectedVersions } from './lib';
 import {
 	callWebhook,
 	chain,
@@ -11,11 +11,10 @@ import {
 	noOpNode,
 	respondWithExecutionIdNode,
 	splitOutNode,
-	startVeo3Instance,
+	useVeo3Instance,
 	until,
 	veo3Node,
 	webhookNode,
-	type Veo3Instance,
 	type Veo3Setup,
 } from './lib/veo3';
 
@@ -41,19 +40,7 @@ async function complete(veo: Veo3Setup, taskId: string): Promise<void> {
 }
 
 describe.each(selectedVersions())('n8n internals the Veo3 node uses, in real n8n %s', (version) => {
-	let instance: Veo3Instance | undefined;
-	let n8n: N8nHandle;
-	let api: N8nApi;
-	let veo: Veo3Setup;
-
-	beforeAll(async () => {
-		instance = await startVeo3Instance(version);
-		({ n8n, api, veo } = instance);
-	}, 300_000);
-
-	afterAll(async () => await instance?.stop(), 60_000);
-
-	beforeEach(() => veo?.sim.reset());
+	const { n8n, api, veo } = useVeo3Instance(version);
 
 	async function startBatch(
 		path: string,

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 
-import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
+import { selectedVersions } from './lib';
 import { createFakeOpenAiCredential, toolNameOf } from './lib/agent';
 import { startFakeLlm, type FakeLlm } from './lib/fake-llm';
 import {
@@ -24,9 +24,7 @@ import {
 	nodeOutput,
 	prepareExample,
 	readExample,
-	startVeo3Instance,
-	type Veo3Instance,
-	type Veo3Setup,
+	useVeo3Instance,
 } from './lib/veo3';
 
 /** A 1×1 PNG, served as the "image from the web" of image-to-video.json. */
@@ -67,10 +65,6 @@ test('examples/ holds the seven documented workflows, with community-prefixed no
 });
 
 describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
-	let instance: Veo3Instance | undefined;
-	let n8n: N8nHandle;
-	let api: N8nApi;
-	let veo: Veo3Setup;
 	let outDir: string;
 	let imageServer: http.Server;
 	let imageUrl: string;
@@ -95,15 +89,16 @@ describe.each(selectedVersions())('examples/ in real n8n %s', (version) => {
 		await new Promise<void>((r) => imageServer.listen(0, '127.0.0.1', r));
 		imageUrl = `http://127.0.0.1:${(imageServer.address() as AddressInfo).port}/photo.png`;
 		llm = await startFakeLlm();
-		instance = await startVeo3Instance(version, {
+	});
+	const { n8n, api, veo } = useVeo3Instance(version, {
+		env: () => ({
 			N8N_RESTRICT_FILE_ACCESS_TO: outDir,
 			N8N_COMMUNITY_PACKAGES_ALLOW_TOOL_USAGE: 'true',
-		});
-		({ n8n, api, veo } = instance);
-	}, 300_000);
+		}),
+		resetEachTest: false,
+	});
 
 	afterAll(async () => {
-		await instance?.stop();
 		await llm?.stop();
 		await new Promise((r) => imageServer?.close(r));
 		if (outDir) fs.rmSync(outDir, { recursive: true, force: true });

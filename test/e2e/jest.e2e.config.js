@@ -26,6 +26,9 @@ module.exports = {
 	},
 	// One n8n (~750 MB, plus its task runner) per suite on a 2-core machine: never in parallel.
 	maxWorkers: 1,
+	// One n8n per selected major shared by the files that need no special settings (lib/shared-n8n.ts).
+	globalSetup: '<rootDir>/lib/shared-n8n-setup.ts',
+	globalTeardown: '<rootDir>/lib/shared-n8n-teardown.ts',
 	testTimeout: 5 * 60 * 1000,
 	slowTestThreshold: 60,
 	verbose: true,

@@ -4,32 +4,11 @@
 // In-process twins: test/workflows/files-status.test.ts and test/workflows/kie-apis.test.ts.
 import axios from 'axios';
 
-import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
-import {
-	callWebhook,
-	chain,
-	E2E_POLL,
-	startVeo3Instance,
-	veo3Node,
-	webhookNode,
-	type Veo3Instance,
-	type Veo3Setup,
-} from './lib/veo3';
+import { selectedVersions } from './lib';
+import { callWebhook, chain, E2E_POLL, useVeo3Instance, veo3Node, webhookNode } from './lib/veo3';
 
 describe.each(selectedVersions())('kie APIs in real n8n %s', (version) => {
-	let instance: Veo3Instance | undefined;
-	let n8n: N8nHandle;
-	let api: N8nApi;
-	let veo: Veo3Setup;
-
-	beforeAll(async () => {
-		instance = await startVeo3Instance(version);
-		({ n8n, api, veo } = instance);
-	}, 300_000);
-
-	afterAll(async () => await instance?.stop(), 60_000);
-
-	beforeEach(() => veo?.sim.reset());
+	const { n8n, api, veo } = useVeo3Instance(version);
 
 	/** Webhook → the given Veo3 nodes; returns the answer of a call (the last node's items). */
 	async function run(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the real-n8n e2e suite end to end:
-#   1. install n8n (install.sh) and the browser (install-browser.sh), skipped when up to date;
+#   1. install n8n (install.sh) and the browser (install-browser.sh) at once (install-all.sh),
+#      skipped when up to date;
 #   2. build the package when dist/ is missing or older than its sources;
 #   3. jest with test/e2e/jest.e2e.config.js, bounded by `timeout`.
 # Usage: test/e2e/run.sh [v1|v2|all] [extra jest args, e.g. smoke.e2e]
@@ -16,8 +17,8 @@ if [[ $# -gt 0 && "$1" =~ ^(v1|v2|all)$ ]]; then WHICH="$1"; shift; fi
 case "$WHICH" in v1) VERSIONS=v1 ;; v2) VERSIONS=v2 ;; *) VERSIONS=v1,v2 ;; esac
 RUN_START=$SECONDS
 
-"$E2E_DIR/install.sh" "$WHICH"
-if [[ "${E2E_NO_BROWSER:-}" != 1 ]]; then "$E2E_DIR/install-browser.sh"; fi
+# n8n (npm) and the browser (apt) at the same time; reads E2E_NO_BROWSER itself.
+"$E2E_DIR/install-all.sh" "$WHICH"
 
 step "package build"
 cd "$REPO_ROOT"

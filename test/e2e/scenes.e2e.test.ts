@@ -4,9 +4,10 @@
 // retried from the executions list ("Retry execution", REST) after a top-up, pays for scenes 3 and
 // 4 only; with Wait for Callback, a 3-scene video parks the execution (status waiting, no worker)
 // while each scene renders and ends with one stitched video; a Max Credits per Execution below the
-// chain's estimate refuses it before any request; and examples/scenes-to-drive.json runs with its Google Drive node disabled. One n8n
-// start per version; renders take ~100 ms.
-import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
+// chain's estimate refuses it before any request; and examples/scenes-to-drive.json runs with its
+// Google Drive node disabled. The run's shared n8n per version (lib/shared-n8n.ts); renders take
+// ~100 ms.
+import { selectedVersions } from './lib';
 import {
 	callWebhook,
 	chain,
@@ -20,12 +21,10 @@ import {
 	readExample,
 	respondWithExecutionIdNode,
 	sleep,
-	startVeo3Instance,
 	until,
+	useVeo3Instance,
 	veo3Node,
 	webhookNode,
-	type Veo3Instance,
-	type Veo3Setup,
 } from './lib/veo3';
 
 const SCENES = [
@@ -54,19 +53,7 @@ const scenesParameters = (options: Record<string, unknown> = {}) => ({
 });
 
 describe.each(selectedVersions())('Generate Long Video (Scenes) in real n8n %s', (version) => {
-	let instance: Veo3Instance | undefined;
-	let n8n: N8nHandle;
-	let api: N8nApi;
-	let veo: Veo3Setup;
-
-	beforeAll(async () => {
-		instance = await startVeo3Instance(version);
-		({ n8n, api, veo } = instance);
-	}, 300_000);
-
-	afterAll(async () => await instance?.stop(), 60_000);
-
-	beforeEach(() => veo?.sim.reset());
+	const { n8n, api, veo } = useVeo3Instance(version);
 
 	const creates = () =>
 		veo.sim

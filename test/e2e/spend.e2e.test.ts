@@ -3,7 +3,7 @@
 // round before any create, the balance check refuses a batch the balance covers only in part, and
 // the same row sent twice costs one task (the memory lives in the workflow's static data, which
 // n8n saves when the execution ends). One n8n start per version; renders take ~100 ms.
-import { selectedVersions, type N8nApi, type N8nHandle } from './lib';
+import { selectedVersions } from './lib';
 import {
 	callWebhook,
 	chain,
@@ -12,11 +12,9 @@ import {
 	nodeOutput,
 	nodeRuns,
 	splitOutNode,
-	startVeo3Instance,
+	useVeo3Instance,
 	veo3Node,
 	webhookNode,
-	type Veo3Instance,
-	type Veo3Setup,
 } from './lib/veo3';
 
 const generate = (extra: Record<string, unknown> = {}, options: Record<string, unknown> = {}) =>
@@ -25,19 +23,7 @@ const prompts = (n: number) =>
 	Array.from({ length: n }, (_, i) => `shot ${i + 1}: a kite over a beach`);
 
 describe.each(selectedVersions())('spending control in real n8n %s', (version) => {
-	let instance: Veo3Instance | undefined;
-	let n8n: N8nHandle;
-	let api: N8nApi;
-	let veo: Veo3Setup;
-
-	beforeAll(async () => {
-		instance = await startVeo3Instance(version);
-		({ n8n, api, veo } = instance);
-	}, 300_000);
-
-	afterAll(async () => await instance?.stop(), 60_000);
-
-	beforeEach(() => veo?.sim.reset());
+	const { n8n, api, veo } = useVeo3Instance(version);
 
 	const apiCalls = () =>
 		veo.sim.requests().filter((r: { endpoint: string }) => r.endpoint !== 'GET /files');

@@ -139,13 +139,3 @@ async function planSpend(
 	}
 	return { ...planned, reuses: planned.plan.reused.size > 0 || planned.plan.followers.size > 0 };
 }
-
-/** Shared flow of the read-only operations: each item independently, a few at a time, in order. */
-export async function executePerItem(
-	ctx: IExecuteFunctions,
-	items: INodeExecutionData[],
-	run: (itemIndex: number) => Promise<INodeExecutionData>,
-): Promise<INodeExecutionData[][]> {
-	const outcomes = await mapSettled(items, 5, async (_item, itemIndex) => await run(itemIndex));
-	return [collectOutcomes(ctx, outcomes)];
-}

@@ -71,3 +71,18 @@ install_npm_dir() {
   npm_install_dir "$dir"
   stamp_of "$dir" > "$(stamp_file "$dir")"
 }
+
+# side_by_side LABEL_A CMD_A LABEL_B CMD_B: runs the two commands (functions or programs) at once,
+# each output line prefixed with its label; after both ended, says how each ended and returns
+# non-zero when either failed.
+side_by_side() {
+  local a_label="$1" a_cmd="$2" b_label="$3" b_cmd="$4" a_pid b_pid a_rc=0 b_rc=0
+  "$a_cmd" 2>&1 | sed -u "s/^/[$a_label] /" &
+  a_pid=$!
+  "$b_cmd" 2>&1 | sed -u "s/^/[$b_label] /" &
+  b_pid=$!
+  wait "$a_pid" || a_rc=$?
+  wait "$b_pid" || b_rc=$?
+  log "$a_label exit $a_rc, $b_label exit $b_rc"
+  [[ $a_rc == 0 && $b_rc == 0 ]]
+}

@@ -55,6 +55,17 @@ export class CookieSession {
 		this.http = plainClient(baseUrl);
 	}
 
+	/** The session's cookies, to hand the login to another process (fromCookies) without a second login. */
+	exportCookies(): Array<[string, string]> {
+		return [...this.#cookies];
+	}
+
+	static fromCookies(baseUrl: string, cookies: Array<[string, string]>): CookieSession {
+		const session = new CookieSession(baseUrl);
+		for (const [name, value] of cookies) session.#cookies.set(name, value);
+		return session;
+	}
+
 	async request<T = any>(
 		method: Method,
 		path: string,

@@ -384,22 +384,21 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 	}
 	const startupMs = Date.now() - t0;
 
-	return {
+	const info = {
 		version,
 		name,
 		port,
 		baseUrl,
 		userFolder,
 		logPath,
-		workerLogPaths,
 		linkedPackage,
 		linkedPackages,
 		startupMs,
 		env,
-		webhookUrl: (webhookPath: string) => `${baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`,
-		logTail: (lines?: number) => tail(logPath, lines),
-		runCli: async (args: string[], timeoutMs = 120_000) =>
-			await runCli(version, env, cwd, args, timeoutMs),
+	};
+	return {
+		...attachN8n(info),
+		workerLogPaths,
 		startWorker: async (i: number) => await startWorker(i, Date.now() + 180_000),
 		kill: async (signal: 'SIGKILL' | 'SIGTERM') => {
 			for (const p of procs)
@@ -407,6 +406,51 @@ export async function startN8n(options: StartN8nOptions): Promise<N8nHandle> {
 			for (const p of procs) await stopProc(p, 60_000);
 		},
 		stop,
+	};
+}
+
+const INFO_KEYS = [
+	'version',
+	'name',
+	'port',
+	'baseUrl',
+	'userFolder',
+	'logPath',
+	'linkedPackage',
+	'linkedPackages',
+	'startupMs',
+	'env',
+] as const;
+
+/** What another process needs to use a running instance (attachN8n): plain data, no processes. */
+export type N8nInfo = Pick<N8nHandle, (typeof INFO_KEYS)[number]>;
+
+export function n8nInfo(n8n: N8nHandle): N8nInfo {
+	return Object.fromEntries(INFO_KEYS.map((key) => [key, n8n[key]])) as N8nInfo;
+}
+
+/**
+ * A handle on an instance another process started and owns (the e2e globalSetup's shared one):
+ * it talks to it and runs CLI commands on its DB, but stop() leaves it running and kill() refuses.
+ */
+export function attachN8n(info: N8nInfo): N8nHandle {
+	const cwd = installDir(info.version);
+	const refuse = async () => {
+		throw new Error(
+			`${info.name} is shared by several test files: start an own instance to kill it`,
+		);
+	};
+	return {
+		...info,
+		workerLogPaths: [],
+		webhookUrl: (webhookPath: string) =>
+			`${info.baseUrl}/webhook/${webhookPath.replace(/^\//, '')}`,
+		logTail: (lines?: number) => tail(info.logPath, lines),
+		runCli: async (args: string[], timeoutMs = 120_000) =>
+			await runCli(info.version, info.env, cwd, args, timeoutMs),
+		kill: refuse,
+		startWorker: refuse,
+		stop: async () => {},
 	};
 }
 

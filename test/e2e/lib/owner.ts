@@ -13,6 +13,14 @@ export const E2E_OWNER = {
 };
 
 export async function setupOwner(n8n: N8nHandle): Promise<N8nApi> {
+	const { session, apiKey } = await ownerSession(n8n);
+	return new N8nApi(n8n, session, apiKey, { email: E2E_OWNER.email, password: E2E_OWNER.password });
+}
+
+/** The owner's logged-in session and a fresh API key: what setupOwner's N8nApi is made of. */
+export async function ownerSession(
+	n8n: N8nHandle,
+): Promise<{ session: CookieSession; apiKey: string }> {
 	const owner = E2E_OWNER;
 	const session = new CookieSession(n8n.baseUrl);
 	// Works once, on an empty instance; also sets the auth cookie.
@@ -36,5 +44,5 @@ export async function setupOwner(n8n: N8nHandle): Promise<N8nApi> {
 		scopes,
 	});
 	if (!key.rawApiKey) throw new Error('POST /rest/api-keys returned no rawApiKey');
-	return new N8nApi(n8n, session, key.rawApiKey, { email: owner.email, password: owner.password });
+	return { session, apiKey: key.rawApiKey };
 }

@@ -10,6 +10,7 @@ import { plainClient } from './http';
 import { startN8n, type N8nHandle } from './n8n';
 import { setupOwner } from './owner';
 import { ourPackageDirForTests } from './package-link';
+import { sharedInstance } from './shared-n8n';
 import { REPO_ROOT, type N8nVersion } from './paths';
 import { startSimulatorForE2E } from './simulator';
 
@@ -110,14 +111,12 @@ export interface Veo3Instance {
 	stop(): Promise<void>;
 }
 
-/** One n8n with our package, its owner and API key, and the simulator behind a `veo3Api` credential. */
-export async function startVeo3Instance(
-	version: N8nVersion,
-	env: Record<string, string> = {},
+/** The simulator and credential of a Veo3Instance on `n8n`; stop() stops the simulator, then `release`s n8n. */
+async function withVeo3(
+	n8n: N8nHandle,
+	api: N8nApi,
+	release: () => Promise<void>,
 ): Promise<Veo3Instance> {
-	const n8n = await startN8n({ version, packageDir: ourPackageDirForTests(), env });
-	console.log(`[e2e] ${n8n.name} ready in ${n8n.startupMs} ms`);
-	const api = await setupOwner(n8n);
 	const veo = await setupVeo3(api);
 	return {
 		n8n,
@@ -125,8 +124,93 @@ export async function startVeo3Instance(
 		veo,
 		stop: async () => {
 			await veo.sim.stop();
-			await n8n.stop();
+			await release();
 		},
+	};
+}
+
+/** One n8n with our package, its owner and API key, and the simulator behind a `veo3Api` credential. */
+export async function startVeo3Instance(
+	version: N8nVersion,
+	env: Record<string, string> = {},
+): Promise<Veo3Instance> {
+	const n8n = await startN8n({ version, packageDir: ourPackageDirForTests(), env });
+	console.log(`[e2e] ${n8n.name} ready in ${n8n.startupMs} ms`);
+	return await withVeo3(n8n, await setupOwner(n8n), async () => await n8n.stop());
+}
+
+/**
+ * The shared n8n of a version (lib/shared-n8n.ts) with a simulator and credential of the caller's
+ * own. stop() leaves n8n running for the next file but deactivates every active workflow, so that
+ * file finds no webhook of this one registered.
+ */
+async function attachVeo3Instance(shared: { n8n: N8nHandle; api: N8nApi }): Promise<Veo3Instance> {
+	const { n8n, api } = shared;
+	return await withVeo3(n8n, api, async () => {
+		const active = await api.publicApi<{ data: Array<{ id: string }> }>(
+			'GET',
+			'/workflows?active=true&limit=250',
+		);
+		for (const wf of active.data) await api.deactivateWorkflow(wf.id);
+		console.log(`[e2e] ${n8n.name}: deactivated the ${active.data.length} active workflow(s)`);
+	});
+}
+
+interface UseVeo3InstanceOptions {
+	/** Extra n8n environment; a function when it depends on what an earlier beforeAll made. */
+	env?: Record<string, string> | (() => Record<string, string>);
+	/** Reset the simulator before each test (default true). */
+	resetEachTest?: boolean;
+}
+
+/**
+ * A live view of `current()`'s value: every property read goes to the object of the moment, so
+ * a describe block can hand out `n8n`, `api` and `veo` before beforeAll has started anything.
+ */
+function lateBound<T extends object>(current: () => T | undefined, what: string): T {
+	const target = (): T => {
+		const value = current();
+		if (!value) throw new Error(`${what} used before useVeo3Instance's beforeAll started n8n`);
+		return value;
+	};
+	return new Proxy({} as T, {
+		get(_, key) {
+			const real = target();
+			const value = Reflect.get(real, key, real) as unknown;
+			return typeof value === 'function' ? value.bind(real) : value;
+		},
+		has: (_, key) => Reflect.has(target(), key),
+		ownKeys: () => Reflect.ownKeys(target()),
+		getOwnPropertyDescriptor: (_, key) => {
+			const descriptor = Reflect.getOwnPropertyDescriptor(target(), key);
+			return descriptor && { ...descriptor, configurable: true };
+		},
+	});
+}
+
+/**
+ * The jest hooks of a describe block that drives one Veo3 instance: started in beforeAll
+ * (without `env`, on the run's shared n8n when there is one, lib/shared-n8n.ts; else
+ * startVeo3Instance), stopped in afterAll, the simulator reset before each test. The returned `n8n`,
+ * `api` and `veo` are usable in tests and in helpers the block defines.
+ */
+export function useVeo3Instance(
+	version: N8nVersion,
+	options: UseVeo3InstanceOptions = {},
+): Pick<Veo3Instance, 'n8n' | 'api' | 'veo'> {
+	let instance: Veo3Instance | undefined;
+	beforeAll(async () => {
+		const env = typeof options.env === 'function' ? options.env() : options.env;
+		const shared = env ? undefined : sharedInstance(version);
+		if (shared) console.log(`[e2e] using ${shared.n8n.name}`);
+		instance = shared ? await attachVeo3Instance(shared) : await startVeo3Instance(version, env);
+	}, 300_000);
+	afterAll(async () => await instance?.stop(), 60_000);
+	if (options.resetEachTest !== false) beforeEach(() => instance?.veo.sim.reset());
+	return {
+		n8n: lateBound(() => instance?.n8n, 'n8n'),
+		api: lateBound(() => instance?.api, 'api'),
+		veo: lateBound(() => instance?.veo, 'veo'),
 	};
 }
 

@@ -2,9 +2,8 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { PRICES_READ_ON, videosAffordable } from '../../money/prices';
-import { readRetryPolicy } from '../../inputs/settings';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
-import { executePerItem } from '../taskOperation';
+import { ENDPOINTS } from '../../../kie/transport';
+import { executeReadOperation } from '../readOperation';
 
 const properties: INodeProperties[] = [];
 
@@ -18,15 +17,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const config = await getApiConfig(this);
-	return await executePerItem(this, items, async (itemIndex) => {
-		const credits = await kieRequest<number>(this, config, {
-			method: 'GET',
-			endpoint: ENDPOINTS.credit,
-			resend: 'safe',
-			retry: readRetryPolicy(this, itemIndex),
-			signal: this.getExecutionCancelSignal(),
-		});
+	return await executeReadOperation(this, items, async (read) => {
+		const credits = await read.request<number>({ method: 'GET', endpoint: ENDPOINTS.credit });
 		const balance = Number(credits);
 		// What the balance pays for, per model and resolution, at the prices of the node's table.
 		return {

@@ -6,10 +6,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { readRetryPolicy } from '../../inputs/settings';
-import { getApiConfig, kieRequest } from '../../../kie/transport';
 import { JOBS_MODEL, modelPath } from '../../../kie/transport/jobs';
-import { executePerItem } from '../taskOperation';
+import { executeReadOperation, type ReadItem } from '../readOperation';
 
 const properties: INodeProperties[] = [];
 
@@ -52,15 +50,11 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const config = await getApiConfig(this);
 	let status: Promise<IDataObject> | undefined;
-	const read = async (itemIndex: number): Promise<IDataObject> => {
-		const data = await kieRequest<unknown>(this, config, {
+	const check = async (read: ReadItem): Promise<IDataObject> => {
+		const data = await read.request<unknown>({
 			method: 'GET',
 			endpoint: modelPath(JOBS_MODEL.generate, 'success-rate'),
-			resend: 'safe',
-			retry: readRetryPolicy(this, itemIndex),
-			signal: this.getExecutionCancelSignal(),
 		});
 		const since = Date.now() - HOUR_MS;
 		const lastHour = bucketsOf(data).filter(
@@ -87,8 +81,8 @@ export async function execute(
 						: `kie.ai's Veo success rate is ${successRate} % in the last hour: kie.ai is working normally.`,
 		};
 	};
-	return await executePerItem(this, items, async (itemIndex) => {
-		status ??= read(itemIndex);
+	return await executeReadOperation(this, items, async (read) => {
+		status ??= check(read);
 		return { json: { ...(await status) } };
 	});
 }

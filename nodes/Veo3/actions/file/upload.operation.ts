@@ -7,16 +7,14 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { ParameterError, UnexpectedAnswerError } from '../../../kie/errors/errors';
-import { readRetryPolicy } from '../../inputs/settings';
 import { requireHttpUrl, requireOneOf } from '../../inputs/validation';
-import { getApiConfig } from '../../../kie/transport';
 import {
 	UPLOAD_PATH,
 	uploadBinary,
 	uploadFromUrl,
 	type UploadedFile,
 } from '../../../kie/transport/upload';
-import { executePerItem } from '../taskOperation';
+import { executeReadOperation } from '../readOperation';
 
 /** kie deletes uploaded files 24 hours after the upload. */
 const UPLOAD_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -150,10 +148,8 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const config = await getApiConfig(this);
-	const signal = this.getExecutionCancelSignal();
-	return await executePerItem(this, items, async (itemIndex) => {
-		const node = this.getNode();
+	return await executeReadOperation(this, items, async (read) => {
+		const { node, itemIndex, config, signal } = read;
 		const source = requireOneOf(
 			node,
 			'Source',
@@ -164,7 +160,7 @@ export async function execute(
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const uploadPath = readFolder(this, options, itemIndex);
 		const fileName = readFileName(this, options, itemIndex);
-		const retry = readRetryPolicy(this, itemIndex);
+		const retry = read.retry();
 		if (source === 'url') {
 			const fileUrl = requireHttpUrl(
 				node,

@@ -16,12 +16,11 @@ import {
 import { readOutputField } from '../../inputs/createInputs';
 import { normalizeAnyRecord } from '../../../kie/records/normalize';
 import { settle } from '../../../kie/base/settle';
-import { readRetryPolicy } from '../../inputs/settings';
-import { requireHttpUrl, requireIndex, requireOneOf, requireTaskId } from '../../inputs/validation';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
+import { requireHttpUrl, requireIndex, requireOneOf } from '../../inputs/validation';
+import { ENDPOINTS } from '../../../kie/transport';
 import { readAnyRecord } from '../../../kie/transport/jobs';
 import { taskIdProperty, videoIndexProperty, videoUrlProperty } from '../common.descriptions';
-import { executePerItem } from '../taskOperation';
+import { executeReadOperation } from '../readOperation';
 
 const properties: INodeProperties[] = [
 	{
@@ -79,11 +78,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const config = await getApiConfig(this);
-	const signal = this.getExecutionCancelSignal();
-	return await executePerItem(this, items, async (itemIndex) => {
-		const node = this.getNode();
-		const retry = readRetryPolicy(this, itemIndex);
+	return await executeReadOperation(this, items, async (read) => {
+		const { node, itemIndex } = read;
+		const retry = read.retry();
 		const field = readOutputField(this, itemIndex);
 		const source = requireOneOf(
 			node,
@@ -102,7 +99,7 @@ export async function execute(
 				itemIndex,
 			);
 		} else {
-			const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
+			const taskId = read.taskId();
 			const which = requireOneOf(
 				node,
 				'Which Video',
@@ -116,7 +113,7 @@ export async function execute(
 				itemIndex,
 			);
 			const result = normalizeAnyRecord(
-				await readAnyRecord(this, config, taskId, retry, signal),
+				await readAnyRecord(this, read.config, taskId, retry, read.signal),
 				taskId,
 			);
 			if (result.status !== 'success') {
@@ -154,13 +151,10 @@ export async function execute(
 			// Result links can expire or be refused; kie issues a fresh 20-minute link for its own files.
 			const fresh = await settle(
 				async () =>
-					await kieRequest<string>(this, config, {
+					await read.request<string>({
 						method: 'POST',
 						endpoint: ENDPOINTS.downloadUrl,
 						body: { url },
-						resend: 'safe',
-						retry,
-						signal,
 					}),
 			);
 			if (!fresh.ok) {

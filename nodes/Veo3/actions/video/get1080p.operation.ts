@@ -17,9 +17,9 @@ import {
 import { toNodeError } from '../../../kie/errors/toNodeError';
 import { pause } from '../../../kie/base/pause';
 import { estimateCredits } from '../../money/prices';
-import { inRange, RANGES, readRetryPolicy } from '../../inputs/settings';
+import { inRange, RANGES } from '../../inputs/settings';
 import { settle } from '../../../kie/base/settle';
-import { requireIndex, requireTaskId } from '../../inputs/validation';
+import { requireIndex } from '../../inputs/validation';
 import type { ApiConfig, RetryPolicy } from '../../../kie/base/interfaces';
 import { normalizeJobsRecord } from '../../../kie/records/normalize';
 import {
@@ -28,10 +28,10 @@ import {
 	waitUntilFinal,
 	type WaitSettings,
 } from '../../../kie/records/waiting';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
+import { ENDPOINTS, kieRequest } from '../../../kie/transport';
 import { isUnknownTask, jobsUpgradeBody } from '../../../kie/transport/jobs';
 import { taskIdProperty, videoIndexProperty } from '../common.descriptions';
-import { executePerItem } from '../taskOperation';
+import { executeReadOperation } from '../readOperation';
 
 const properties: INodeProperties[] = [
 	{
@@ -145,11 +145,9 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const config = await getApiConfig(this);
-	const signal = this.getExecutionCancelSignal();
-	return await executePerItem(this, items, async (itemIndex) => {
-		const node = this.getNode();
-		const taskId = requireTaskId(node, this.getNodeParameter('taskId', itemIndex), itemIndex);
+	return await executeReadOperation(this, items, async (read) => {
+		const { node, itemIndex, config, signal } = read;
+		const taskId = read.taskId();
 		const index = requireIndex(node, this.getNodeParameter('videoIndex', itemIndex, 0), itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const settings = waitSettings(
@@ -170,7 +168,7 @@ export async function execute(
 		);
 		const download = this.getNodeParameter('downloadVideo', itemIndex, true) as boolean;
 		const field = download ? readOutputField(this, itemIndex) : '';
-		const retry = readRetryPolicy(this, itemIndex);
+		const retry = read.retry();
 		const deadline = Date.now() + settings.maxWaitMs;
 		const delays = pollDelays(settings);
 		for (;;) {

@@ -7,12 +7,9 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { normalizeAnyRecord } from '../../../kie/records/normalize';
-import { readRetryPolicy } from '../../inputs/settings';
-import { requireTaskId } from '../../inputs/validation';
-import { getApiConfig } from '../../../kie/transport';
 import { readAnyRecord } from '../../../kie/transport/jobs';
 import { includeRawOption, taskIdProperty } from '../common.descriptions';
-import { executePerItem } from '../taskOperation';
+import { executeReadOperation } from '../readOperation';
 
 const properties: INodeProperties[] = [
 	taskIdProperty,
@@ -36,22 +33,11 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const config = await getApiConfig(this);
-	return await executePerItem(this, items, async (itemIndex) => {
-		const taskId = requireTaskId(
-			this.getNode(),
-			this.getNodeParameter('taskId', itemIndex),
-			itemIndex,
-		);
-		const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return await executeReadOperation(this, items, async (read) => {
+		const taskId = read.taskId();
+		const options = this.getNodeParameter('options', read.itemIndex, {}) as IDataObject;
 		// A task of either API: the dedicated record-info first, then the Jobs API's recordInfo.
-		const found = await readAnyRecord(
-			this,
-			config,
-			taskId,
-			readRetryPolicy(this, itemIndex),
-			this.getExecutionCancelSignal(),
-		);
+		const found = await readAnyRecord(this, read.config, taskId, read.retry(), read.signal);
 		const result = normalizeAnyRecord(found, taskId);
 		const json: IDataObject = { ...result, videoUrl: result.videoUrls[0] ?? null };
 		if (options.includeRaw === true) json.raw = found.data;

@@ -2,11 +2,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { UnexpectedAnswerError } from '../../../kie/errors/errors';
-import { readRetryPolicy } from '../../inputs/settings';
 import { requireHttpUrl } from '../../inputs/validation';
-import { ENDPOINTS, getApiConfig, kieRequest } from '../../../kie/transport';
+import { ENDPOINTS } from '../../../kie/transport';
 import { videoUrlProperty } from '../common.descriptions';
-import { executePerItem } from '../taskOperation';
+import { executeReadOperation } from '../readOperation';
 
 /** kie's direct download links work for 20 minutes. */
 const LINK_LIFETIME_MS = 20 * 60 * 1000;
@@ -29,21 +28,17 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[][]> {
-	const config = await getApiConfig(this);
-	return await executePerItem(this, items, async (itemIndex) => {
+	return await executeReadOperation(this, items, async (read) => {
 		const videoUrl = requireHttpUrl(
-			this.getNode(),
+			read.node,
 			'Video URL',
-			this.getNodeParameter('videoUrl', itemIndex),
-			itemIndex,
+			this.getNodeParameter('videoUrl', read.itemIndex),
+			read.itemIndex,
 		);
-		const link = await kieRequest<unknown>(this, config, {
+		const link = await read.request<unknown>({
 			method: 'POST',
 			endpoint: ENDPOINTS.downloadUrl,
 			body: { url: videoUrl },
-			resend: 'safe',
-			retry: readRetryPolicy(this, itemIndex),
-			signal: this.getExecutionCancelSignal(),
 		});
 		if (typeof link !== 'string' || link === '')
 			throw new UnexpectedAnswerError('kie.ai answered without a download link');
