@@ -14,19 +14,18 @@ import { useVeo3Instance, veo3TriggerNode } from './lib/veo3';
 
 const DOCS_IMAGES = path.join(REPO_ROOT, 'docs', 'images');
 
-/** Every action of the Veo3 node, as the node creator lists them. */
-const ALL_ACTIONS = [
-	'Download a video',
-	'Extend a video',
-	'Generate a video',
-	'Get the 1080p version of a video',
-	'Get the 4K version of a video',
-	'Get the details of a video task',
-	'Get a download link for a video',
-	'Get remaining credits',
-	'Get the service status',
-	'Upload a file',
-];
+/**
+ * Every action of the Veo3 node, as the node creator lists them: read from the recorded public
+ * surface (the node's own description), so a new operation is checked here without a second list.
+ */
+const ALL_ACTIONS: string[] = (
+	JSON.parse(
+		fs.readFileSync(path.join(REPO_ROOT, 'test/release/fixtures/public-surface.json'), 'utf8'),
+	).node.properties as Array<{ name: string; options?: Array<{ action?: string }> }>
+)
+	.filter((p) => p.name === 'operation')
+	.flatMap((p) => (p.options ?? []).map((o) => o.action))
+	.filter((action): action is string => typeof action === 'string');
 /** Tall enough for the node creator to list every action and trigger event without scrolling. */
 const TALL = { width: 1440, height: 1500 };
 const NORMAL = { width: 1440, height: 1000 };

@@ -361,7 +361,7 @@ describe('validation sends nothing', () => {
 			{},
 			/scene 2 is 5001 characters long/,
 		],
-		['Don\'t Wait', { scenes: 'a\nb' }, { waitMode: 'none' }, /Invalid "Wait Mode"/],
+		["Don't Wait", { scenes: 'a\nb' }, { waitMode: 'none' }, /Invalid "Wait Mode"/],
 		[
 			'an unknown extension tier',
 			{ scenes: 'a\nb' },
