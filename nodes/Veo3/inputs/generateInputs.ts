@@ -9,6 +9,7 @@ import type { RetryPolicy } from '../../kie/base/interfaces';
 import {
 	ASPECT_RATIOS,
 	GENERATION_MODES,
+	MODE_RULES,
 	MODELS,
 	REFERENCE_MODELS,
 	RESOLUTIONS,
@@ -156,6 +157,33 @@ export async function readGenerationImages(
 		}
 	}
 	return { imageUrls, uploadedImages };
+}
+
+/** The body of a Generate create on kie's dedicated endpoint, from the checked choices. */
+export function generateBody(choices: {
+	prompt: string;
+	model: string;
+	mode: GenerationMode;
+	aspectRatio: string;
+	imageUrls: string[];
+	common: { seed?: number; watermark?: string };
+	options: IDataObject;
+}): IDataObject {
+	const { prompt, model, mode, aspectRatio, imageUrls, common, options } = choices;
+	const body: IDataObject = {
+		prompt,
+		model,
+		generationType: MODE_RULES[mode].generationType,
+		// The docs disagree on the field name (docs/kie-api.md#aspect-ratio): send both spellings.
+		aspect_ratio: aspectRatio,
+		aspectRatio,
+	};
+	if (imageUrls.length > 0) body.imageUrls = imageUrls;
+	if (common.seed !== undefined) body.seeds = common.seed;
+	if (common.watermark) body.watermark = common.watermark;
+	if (typeof options.enableTranslation === 'boolean')
+		body.enableTranslation = options.enableTranslation;
+	return body;
 }
 
 /** Where a Generate create goes: the dedicated endpoint, or the Jobs API for 4 and 6 s videos. */

@@ -12,6 +12,7 @@ import {
 	readDownloadTarget,
 } from '../../inputs/createInputs';
 import {
+	generateBody,
 	generateRoute,
 	readGenerationChoices,
 	readGenerationImages,
@@ -20,7 +21,6 @@ import {
 import { estimateCredits } from '../../money/prices';
 import { readTaskSettings } from '../../inputs/settings';
 import type { PreparedTask, WaitMode } from '../../inputs/preparedTask';
-import { MODE_RULES } from '../../inputs/validation';
 import { callbackOptions, renderOptions, taskProperties } from '../common.descriptions';
 import { executeTaskOperation } from '../taskOperation';
 
@@ -197,19 +197,7 @@ async function prepare(
 		settings.retry,
 	);
 
-	const body: IDataObject = {
-		prompt,
-		model,
-		generationType: MODE_RULES[mode].generationType,
-		// The docs disagree on the field name (docs/kie-api.md#aspect-ratio): send both spellings.
-		aspect_ratio: aspectRatio,
-		aspectRatio,
-	};
-	if (imageUrls.length > 0) body.imageUrls = imageUrls;
-	if (common.seed !== undefined) body.seeds = common.seed;
-	if (common.watermark) body.watermark = common.watermark;
-	if (typeof options.enableTranslation === 'boolean')
-		body.enableTranslation = options.enableTranslation;
+	const body = generateBody({ prompt, model, mode, aspectRatio, imageUrls, common, options });
 	if (resolution) body.resolution = resolution;
 	if (callBackUrl) body.callBackUrl = callBackUrl;
 

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { asToolTask, toolWaitMode } from '../../engine/agentTool';
 import { readCommonCreateOptions, readDownloadTarget } from '../../inputs/createInputs';
 import {
+	generateBody,
 	generateRoute,
 	readGenerationChoices,
 	readGenerationImages,
@@ -11,7 +12,7 @@ import {
 import type { PreparedTask } from '../../inputs/preparedTask';
 import { groupSceneItems, parseSceneList, type SceneSource } from '../../inputs/scenes';
 import { readTaskSettings } from '../../inputs/settings';
-import { EXTEND_MODELS, MODE_RULES, requireOneOf } from '../../inputs/validation';
+import { EXTEND_MODELS, requireOneOf } from '../../inputs/validation';
 import { chainPrices } from '../../money/prices';
 import type { ScenePlan } from '../../tasks/chain';
 import { ParameterError } from '../../../kie/errors/errors';
@@ -77,19 +78,15 @@ export async function planVideo(
 		settings.retry,
 	);
 
-	const body: IDataObject = {
+	const body = generateBody({
 		prompt: prompts[0],
 		model,
-		generationType: MODE_RULES[mode].generationType,
-		// The docs disagree on the field name (docs/kie-api.md#aspect-ratio): send both spellings.
-		aspect_ratio: aspectRatio,
+		mode,
 		aspectRatio,
-	};
-	if (imageUrls.length > 0) body.imageUrls = imageUrls;
-	if (common.seed !== undefined) body.seeds = common.seed;
-	if (common.watermark) body.watermark = common.watermark;
-	if (typeof options.enableTranslation === 'boolean')
-		body.enableTranslation = options.enableTranslation;
+		imageUrls,
+		common,
+		options,
+	});
 
 	const prices = chainPrices({ model, extendModel, scenes: prompts.length });
 	const first: PreparedTask = asToolTask<PreparedTask>(ctx, {
